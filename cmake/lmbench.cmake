@@ -1,0 +1,46 @@
+# lmbench_library(<folder> DEPS <other folders or imported targets>...)
+# Builds src/<folder>/*.cc into lmbench_<folder>. Sources are globbed so that a folder's
+# files can be added without touching build files elsewhere.
+function(lmbench_library folder)
+  cmake_parse_arguments(ARG "" "" "DEPS;PUBLIC_LIBS" ${ARGN})
+  file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  set(target lmbench_${folder})
+  set(deps "")
+  foreach(d IN LISTS ARG_DEPS)
+    list(APPEND deps lmbench_${d})
+  endforeach()
+  if(srcs)
+    add_library(${target} STATIC ${srcs})
+    target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(${target} PUBLIC ${deps} ${ARG_PUBLIC_LIBS})
+  else()
+    add_library(${target} INTERFACE)
+    target_include_directories(${target} INTERFACE ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(${target} INTERFACE ${deps} ${ARG_PUBLIC_LIBS})
+  endif()
+endfunction()
+
+# lmbench_test(<folder> LIBS <folders>...)
+# Builds tests/<folder>/*_test.cc into one GoogleTest binary <folder>_test, registered with CTest.
+function(lmbench_test folder)
+  cmake_parse_arguments(ARG "" "" "LIBS;EXTRA" ${ARGN})
+  file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  if(NOT srcs)
+    return()
+  endif()
+  set(target ${folder}_test)
+  add_executable(${target} ${srcs})
+  set(libs "")
+  foreach(d IN LISTS ARG_LIBS)
+    list(APPEND libs lmbench_${d})
+  endforeach()
+  target_link_libraries(${target} PRIVATE ${libs} ${ARG_EXTRA} GTest::gtest GTest::gtest_main GTest::gmock)
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+  target_compile_definitions(${target} PRIVATE
+    LMBENCH_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    LMBENCH_SHARED_DATA="${LMBENCH_SHARED_DATA}"
+    LMBENCH_NPM_DIR="${LMBENCH_NPM_DIR}"
+    LMBENCH_BIN="$<TARGET_FILE:lmbench>")
+  add_dependencies(${target} lmbench)
+  gtest_discover_tests(${target} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 300)
+endfunction()

@@ -1,0 +1,29 @@
+#pragma once
+// Each subcommand lives in its own cmd_<name>.cc and registers itself on the CLI11 app; main
+// runs the one the user chose. Options are bound to state captured by `run`.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace lmbench::cli {
+
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;  // returns the process exit code
+};
+
+Command add_run(CLI::App& app);
+Command add_validate(CLI::App& app);
+Command add_bench(CLI::App& app);
+Command add_sim(CLI::App& app);
+Command add_router(CLI::App& app);
+Command add_report(CLI::App& app);
+Command add_dashboard(CLI::App& app);
+Command add_upload(CLI::App& app);
+Command add_trace(CLI::App& app);
+
+// For subcommands whose issue is not done yet: says so on stderr and returns 2. None pretends.
+int not_built_yet(const char* name, int issue);
+
+}  // namespace lmbench::cli

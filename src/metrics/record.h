@@ -1,0 +1,51 @@
+#pragma once
+// One RequestRecord per request sent, failed ones included (STYLE.md: samples are never dropped
+// silently). The load engine fills it; summaries, CSVs, reports and the store read it.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+
+namespace lmbench::metrics {
+
+// Where output_tokens came from (ARCHITECTURE.md "Metric definitions").
+enum class TokenSource { kNone, kServerUsage, kTokenizer };
+
+// How a request ended.
+enum class Outcome {
+  kOk,         // finished normally
+  kFailed,     // connection error, HTTP error, malformed stream, timeout: see error_kind
+  kCancelled,  // still in flight when the run stopped and was cancelled rather than drained
+};
+
+struct RequestRecord {
+  std::uint64_t request_id = 0;
+  std::string user_id;
+  int round = 0;                 // CSV question_id
+  bool warmup = false;           // excluded from summaries
+  std::string backend;           // engine chosen by a router, when it said (x-lmbench-backend)
+
+  core::TimePoint intended_send{};
+  core::TimePoint actual_send{};
+  core::TimePoint first_token{};  // first non-empty content chunk; == TimePoint{} when none
+  core::TimePoint end{};          // last byte (or the failure)
+  std::vector<core::TimePoint> chunk_times;  // arrival of every content chunk, in order
+  // Wall-clock time of actual_send: labels the record (CSV launch_time), never used to measure.
+  std::chrono::system_clock::time_point launch_wall{};
+
+  int prompt_tokens = 0;
+  int output_tokens = 0;
+  TokenSource output_token_source = TokenSource::kNone;
+
+  Outcome outcome = Outcome::kOk;
+  std::string error_kind;        // e.g. "connect", "timeout", "http_429", "reset", "malformed"
+  std::string error_message;
+
+  bool ok() const { return outcome == Outcome::kOk; }
+  bool has_first_token() const { return first_token != core::TimePoint{}; }
+};
+
+}  // namespace lmbench::metrics
