@@ -1,0 +1,131 @@
+#include "metrics/run_file.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+
+#include "core/files.h"
+
+namespace lmbench::metrics {
+
+std::string RunFile::workload_name() const {
+  const auto it = workload.find("WORKLOAD");
+  return it != workload.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::optional<double> RunFile::qps() const {
+  const auto it = workload.find("QPS");
+  if (it == workload.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
+
+bool RunFile::failed() const { return results.is_object() && results.contains("error"); }
+
+std::optional<double> RunFile::stat(std::string_view metric, std::string_view stat) const {
+  if (!results.is_object()) return std::nullopt;
+  const auto m = results.find(metric);
+  if (m == results.end() || !m->is_object()) return std::nullopt;
+  const auto v = m->find(stat);
+  if (v == m->end() || !v->is_number()) return std::nullopt;
+  return v->get<double>();
+}
+
+nlohmann::ordered_json to_json(const RunFile& run) {
+  nlohmann::ordered_json j;
+  j["name"] = run.name;
+  j["lmbench-session-id"] = run.session_id;
+  j["timestamp"] = run.timestamp;
+  j["key"] = run.key;
+  j["results"] = run.results;
+  j["infra"] = run.infra;
+  j["serving"] = run.serving;
+  j["workload"] = run.workload;
+  return j;
+}
+
+std::string run_file_name(const RunFile& run) {
+  const auto it = run.workload.find("QPS");
+  const std::string qps = it == run.workload.end() ? "unknown" : it->is_string() ? it->get<std::string>() : it->dump();
+  return fmt::format("{}_{}_{}_{}.json", run.key, run.workload_name(), qps, run.timestamp);
+}
+
+void write_run_file(const std::filesystem::path& path, const RunFile& run) {
+  core::write_file_atomic(path, to_json(run).dump(2, ' ', true));
+}
+
+namespace {
+
+std::string string_field(const nlohmann::ordered_json& j, const char* name) {
+  const auto it = j.find(name);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool is_timestamp(std::string_view s) {  // YYYYMMDD-HHMM
+  if (s.size() != 13 || s[8] != '-') return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i != 8 && !std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> key_from_file_name(std::string_view stem, std::string_view workload) {
+  // From the right: _{TIMESTAMP}, then _{QPS} (no underscore), then _{WORKLOAD}; the rest is KEY.
+  const auto ts_at = stem.rfind('_');
+  if (ts_at == std::string_view::npos || !is_timestamp(stem.substr(ts_at + 1))) return std::nullopt;
+  stem = stem.substr(0, ts_at);
+  const auto qps_at = stem.rfind('_');
+  if (qps_at == std::string_view::npos || qps_at + 1 == stem.size()) return std::nullopt;
+  stem = stem.substr(0, qps_at);
+  if (workload.empty() || stem.size() < workload.size() + 2) return std::nullopt;
+  if (stem.substr(stem.size() - workload.size()) != workload) return std::nullopt;
+  stem.remove_suffix(workload.size());
+  if (stem.back() != '_') return std::nullopt;
+  stem.remove_suffix(1);
+  return std::string(stem);
+}
+
+core::Result<RunFile> parse_run_file(std::string_view text, const std::filesystem::path& origin) {
+  const auto j = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return core::Error{"parse", fmt::format("{}: not valid JSON", origin.string())};
+  if (!j.is_object()) return core::Error{"format", fmt::format("{}: expected a JSON object", origin.string())};
+  for (const char* required : {"results", "workload"}) {
+    if (!j.contains(required) || !j[required].is_object()) {
+      return core::Error{"format", fmt::format("{}: expected an object \"{}\"", origin.string(), required)};
+    }
+  }
+  RunFile run;
+  run.path = origin;
+  run.name = string_field(j, "name");
+  run.session_id = string_field(j, "lmbench-session-id");
+  run.timestamp = string_field(j, "timestamp");
+  run.results = j["results"];
+  run.workload = j["workload"];
+  if (j.contains("infra")) run.infra = j["infra"];
+  if (j.contains("serving")) run.serving = j["serving"];
+  run.key = string_field(j, "key");
+  if (run.key.empty()) {
+    auto key = key_from_file_name(origin.stem().string(), run.workload_name());
+    if (!key) {
+      return core::Error{"format", fmt::format("{}: no \"key\" field and the file name is not "
+                                               "{{KEY}}_{{WORKLOAD}}_{{QPS}}_{{YYYYMMDD-HHMM}}.json "
+                                               "for workload '{}'",
+                                               origin.string(), run.workload_name())};
+    }
+    run.key = *key;
+  }
+  return run;
+}
+
+core::Result<RunFile> read_run_file(const std::filesystem::path& path) {
+  std::string text;
+  try {
+    text = core::read_file(path);
+  } catch (const std::exception& e) {
+    return core::Error{"io", e.what()};
+  }
+  return parse_run_file(text, path);
+}
+
+}  // namespace lmbench::metrics

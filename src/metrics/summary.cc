@@ -1,0 +1,70 @@
+#include "metrics/summary.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace lmbench::metrics {
+
+Summary summarize(std::span<const RequestRecord> records, const SummaryOptions& options) {
+  Summary s;
+  s.slo = options.slo;
+  std::vector<double> ttft, tpot, itl, e2e, lag;
+  std::optional<core::TimePoint> first_send, last_end;
+
+  for (const RequestRecord& r : records) {
+    if (r.warmup) {
+      ++s.warmup_requests;
+      continue;
+    }
+    ++s.total_requests;
+    first_send = first_send ? std::min(*first_send, r.actual_send) : r.actual_send;
+    last_end = last_end ? std::max(*last_end, r.end) : r.end;
+    lag.push_back(core::to_ms(r.actual_send - r.intended_send));
+
+    if (r.outcome == Outcome::kFailed) ++s.failed_requests;
+    if (r.outcome == Outcome::kCancelled) ++s.cancelled_requests;
+    if (!r.ok()) {
+      ++s.errors[r.error_kind.empty() ? (r.outcome == Outcome::kCancelled ? "cancelled" : "unknown")
+                                      : r.error_kind];
+      continue;
+    }
+
+    ++s.successful_requests;
+    s.total_input_tokens += r.prompt_tokens;
+    s.total_output_tokens += r.output_tokens;
+    switch (r.output_token_source) {
+      case TokenSource::kServerUsage: ++s.output_tokens_from_usage; break;
+      case TokenSource::kTokenizer: ++s.output_tokens_from_tokenizer; break;
+      case TokenSource::kNone: ++s.output_tokens_unknown; break;
+    }
+    e2e.push_back(core::to_ms(r.end - r.actual_send));
+    if (r.has_first_token()) {
+      ttft.push_back(core::to_ms(r.first_token - r.actual_send));
+      if (r.output_tokens > 1) tpot.push_back(core::to_ms(r.end - r.first_token) / (r.output_tokens - 1));
+    }
+    for (std::size_t i = 1; i < r.chunk_times.size(); ++i) {
+      itl.push_back(core::to_ms(r.chunk_times[i] - r.chunk_times[i - 1]));
+    }
+    if (s.slo.met_by(r)) ++s.good_requests;
+  }
+
+  const auto start = options.window_start ? options.window_start : first_send;
+  const auto stop = options.window_end ? options.window_end : last_end;
+  if (start && stop && *stop > *start) s.duration_s = core::to_seconds(*stop - *start);
+  if (s.duration_s > 0) {
+    s.request_throughput = static_cast<double>(s.successful_requests) / s.duration_s;
+    s.input_token_throughput = static_cast<double>(s.total_input_tokens) / s.duration_s;
+    s.output_token_throughput = static_cast<double>(s.total_output_tokens) / s.duration_s;
+    s.total_token_throughput =
+        static_cast<double>(s.total_input_tokens + s.total_output_tokens) / s.duration_s;
+    s.goodput = static_cast<double>(s.good_requests) / s.duration_s;
+  }
+  s.ttft_ms = describe(std::move(ttft));
+  s.tpot_ms = describe(std::move(tpot));
+  s.itl_ms = describe(std::move(itl));
+  s.e2e_ms = describe(std::move(e2e));
+  s.lag_ms = describe(std::move(lag));
+  return s;
+}
+
+}  // namespace lmbench::metrics

@@ -1,0 +1,46 @@
+#pragma once
+// What a chart shows, independent of how it is drawn (cairo PNG or inline SVG).
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "report/comparison.h"
+
+namespace lmbench::report {
+
+struct Rgb {
+  std::uint8_t r = 0, g = 0, b = 0;
+  std::string hex() const;  // "#1f77b4"
+};
+
+// Colour of the i-th series. The first ten are the Tableau 10 colours without its grey (grey
+// would be confused with the grid and the axes); later ones step around the hue circle by the
+// golden angle, so every series gets a distinct, non-grey colour.
+Rgb series_color(std::size_t index);
+
+// Marker shapes cycle with the series too, so lines stay distinguishable without colour.
+enum class Marker { kCircle, kSquare, kTriangle, kDiamond, kTriangleDown, kPentagon };
+Marker series_marker(std::size_t index);
+
+struct Series {
+  std::string name;
+  std::size_t style = 0;                        // index into series_color / series_marker
+  std::vector<std::pair<double, double>> points;  // (x, y), ascending x
+};
+
+struct Panel {
+  std::string title;
+  std::string x_label;
+  std::string y_label;
+  std::vector<Series> series;
+};
+
+// The three comparison panels: TTFT, ITL and TPOT in ms against QPS. Every KEY gets the same
+// style in every panel (by its index in comparison.keys()); a KEY appears at a QPS only where it
+// has a value there.
+std::array<Panel, 3> comparison_panels(const Comparison& comparison);
+
+}  // namespace lmbench::report

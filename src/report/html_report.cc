@@ -1,0 +1,187 @@
+#include "report/html_report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iterator>
+#include <set>
+
+#include "metrics/csv.h"
+#include "report/run_curves.h"
+#include "report/svg_chart.h"
+
+namespace lmbench::report {
+
+namespace {
+
+constexpr const char* kStyle = R"css(
+body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:24px 32px;color:#222;background:#fafafa}
+h1{font-size:26px;margin:0 0 4px}h2{font-size:22px;margin:36px 0 8px;border-bottom:2px solid #ddd;padding-bottom:4px}
+h3{font-size:17px;margin:22px 0 6px}.meta{color:#666;font-size:13px}
+.charts{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:12px;max-width:1800px}
+.charts svg{width:100%;height:auto;background:#fff;border:1px solid #e3e3e3;border-radius:4px}
+.legend{display:flex;flex-wrap:wrap;gap:18px;margin:8px 0 12px;font-size:14px}
+.legend span{display:inline-flex;align-items:center;gap:6px}.sw{width:26px;height:4px;border-radius:2px;display:inline-block}
+table{border-collapse:collapse;font-size:13px;background:#fff;margin-top:12px}
+th,td{border:1px solid #ddd;padding:4px 8px;text-align:right}th{background:#f0f0f0}td.k,th.k{text-align:left}
+tr:nth-child(even) td{background:#f8f8f8}td.fail{color:#b00;text-align:left}
+.ct{font-size:14px;font-weight:bold;text-anchor:middle;fill:#222}.xt{font-size:11px;text-anchor:middle;fill:#444}
+.yt{font-size:11px;text-anchor:end;fill:#444}.xl,.yl{font-size:12px;text-anchor:middle;fill:#333}
+.grid{stroke:#e8e8e8;stroke-width:1}.frame{fill:none;stroke:#999;stroke-width:1}.nodata{font-size:13px;fill:#999;text-anchor:middle}
+.notes{font-size:13px;color:#555}
+)css";
+
+std::string cell(const metrics::RunFile& run, const char* metric, const char* stat) {
+  const auto v = run.stat(metric, stat);
+  return v ? fmt::format("{:.2f}", *v) : "&mdash;";
+}
+
+std::string count_cell(const metrics::RunFile& run, const char* field) {
+  const auto it = run.results.find(field);
+  return it != run.results.end() && it->is_number() ? it->dump() : "&mdash;";
+}
+
+std::string legend(const std::vector<std::string>& keys) {
+  std::string out = R"(<div class="legend">)";
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    out += fmt::format(R"(<span><i class="sw" style="background:{}"></i>{}</span>)", series_color(i).hex(),
+                       escape_html(keys[i]));
+  }
+  return out + "</div>";
+}
+
+std::string qps_label(const metrics::RunFile& run) {
+  const auto it = run.workload.find("QPS");
+  return it == run.workload.end() ? "?" : it->dump();
+}
+
+std::string table(const Comparison& c) {
+  std::string out =
+      "<table><tr><th class=k>baseline</th><th>QPS</th><th>TTFT p50</th><th>TTFT p99</th><th>ITL p50</th>"
+      "<th>ITL p99</th><th>TPOT p50</th><th>TPOT p99</th><th>req/s</th><th>output tok/s</th><th>ok</th>"
+      "<th>failed</th></tr>";
+  // Rows by KEY then QPS, failed runs among them.
+  std::vector<const metrics::RunFile*> runs;
+  for (const auto& row : c.rows) {
+    for (const auto& [key, p] : row.by_key) runs.push_back(p.run);
+  }
+  runs.insert(runs.end(), c.failed_runs.begin(), c.failed_runs.end());
+  std::sort(runs.begin(), runs.end(), [](const metrics::RunFile* a, const metrics::RunFile* b) {
+    return std::pair(a->key, a->qps().value_or(0)) < std::pair(b->key, b->qps().value_or(0));
+  });
+  for (const auto* run : runs) {
+    out += fmt::format("<tr><td class=k>{}</td><td>{}</td>", escape_html(run->key), escape_html(qps_label(*run)));
+    if (run->failed()) {
+      const auto msg = run->results.value("message", std::string());
+      out += fmt::format("<td class=fail colspan=10>no successful request: {}</td></tr>", escape_html(msg));
+      continue;
+    }
+    out += fmt::format("<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                       "<td>{}</td><td>{}</td></tr>",
+                       cell(*run, "ttft_ms", "median"), cell(*run, "ttft_ms", "p99"), cell(*run, "itl_ms", "median"),
+                       cell(*run, "itl_ms", "p99"), cell(*run, "tpot_ms", "median"), cell(*run, "tpot_ms", "p99"),
+                       run->results.contains("request_throughput_req_per_s")
+                           ? fmt::format("{:.2f}", run->results["request_throughput_req_per_s"].get<double>())
+                           : "&mdash;",
+                       run->results.contains("output_token_throughput_tok_per_s")
+                           ? fmt::format("{:.2f}", run->results["output_token_throughput_tok_per_s"].get<double>())
+                           : "&mdash;",
+                       count_cell(*run, "successful_requests"), count_cell(*run, "failed_requests"));
+  }
+  return out + "</table><p class=meta>Latencies in ms (p50 = median). Throughputs over each run's measured window.</p>";
+}
+
+// The CDF and in-flight charts of every baseline at each QPS.
+std::string details(const Comparison& c, Notes* notes) {
+  const auto keys = c.keys();
+  std::string out;
+  for (const auto& row : c.rows) {
+    Panel ttft{"TTFT distribution", "TTFT (ms)", "fraction of requests", {}};
+    Panel itl{"ITL distribution", "inter-token latency (ms)", "fraction of gaps", {}};
+    Panel flight{"Requests in flight", "time since first send (s)", "requests in flight", {}};
+    for (const auto& [key, point] : row.by_key) {
+      const auto style = static_cast<std::size_t>(std::find(keys.begin(), keys.end(), key) - keys.begin());
+      auto csv_path = point.run->path;
+      csv_path.replace_extension(".csv");
+      auto rows = metrics::read_csv(csv_path);
+      if (!rows) {
+        notes->push_back(fmt::format("{}: no curves, {}", point.run->path.filename().string(), rows.error().message));
+        continue;
+      }
+      RunCurves curves = run_curves(*rows, key, style);
+      ttft.series.push_back(std::move(curves.ttft_cdf));
+      itl.series.push_back(std::move(curves.itl_cdf));
+      flight.series.push_back(std::move(curves.in_flight));
+    }
+    if (ttft.series.empty()) continue;
+    auto x_range = [](const Panel& p) {
+      double hi = 0;
+      for (const auto& s : p.series) {
+        for (const auto& pt : s.points) hi = std::max(hi, pt.first);
+      }
+      return nice_axis(0, hi, 6, true);
+    };
+    SvgOptions cdf_opt{460, 320, false, false, 1.0, false, "ms", ""};
+    SvgOptions flight_opt{460, 320, false, true, 0, true, "s", "requests"};
+    out += fmt::format("<h3>QPS {}</h3><div class=charts>", escape_html(row.qps_json.dump()));
+    out += render_svg_chart(ttft, x_range(ttft), cdf_opt);
+    out += render_svg_chart(itl, x_range(itl), cdf_opt);
+    out += render_svg_chart(flight, x_range(flight), flight_opt);
+    out += "</div>";
+  }
+  return out;
+}
+
+std::string workload_section(const Comparison& c, Notes* notes) {
+  std::string out = fmt::format(R"(<section id="{0}"><h2>{0}</h2>)", escape_html(c.workload));
+  out += legend(c.keys());
+  double lo = 0, hi = 0;
+  if (!c.rows.empty()) {
+    lo = c.rows.front().qps;
+    hi = c.rows.back().qps;
+  }
+  const Axis x = data_axis(lo, hi);
+  out += "<div class=charts>";
+  for (const Panel& p : comparison_panels(c)) {
+    out += render_svg_chart(p, x, SvgOptions{560, 360, true, false, 0, false, "req/s", "ms"});
+  }
+  out += "</div>";
+  out += table(c);
+  out += details(c, notes);
+  return out + "</section>";
+}
+
+}  // namespace
+
+std::string render_html_report(const HtmlInput& in) {
+  Notes notes = in.notes;
+  std::set<std::string> sessions;
+  for (const auto& r : *in.runs) {
+    if (!r.session_id.empty()) sessions.insert(r.session_id);
+  }
+  std::string body;
+  for (const auto& [workload, c] : *in.comparisons) body += workload_section(c, &notes);
+
+  std::string out;
+  auto it = std::back_inserter(out);
+  fmt::format_to(it,
+                 "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>{0} \u2014 lmbench report</title>"
+                 "<link rel=icon href=\"data:,\"><style>{1}</style></head><body><h1>{0}</h1>",
+                 escape_html(in.suite), kStyle);
+  std::string session_list;
+  for (const auto& s : sessions) session_list += (session_list.empty() ? "" : ", ") + escape_html(s);
+  fmt::format_to(it, "<p class=meta>{} run(s), {} workload(s){}{}</p>", in.runs->size(), in.comparisons->size(),
+                 sessions.empty() ? "" : "; sessions: ", session_list);
+  out += "<p class=meta>Charts show each run's mean; tables show p50 and p99. "
+         "Percentiles use linear interpolation (numpy's default).</p>";
+  out += body;
+  if (!notes.empty()) {
+    out += "<h2>Notes</h2><ul class=notes>";
+    for (const auto& n : notes) out += "<li>" + escape_html(n) + "</li>";
+    out += "</ul>";
+  }
+  out += "</body></html>\n";
+  return out;
+}
+
+}  // namespace lmbench::report

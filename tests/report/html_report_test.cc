@@ -1,0 +1,92 @@
+#include "report/html_report.h"
+
+#include <cairo.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "core/files.h"
+#include "report/suite_report.h"
+#include "report_fixture.h"
+
+namespace lmbench::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Runs a shell command and returns its stdout (the node script's JSON line).
+std::string run_command(const std::string& command) {
+  std::string out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  ::pclose(pipe);
+  return out;
+}
+
+std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+
+// Pixels of a clearly saturated colour (series lines and markers; the grid, frame and text are
+// grey) inside a box of the screenshot.
+int coloured_pixels(cairo_surface_t* s, double bx, double by, double bw, double bh) {
+  const int width = cairo_image_surface_get_width(s), height = cairo_image_surface_get_height(s);
+  const int stride = cairo_image_surface_get_stride(s);
+  const unsigned char* data = cairo_image_surface_get_data(s);
+  int n = 0;
+  for (int y = std::max(0, static_cast<int>(by)); y < std::min(height, static_cast<int>(by + bh)); ++y) {
+    const auto* row = reinterpret_cast<const std::uint32_t*>(data + y * stride);
+    for (int x = std::max(0, static_cast<int>(bx)); x < std::min(width, static_cast<int>(bx + bw)); ++x) {
+      const int r = (row[x] >> 16) & 0xff, g = (row[x] >> 8) & 0xff, b = row[x] & 0xff;
+      if (std::max({r, g, b}) - std::min({r, g, b}) > 60) ++n;
+    }
+  }
+  return n;
+}
+
+TEST(HtmlReport, SelfContainedAndEscaped) {
+  const fs::path suite = testing::copy_suite("html");
+  generate_suite_report(suite);
+  const std::string html = core::read_file(suite / "report.html");
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  for (const char* external : {"http://", "https://", "<script", "src="}) {
+    // The SVG namespace URI is an identifier, never fetched.
+    std::string rest = html;
+    for (std::size_t at; (at = rest.find("xmlns=\"http://www.w3.org/2000/svg\"")) != std::string::npos;) rest.erase(at, 34);
+    EXPECT_EQ(rest.find(external), std::string::npos) << external;
+  }
+  EXPECT_NE(html.find("no successful request: All 10 requests failed: 10 http_500"), std::string::npos);
+  EXPECT_NE(html.find("sglang_baseline_synthetic_1_20250529-0820.json: no curves"), std::string::npos);
+  fs::remove_all(suite.parent_path());
+}
+
+TEST(HtmlReport, OpensInHeadlessChromiumWithoutErrorsAndChartsAreDrawn) {
+  ASSERT_TRUE(fs::exists("/usr/bin/chromium")) << "Debian's chromium is needed (scripts/setup.sh installs it)";
+  const fs::path suite = testing::copy_suite("browser");
+  generate_suite_report(suite);
+  const fs::path shot = suite / "screenshot.png";
+  const std::string out = run_command("node " + quoted(LMBENCH_SOURCE_DIR "/tests/report/browser_check.mjs") + " " +
+                                      quoted(LMBENCH_NPM_DIR) + " " + quoted(suite / "report.html") + " " +
+                                      quoted(shot) + " 2>&1");
+  const auto j = nlohmann::json::parse(out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << out;
+  EXPECT_TRUE(j["errors"].empty()) << j["errors"].dump();
+  for (const auto& url : j["requests"]) EXPECT_EQ(url.get<std::string>().rfind("file://", 0), 0u) << url;
+  // random: 3 comparison charts + 3 per QPS (1, 4); synthetic: 3 + 3 per QPS (0.5, 1, 2).
+  ASSERT_EQ(j["charts"].size(), 3u + 6 + 3 + 9);
+
+  cairo_surface_t* s = cairo_image_surface_create_from_png(shot.c_str());
+  ASSERT_EQ(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+  for (const auto& c : j["charts"]) {
+    const int n = coloured_pixels(s, c["x"], c["y"], c["w"], c["h"]);
+    EXPECT_GT(n, 150) << "chart '" << c["label"].get<std::string>() << "' at y=" << c["y"] << " looks blank";
+  }
+  cairo_surface_destroy(s);
+  fs::remove_all(suite.parent_path());
+}
+
+}  // namespace
+}  // namespace lmbench::report

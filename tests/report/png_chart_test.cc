@@ -1,0 +1,96 @@
+#include "report/png_chart.h"
+
+#include <cairo.h>
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "report/chart_model.h"
+#include "report/suite_report.h"
+#include "report_fixture.h"
+
+namespace lmbench::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Image {
+  int width = 0;
+  int height = 0;
+  std::map<std::uint32_t, int> pixels_by_rgb;  // 0xRRGGBB -> count
+};
+
+Image read_png(const fs::path& path) {
+  cairo_surface_t* s = cairo_image_surface_create_from_png(path.c_str());
+  Image img;
+  if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+    cairo_surface_destroy(s);
+    return img;
+  }
+  img.width = cairo_image_surface_get_width(s);
+  img.height = cairo_image_surface_get_height(s);
+  const int stride = cairo_image_surface_get_stride(s);
+  const unsigned char* data = cairo_image_surface_get_data(s);
+  for (int y = 0; y < img.height; ++y) {
+    const auto* row = reinterpret_cast<const std::uint32_t*>(data + y * stride);
+    for (int x = 0; x < img.width; ++x) ++img.pixels_by_rgb[row[x] & 0xffffff];
+  }
+  cairo_surface_destroy(s);
+  return img;
+}
+
+int count(const Image& img, Rgb c) {
+  const std::uint32_t key = (std::uint32_t{c.r} << 16) | (std::uint32_t{c.g} << 8) | c.b;
+  const auto it = img.pixels_by_rgb.find(key);
+  return it == img.pixels_by_rgb.end() ? 0 : it->second;
+}
+
+// A marker is about 150 pixels of exactly its series' colour; anti-aliased edges never match
+// exactly, so a count above this means the series was drawn.
+constexpr int kDrawn = 100;
+
+TEST(ComparisonPng, SizeAndEveryBaselineColourPresent) {
+  const fs::path suite = testing::copy_suite("png");
+  generate_suite_report(suite);
+  const Image synthetic = read_png(suite / "synthetic_comparison.png");
+  EXPECT_EQ(synthetic.width, 2100);
+  EXPECT_EQ(synthetic.height, 720);
+  // Three KEYs sorted: kvaware, session, sglang_baseline (one point: a marker per panel only).
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_GT(count(synthetic, series_color(i)), kDrawn) << i;
+  EXPECT_LT(count(synthetic, series_color(3)), 5);  // no fourth baseline
+  // The one-point baseline: three markers and a legend swatch, no lines.
+  EXPECT_LT(count(synthetic, series_color(2)), count(synthetic, series_color(0)));
+
+  const Image random = read_png(suite / "random_comparison.png");
+  EXPECT_EQ(random.width, 2100);
+  EXPECT_GT(count(random, series_color(0)), kDrawn);
+  EXPECT_LT(count(random, series_color(1)), 5);
+  fs::remove_all(suite.parent_path());
+}
+
+TEST(ComparisonPng, ManyBaselinesGetDistinctColours) {
+  std::map<std::uint32_t, std::size_t> seen;
+  for (std::size_t i = 0; i < 40; ++i) {
+    const Rgb c = series_color(i);
+    EXPECT_FALSE(c.r == c.g && c.g == c.b) << "grey at " << i;
+    const std::uint32_t key = (std::uint32_t{c.r} << 16) | (std::uint32_t{c.g} << 8) | c.b;
+    EXPECT_TRUE(seen.emplace(key, i).second) << "colour of " << i << " repeats " << seen[key];
+  }
+}
+
+TEST(ComparisonPng, EmptyComparisonStillRendersAtMinimumSize) {
+  Comparison empty;
+  empty.workload = "random";
+  const std::string png = render_comparison_png(empty, "nothing", PngOptions{100, 100});
+  ASSERT_GT(png.size(), 8u);
+  EXPECT_EQ(png.substr(1, 3), "PNG");
+  const fs::path path = fs::temp_directory_path() / ("lmbench_empty_" + std::to_string(::getpid()) + ".png");
+  write_comparison_png(path, empty, "nothing", PngOptions{100, 100});
+  const Image img = read_png(path);
+  fs::remove(path);
+  EXPECT_EQ(img.width, 1800);
+  EXPECT_EQ(img.height, 600);
+}
+
+}  // namespace
+}  // namespace lmbench::report
