@@ -1,0 +1,184 @@
+#include "deploy/helm.h"
+
+#include "core/files.h"
+#include "deploy/cluster.h"
+#include "deploy/manifest.h"
+#include "deploy/net.h"
+#include "deploy/pod_logs.h"
+#include "deploy/tool_runner.h"
+
+namespace lmbench::deploy {
+
+namespace {
+constexpr auto kStopGrace = std::chrono::seconds(2);
+
+std::vector<std::string> helm_base_args(const HelmOptions& h) {
+  std::vector<std::string> a = {h.helm};
+  if (!h.target.context.empty()) a.insert(a.end(), {"--kube-context", h.target.context});
+  if (!h.target.namespace_name.empty()) a.insert(a.end(), {"--namespace", h.target.namespace_name});
+  return a;
+}
+
+bool yaml_plain_safe(const std::string& token) {
+  if (token.empty()) return false;
+  for (const char c : token) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+}  // namespace
+
+HelmOptions production_stack_helm_options() {
+  return HelmOptions{.repo_name = "vllm",
+                     .repo_url = "https://vllm-project.github.io/production-stack",
+                     .chart = "vllm/vllm-stack",
+                     .release = "vllm",
+                     .service = "vllm-router-service",
+                     .service_port = 80};
+}
+
+HelmOptions llmd_helm_options() {
+  return HelmOptions{.repo_name = "llm-d",
+                     .repo_url = "https://llm-d.ai/llm-d-deployer",
+                     .chart = "llm-d/llm-d",
+                     .release = "llm-d",
+                     .token_secret = TokenSecret{.name = "llm-d-hf-token", .key = "HF_TOKEN"},
+                     .service = "llm-d-inference-gateway",
+                     .service_port = 80};
+}
+
+std::vector<std::string> helm_repo_add_args(const HelmOptions& h) {
+  return {h.helm, "repo", "add", h.repo_name, h.repo_url, "--force-update"};
+}
+
+std::vector<std::string> helm_upgrade_install_args(const HelmOptions& h, bool values_on_stdin) {
+  auto a = helm_base_args(h);
+  a.insert(a.end(), {"upgrade", "--install", h.release, h.chart, "-f", h.values_file.string()});
+  if (values_on_stdin) a.insert(a.end(), {"-f", "-"});
+  if (!h.chart_version.empty()) a.insert(a.end(), {"--version", h.chart_version});
+  a.insert(a.end(), {"--wait", "--timeout", kube_seconds(h.install_timeout)});
+  return a;
+}
+
+std::vector<std::string> helm_uninstall_args(const HelmOptions& h) {
+  auto a = helm_base_args(h);
+  a.insert(a.end(), {"uninstall", h.release, "--wait", "--timeout", kube_seconds(h.uninstall_timeout)});
+  return a;
+}
+
+core::Result<std::optional<std::string>> values_with_token(const std::string& values_text, const std::string& file,
+                                                           const std::optional<Secret>& token) {
+  if (values_text.find(kTokenPlaceholder) == std::string::npos) return std::optional<std::string>{};
+  if (!token) {
+    return core::Error{"missing_token", file + " asks for a Hugging Face token (" + std::string(kTokenPlaceholder) +
+                                            ") but none was given; export HF_TOKEN"};
+  }
+  if (!yaml_plain_safe(token->reveal())) {
+    return core::Error{"bad_token", "the HF token may only contain letters, digits, '_', '-' and '.'"};
+  }
+  std::string out = values_text;
+  for (auto pos = out.find(kTokenPlaceholder); pos != std::string::npos; pos = out.find(kTokenPlaceholder, pos)) {
+    out.replace(pos, kTokenPlaceholder.size(), token->reveal());
+  }
+  return std::optional<std::string>{std::move(out)};
+}
+
+HelmBaseline::HelmBaseline(HelmOptions options, const core::Clock& clock) : options_(std::move(options)), clock_(clock) {
+  if (options_.port_forward_log.empty()) {
+    options_.port_forward_log = temporary_log_path("port-forward");
+    temporary_log_ = true;
+  }
+}
+
+HelmBaseline::~HelmBaseline() { down(); }
+
+core::Result<std::string> HelmBaseline::run(std::vector<std::string> argv, const std::string& kind, core::Duration timeout,
+                                            std::string stdin_data, bool interruptible) {
+  return run_tool_checked({.argv = std::move(argv), .env = options_.target.env, .stdin_data = std::move(stdin_data),
+                           .timeout = timeout, .interruptible = interruptible},
+                          clock_, kind, options_.hf_token ? &*options_.hf_token : nullptr);
+}
+
+core::Result<ServingEndpoint> HelmBaseline::up() {
+  std::string text;
+  try {
+    text = core::read_file(options_.values_file);
+  } catch (const std::exception& e) {
+    return core::Error{"values", e.what()};
+  }
+  auto stdin_values = values_with_token(text, options_.values_file.string(), options_.hf_token);
+  if (!stdin_values) return stdin_values.error();
+  if (options_.token_secret && !options_.hf_token) {
+    return core::Error{"missing_token", options_.chart + " needs a Hugging Face token (Secret '" + options_.token_secret->name +
+                                            "'); export HF_TOKEN"};
+  }
+  if (tcp_port_open("127.0.0.1", options_.local_port)) {
+    return core::Error{"port_in_use", "port " + std::to_string(options_.local_port) +
+                                          " on 127.0.0.1 is already in use; the port-forward needs it"};
+  }
+
+  if (auto r = run(helm_repo_add_args(options_), "helm", options_.call_timeout); !r) return r.error();
+  if (options_.token_secret) {
+    secret_created_ = true;
+    if (auto e = create_token_secret(options_.target, *options_.token_secret, *options_.hf_token, options_.call_timeout, clock_)) {
+      return *e;
+    }
+  }
+  installed_ = true;
+  // helm enforces --timeout itself; the runner's limit is only a backstop.
+  if (auto r = run(helm_upgrade_install_args(options_, stdin_values->has_value()), "helm",
+                   options_.install_timeout + options_.call_timeout, stdin_values->value_or(""));
+      !r) {
+    return r.error();
+  }
+
+  auto forward = PortForward::start({.target = options_.target, .service = options_.service, .service_port = options_.service_port,
+                                     .local_port = options_.local_port, .log_file = options_.port_forward_log,
+                                     .ready_timeout = options_.port_forward_timeout},
+                                    clock_);
+  if (!forward) return forward.error();
+  port_forward_.emplace(std::move(*forward));
+  return ServingEndpoint{.base_url = local_base_url(options_.local_port), .model = options_.model};
+}
+
+std::optional<core::Error> HelmBaseline::failure() { return port_forward_ ? port_forward_->failure() : std::nullopt; }
+
+std::optional<pid_t> HelmBaseline::port_forward_pid() const {
+  if (!port_forward_) return std::nullopt;
+  return port_forward_->pid();
+}
+
+core::Result<std::vector<std::filesystem::path>> HelmBaseline::logs(const std::filesystem::path& dir, std::string_view tag) {
+  return save_pod_logs({.target = options_.target, .selector = options_.pod_selector, .dir = dir, .tag = std::string(tag),
+                        .secret = options_.hf_token ? &*options_.hf_token : nullptr, .call_timeout = options_.call_timeout},
+                       clock_);
+}
+
+std::optional<core::Error> HelmBaseline::down() {
+  std::vector<core::Error> errors;
+  if (port_forward_) {
+    port_forward_->stop(kStopGrace);
+    port_forward_.reset();
+  }
+  if (installed_) {
+    auto r = run(helm_uninstall_args(options_), "helm", options_.uninstall_timeout + options_.call_timeout, {}, false);
+    // A release that never got installed (up() failed early) is not a teardown failure.
+    if (!r && r.error().message.find("not found") == std::string::npos) errors.push_back(r.error());
+    installed_ = false;
+  }
+  if (secret_created_) {
+    if (auto r = run(kubectl_delete_secret_args(options_.target, *options_.token_secret), "kubectl", options_.call_timeout, {}, false);
+        !r) {
+      errors.push_back(r.error());
+    }
+    secret_created_ = false;
+  }
+  if (temporary_log_) {
+    std::error_code ec;
+    std::filesystem::remove(options_.port_forward_log, ec);
+  }
+  return join_errors(errors);
+}
+
+}  // namespace lmbench::deploy

@@ -1,0 +1,71 @@
+#pragma once
+// Kubernetes baseline (the original's Direct-ProductionStack; Location Kubernetes, LocalMinikube
+// or LMCacheGKE): plain manifests applied with kubectl to the current (or a given) context.
+//
+// up():   [HF token] kubectl delete secret --ignore-not-found, kubectl create secret generic
+//         --from-env-file=/dev/stdin (the token on stdin only)
+//         kubectl apply -f <manifest>
+//         kubectl rollout status <each Deployment/StatefulSet/DaemonSet of the manifest>
+//         (kubectl wait --for=condition=Ready pod when the manifest has none)
+//         kubectl port-forward svc/<service> <local>:<port>, until the local port accepts
+// down(): stop the port-forward, kubectl delete -f <manifest>, delete the Secret.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "deploy/baseline.h"
+#include "deploy/kubectl.h"
+#include "deploy/port_forward.h"
+
+namespace lmbench::deploy {
+
+struct KubernetesOptions {
+  std::filesystem::path manifest;  // kubernetesConfigSelection, resolved
+  std::string model;               // modelURL
+  KubeTarget target;
+  std::optional<Secret> hf_token;  // becomes the Secret below; the manifest references it
+  TokenSecret token_secret;
+  std::string service = "vllm-router-service";  // what the port-forward reaches
+  int service_port = 80;
+  int local_port = 30080;
+  std::string pod_selector;        // pods whose logs are saved (and waited for); "" = all
+  std::filesystem::path port_forward_log;  // empty: a temporary file, removed by down()
+  core::Duration ready_timeout = std::chrono::minutes(20);  // all rollouts together
+  core::Duration port_forward_timeout = std::chrono::seconds(30);
+  core::Duration call_timeout = std::chrono::minutes(2);    // apply, secret, logs, one call each
+  core::Duration delete_timeout = std::chrono::minutes(5);
+};
+
+class KubernetesBaseline final : public Baseline {
+ public:
+  // `clock` measures every timeout; it must outlive this object.
+  KubernetesBaseline(KubernetesOptions options, const core::Clock& clock);
+  ~KubernetesBaseline() override;
+  KubernetesBaseline(const KubernetesBaseline&) = delete;
+  KubernetesBaseline& operator=(const KubernetesBaseline&) = delete;
+
+  std::string_view kind() const override { return "Kubernetes"; }
+  core::Result<ServingEndpoint> up() override;
+  std::optional<core::Error> failure() override;
+  core::Result<std::vector<std::filesystem::path>> logs(const std::filesystem::path& dir, std::string_view tag) override;
+  std::optional<core::Error> down() override;
+
+  // The port-forward's pid while it runs; for diagnostics and tests.
+  std::optional<pid_t> port_forward_pid() const;
+
+ private:
+  // Teardown calls pass interruptible = false (see ToolCall).
+  core::Result<std::string> kubectl(std::vector<std::string> argv, core::Duration timeout, bool interruptible = true);
+
+  KubernetesOptions options_;
+  const core::Clock& clock_;
+  bool temporary_log_ = false;
+  // What up() got as far as creating, so down() removes exactly that.
+  bool secret_created_ = false;
+  bool applied_ = false;
+  std::optional<PortForward> port_forward_;
+};
+
+}  // namespace lmbench::deploy

@@ -1,0 +1,198 @@
+#include "deploy_fixture.h"
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "core/ids.h"
+
+namespace lmbench::deploy::testing {
+
+namespace fs = std::filesystem;
+
+TempDir::TempDir(const std::string& name)
+    : path_(fs::temp_directory_path() /
+            ("lmbench-deploy-" + name + "-" + std::to_string(::getpid()) + "-" + std::to_string(core::random_u32()))) {
+  fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool alive(pid_t pid) {
+  if (pid <= 0 || ::kill(pid, 0) != 0) return false;
+  const std::string stat = read_text("/proc/" + std::to_string(pid) + "/stat");
+  const auto close = stat.rfind(')');
+  if (stat.empty()) return false;
+  return close == std::string::npos || close + 2 >= stat.size() || stat[close + 2] != 'Z';
+}
+
+bool gone_within(pid_t pid, int ms) {
+  for (int waited = 0; waited <= ms; waited += 10) {
+    if (!alive(pid)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return !alive(pid);
+}
+
+std::vector<pid_t> processes_in_group(pid_t pgid) {
+  std::vector<pid_t> out;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string stat = read_text(entry.path() / "stat");
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    // After ") ": state, ppid, pgrp.
+    std::istringstream rest(stat.substr(close + 2));
+    std::string state;
+    long ppid = 0, pgrp = 0;
+    rest >> state >> ppid >> pgrp;
+    if (pgrp == pgid && state != "Z") out.push_back(static_cast<pid_t>(std::stol(name)));
+  }
+  return out;
+}
+
+std::string proc_file(pid_t pid, const std::string& which) {
+  std::string text = read_text("/proc/" + std::to_string(pid) + "/" + which);
+  for (auto& c : text) {
+    if (c == '\0') c = '\n';
+  }
+  return text;
+}
+
+void write_script(const fs::path& path, const std::string& body) {
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << body;
+  }
+  fs::permissions(path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec, fs::perm_options::replace);
+}
+
+bool wait_for_file(const fs::path& path, int ms) {
+  for (int waited = 0; waited <= ms; waited += 10) {
+    std::error_code ec;
+    if (fs::exists(path, ec) && fs::file_size(path, ec) > 0) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+namespace {
+
+// $1.. are the tool's arguments; "$dir" is the stand-in's folder.
+std::string stand_in_script(const fs::path& dir, const std::string& tool) {
+  return R"SH(#!/bin/sh
+dir=')SH" + dir.string() + R"SH('
+tool=')SH" + tool + R"SH('
+echo "$tool $*" >> "$dir/calls.log"
+n=$(wc -l < "$dir/calls.log" | tr -d ' ')
+input=$(cat)
+if [ -n "$input" ]; then printf '%s' "$input" > "$dir/stdin-$n.txt"; fi
+args=" $* "
+case "$args" in
+  *" port-forward "*)
+    if [ -e "$dir/fail-port-forward" ]; then echo "error: unable to forward port: pod is not running"; exit 1; fi
+    for last in "$@"; do :; done
+    local_port=${last%%:*}
+    echo $$ > "$dir/port-forward.pid"
+    echo "Forwarding from 127.0.0.1:$local_port -> ${last##*:}"
+    if [ -x "$dir/port-forward-backend" ]; then exec "$dir/port-forward-backend" "$local_port"; fi
+    exec node -e 'require("net").createServer(c => c.end()).listen(Number(process.argv[1]), "127.0.0.1")' "$local_port"
+    ;;
+  *" rollout status "*)
+    if [ -e "$dir/slow-rollout" ]; then sleep 30; fi
+    if [ -e "$dir/fail-rollout" ]; then echo "error: timed out waiting for the condition"; exit 1; fi
+    echo "deployment successfully rolled out"
+    ;;
+  *" apply "*)
+    if [ -e "$dir/fail-apply" ]; then echo "error: error validating data: unknown field"; exit 1; fi
+    echo "applied"
+    ;;
+  *" get pods "*)
+    echo "Warning: this is a stand-in" >&2
+    printf 'pod/vllm-engine-0\npod/vllm-router-1\n'
+    ;;
+  *" logs "*" --previous "*)
+    echo "Error from server (BadRequest): previous terminated container not found"
+    exit 1
+    ;;
+  *" logs "*)
+    if [ -e "$dir/pod-log.txt" ]; then cat "$dir/pod-log.txt"; else echo "INFO serving"; fi
+    ;;
+  *" describe pod "*)
+    for last in "$@"; do :; done
+    echo "Name: $last"
+    ;;
+  *" upgrade --install "*)
+    if [ -e "$dir/slow-install" ]; then sleep 30; fi
+    if [ -e "$dir/fail-install" ]; then echo "Error: INSTALLATION FAILED: context deadline exceeded"; exit 1; fi
+    echo "Release has been upgraded. Happy Helming!"
+    ;;
+  *" uninstall "*)
+    if [ -e "$dir/fail-install" ]; then echo "Error: uninstall: Release not loaded: vllm: release: not found"; exit 1; fi
+    if [ -e "$dir/fail-uninstall" ]; then echo "Error: uninstall: timed out waiting for the condition"; exit 1; fi
+    echo "release uninstalled"
+    ;;
+  *) echo "ok" ;;
+esac
+exit 0
+)SH";
+}
+
+}  // namespace
+
+StandIn::StandIn(const fs::path& dir) : dir_(dir) {
+  write_script(dir_ / "kubectl", stand_in_script(dir_, "kubectl"));
+  write_script(dir_ / "helm", stand_in_script(dir_, "helm"));
+}
+
+std::vector<std::string> StandIn::calls() const {
+  std::vector<std::string> out;
+  std::istringstream in(read_text(dir_ / "calls.log"));
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+std::string StandIn::stdin_of(std::size_t n) const { return read_text(dir_ / ("stdin-" + std::to_string(n) + ".txt")); }
+
+void StandIn::fail(const std::string& what) const { std::ofstream(dir_ / ("fail-" + what)) << "1"; }
+void StandIn::slow(const std::string& what) const { std::ofstream(dir_ / ("slow-" + what)) << "1"; }
+void StandIn::set_pod_log(const std::string& text) const { std::ofstream(dir_ / "pod-log.txt") << text; }
+
+void StandIn::set_port_forward_backend(const std::string& body) const { write_script(dir_ / "port-forward-backend", body); }
+
+pid_t StandIn::port_forward_pid() const {
+  const std::string text = read_text(dir_ / "port-forward.pid");
+  return text.empty() ? 0 : static_cast<pid_t>(std::stol(text));
+}
+
+}  // namespace lmbench::deploy::testing

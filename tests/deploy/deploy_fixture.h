@@ -1,0 +1,75 @@
+#pragma once
+// Helpers for the deploy tests: temporary folders, free loopback ports, process checks by pid,
+// and the recording stand-in for kubectl and helm.
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace lmbench::deploy::testing {
+
+// A fresh folder under the temporary directory, removed by the destructor.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& name);
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A loopback port that was free a moment ago (bound to port 0, then released).
+int free_port();
+
+// Alive and not a zombie (an orphan killed by SIGKILL stays a zombie until init reaps it).
+bool alive(pid_t pid);
+// Polls alive() for up to `ms` milliseconds; true once the process is gone.
+bool gone_within(pid_t pid, int ms);
+
+// Pids of every process whose process group is `pgid`.
+std::vector<pid_t> processes_in_group(pid_t pgid);
+// /proc/<pid>/cmdline or /proc/<pid>/environ with the NULs turned into '\n' ("" if unreadable).
+std::string proc_file(pid_t pid, const std::string& which);
+
+// Writes an executable shell script.
+void write_script(const std::filesystem::path& path, const std::string& body);
+std::string read_text(const std::filesystem::path& path);
+// Waits up to `ms` milliseconds for a file to exist and be non-empty.
+bool wait_for_file(const std::filesystem::path& path, int ms);
+
+// The one allowed stand-in of these tests: no cluster can run on the test machines, so
+// `kubectl` and `helm` are shell scripts that append their argv (program name first, then the
+// arguments, space-separated) to calls.log, keep whatever arrived on stdin in
+// stdin-<call number>.txt, and answer like the real tools do. `port-forward` execs a small
+// node TCP listener on the local port and records its pid in port-forward.pid, so the
+// readiness check and the teardown by pid are real. A file fail-<what> in the folder makes the
+// matching call fail (rollout, port-forward, install, uninstall, apply); slow-<what> makes it hang.
+// set_port_forward_backend() replaces the listener by any server (a simulator, say) started
+// with the local port as $1, so everything behind the port-forward can be real.
+class StandIn {
+ public:
+  explicit StandIn(const std::filesystem::path& dir);
+  std::string kubectl() const { return (dir_ / "kubectl").string(); }
+  std::string helm() const { return (dir_ / "helm").string(); }
+  const std::filesystem::path& dir() const { return dir_; }
+
+  std::vector<std::string> calls() const;  // one entry per call, in order
+  // What call number `n` (1-based) read from stdin; "" when nothing.
+  std::string stdin_of(std::size_t n) const;
+  void fail(const std::string& what) const;
+  void slow(const std::string& what) const;
+  void set_pod_log(const std::string& text) const;  // what `kubectl logs` prints
+  void set_port_forward_backend(const std::string& script_body) const;
+  pid_t port_forward_pid() const;                    // 0 when none was started
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace lmbench::deploy::testing

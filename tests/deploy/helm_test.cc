@@ -1,0 +1,215 @@
+// The Helm kind against the recording stand-in helm and kubectl (the one allowed stand-in: no
+// cluster can run here; see deploy_fixture.h). Each test pins the exact call sequence.
+
+#include "deploy/helm.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <thread>
+
+#include "core/interrupt.h"
+#include "deploy_fixture.h"
+
+namespace lmbench::deploy {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::StandIn;
+using testing::TempDir;
+using Calls = std::vector<std::string>;
+
+constexpr const char* kToken = "hf_HelmTok3nOnlyOnStdin";
+constexpr const char* kValues = R"(servingEngineSpec:
+  modelSpec:
+  - name: llama3
+    modelURL: meta-llama/Llama-3.1-8B-Instruct
+    replicaCount: 2
+    hf_token: <YOUR_HF_TOKEN>
+    lmcacheConfig: {enabled: true, cpuOffloadingBufferSize: "60"}
+routerSpec:
+  routingLogic: session
+  sessionKey: x-user-id
+)";
+
+struct Cluster {
+  TempDir dir{"helm"};
+  StandIn tools{dir.path()};
+  std::filesystem::path values = dir / "routing-session.yaml";
+  int port = testing::free_port();
+  core::ManualClock clock;
+
+  Cluster() { std::ofstream(values) << kValues; }
+
+  HelmOptions production_stack() const {
+    HelmOptions h = production_stack_helm_options();
+    h.helm = tools.helm();
+    h.values_file = values;
+    h.model = "meta-llama/Llama-3.1-8B-Instruct";
+    h.target = {.kubectl = tools.kubectl(), .context = "gke", .namespace_name = "bench"};
+    h.hf_token = Secret(kToken);
+    h.local_port = port;
+    h.port_forward_log = dir / "pf.log";
+    h.install_timeout = 15min;
+    return h;
+  }
+};
+
+TEST(HelmBaseline, ProductionStackExactCallsTokenOnlyOnStdin) {
+  Cluster c;
+  HelmBaseline b(c.production_stack(), c.clock);
+  EXPECT_EQ(b.kind(), "Helm");
+  auto e = b.up();
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(e->base_url, "http://127.0.0.1:" + std::to_string(c.port));
+  EXPECT_EQ(e->model, "meta-llama/Llama-3.1-8B-Instruct");
+  const std::string v = c.values.string();
+  EXPECT_EQ(c.tools.calls(),
+            (Calls{
+                "helm repo add vllm https://vllm-project.github.io/production-stack --force-update",
+                "helm --kube-context gke --namespace bench upgrade --install vllm vllm/vllm-stack -f " + v + " -f - --wait --timeout 900s",
+                "kubectl --context gke --namespace bench port-forward --address 127.0.0.1 svc/vllm-router-service " +
+                    std::to_string(c.port) + ":80",
+            }));
+  // The values on stdin: the file with the placeholder replaced, everything else as written.
+  std::string expected = kValues;
+  expected.replace(expected.find("<YOUR_HF_TOKEN>"), 15, kToken);
+  expected.pop_back();  // the stand-in drops the final newline
+  EXPECT_EQ(c.tools.stdin_of(2), expected);
+  const pid_t forward = c.tools.port_forward_pid();
+  ASSERT_GT(forward, 0);
+  EXPECT_EQ(b.port_forward_pid(), forward);
+  EXPECT_TRUE(testing::alive(forward));
+
+  auto logs = b.logs(c.dir / "pod-logs", "helm_routing_session_synthetic_1.5");
+  ASSERT_TRUE(logs.ok()) << logs.error().message;
+  EXPECT_EQ(logs->size(), 2u);
+  EXPECT_TRUE(std::filesystem::exists(c.dir / "pod-logs" / "vllm-router-1_helm_routing_session_synthetic_1.5.log"));
+
+  EXPECT_FALSE(b.down().has_value());
+  EXPECT_TRUE(testing::gone_within(forward, 2000));
+  auto calls = c.tools.calls();
+  ASSERT_EQ(calls.size(), 3u + 7u + 1u);
+  EXPECT_EQ(calls[3], "kubectl --context gke --namespace bench get pods -o name");
+  EXPECT_EQ(calls.back(), "helm --kube-context gke --namespace bench uninstall vllm --wait --timeout 300s");
+  EXPECT_FALSE(b.down().has_value());
+  EXPECT_EQ(c.tools.calls().size(), calls.size());
+
+  EXPECT_EQ(testing::read_text(c.dir / "calls.log").find(kToken), std::string::npos);
+  EXPECT_EQ(testing::read_text(c.values), kValues);  // the file on disk keeps its placeholder
+}
+
+TEST(HelmBaseline, LlmdTokenBecomesASecretAndValuesStayOnDisk) {
+  Cluster c;
+  std::ofstream(c.values) << "sampleApplication:\n  model: {modelArtifactURI: hf://meta-llama/Llama-3.1-8B-Instruct}\n";
+  HelmOptions h = llmd_helm_options();
+  h.helm = c.tools.helm();
+  h.values_file = c.values;
+  h.model = "meta-llama/Llama-3.1-8B-Instruct";
+  h.target = {.kubectl = c.tools.kubectl()};
+  h.hf_token = Secret(kToken);
+  h.local_port = c.port;
+  HelmBaseline b(h, c.clock);
+  ASSERT_TRUE(b.up().ok());
+  EXPECT_FALSE(b.down().has_value());
+  const std::string v = c.values.string();
+  EXPECT_EQ(c.tools.calls(), (Calls{
+                                 "helm repo add llm-d https://llm-d.ai/llm-d-deployer --force-update",
+                                 "kubectl delete secret llm-d-hf-token --ignore-not-found",
+                                 "kubectl create secret generic llm-d-hf-token --from-env-file=/dev/stdin",
+                                 "helm upgrade --install llm-d llm-d/llm-d -f " + v + " --wait --timeout 1200s",
+                                 "kubectl port-forward --address 127.0.0.1 svc/llm-d-inference-gateway " + std::to_string(c.port) + ":80",
+                                 "helm uninstall llm-d --wait --timeout 300s",
+                                 "kubectl delete secret llm-d-hf-token --ignore-not-found",
+                             }));
+  EXPECT_EQ(c.tools.stdin_of(3), std::string("HF_TOKEN=") + kToken);
+  EXPECT_EQ(c.tools.stdin_of(4), "");  // no placeholder: the values file is passed as is
+  EXPECT_EQ(testing::read_text(c.dir / "calls.log").find(kToken), std::string::npos);
+}
+
+TEST(HelmBaseline, FailedInstallIsReportedAndTeardownToleratesAMissingRelease) {
+  Cluster c;
+  c.tools.fail("install");
+  HelmBaseline b(c.production_stack(), c.clock);
+  auto e = b.up();
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().kind, "helm");
+  EXPECT_NE(e.error().message.find("INSTALLATION FAILED: context deadline exceeded"), std::string::npos) << e.error().message;
+  EXPECT_EQ(e.error().message.find(kToken), std::string::npos);
+  EXPECT_FALSE(b.down().has_value());  // "release: not found" is not a teardown failure
+  auto calls = c.tools.calls();
+  ASSERT_EQ(calls.size(), 3u);
+  EXPECT_EQ(calls[2], "helm --kube-context gke --namespace bench uninstall vllm --wait --timeout 300s");
+}
+
+TEST(HelmBaseline, FailedUninstallIsReportedByDown) {
+  Cluster c;
+  c.tools.fail("uninstall");
+  HelmBaseline b(c.production_stack(), c.clock);
+  ASSERT_TRUE(b.up().ok());
+  const pid_t forward = c.tools.port_forward_pid();
+  auto err = b.down();
+  ASSERT_TRUE(err.has_value());
+  EXPECT_EQ(err->kind, "helm");
+  EXPECT_NE(err->message.find("timed out waiting for the condition"), std::string::npos);
+  EXPECT_TRUE(testing::gone_within(forward, 2000));  // the port-forward is stopped regardless
+}
+
+TEST(HelmBaseline, PlaceholderWithoutTokenFailsBeforeAnyCall) {
+  Cluster c;
+  auto h = c.production_stack();
+  h.hf_token.reset();
+  HelmBaseline b(h, c.clock);
+  auto e = b.up();
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().kind, "missing_token");
+  EXPECT_NE(e.error().message.find(c.values.string()), std::string::npos);
+  EXPECT_TRUE(c.tools.calls().empty());
+  EXPECT_FALSE(b.down().has_value());
+  EXPECT_TRUE(c.tools.calls().empty());
+}
+
+TEST(HelmBaseline, MissingValuesFileIsAFailure) {
+  Cluster c;
+  auto h = c.production_stack();
+  h.values_file = c.dir / "nope.yaml";
+  HelmBaseline b(h, c.clock);
+  auto e = b.up();
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().kind, "values");
+  EXPECT_NE(e.error().message.find("nope.yaml"), std::string::npos);
+}
+
+// Ctrl-C during `helm upgrade --install --wait`: up() gives up at once, down() still uninstalls.
+// A death test, because core::request_stop() cannot be undone within a process.
+TEST(HelmBaselineDeathTest, InterruptDuringInstallStillUninstalls) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  // The work runs in a function so that its temporary folder is removed before exit().
+  const auto interrupted_run = []() -> std::string {
+    Cluster c;
+    c.tools.slow("install");
+    HelmBaseline b(c.production_stack(), c.clock);
+    std::thread ctrl_c([] {
+      std::this_thread::sleep_for(300ms);
+      core::request_stop();
+    });
+    const auto start = std::chrono::steady_clock::now();
+    auto e = b.up();
+    ctrl_c.join();
+    const bool quick = std::chrono::steady_clock::now() - start < 10s;
+    b.down();
+    const auto calls = c.tools.calls();
+    const bool torn_down = calls.size() == 3 && calls[2].find(" uninstall vllm ") != std::string::npos;
+    return "kind=" + (e.ok() ? std::string("ok") : e.error().kind) + " quick=" + std::to_string(quick) +
+           " torn_down=" + std::to_string(torn_down);
+  };
+  EXPECT_EXIT(
+      {
+        std::fprintf(stderr, "%s\n", interrupted_run().c_str());
+        std::exit(0);
+      },
+      ::testing::ExitedWithCode(0), "kind=interrupted quick=1 torn_down=1");
+}
+
+}  // namespace
+}  // namespace lmbench::deploy
