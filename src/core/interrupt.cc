@@ -14,6 +14,15 @@ namespace {
 std::atomic<int> g_signal{0};
 std::atomic<bool> g_stop{false};
 int g_eventfd = -1;
+constexpr int kMaxGroups = 256;
+std::atomic<int> g_groups[kMaxGroups];  // 0 = free slot
+
+void kill_registered_groups() {
+  for (auto& g : g_groups) {
+    const int pgid = g.load();
+    if (pgid > 0) ::kill(-pgid, SIGKILL);
+  }
+}
 
 void notify() {
   if (g_eventfd >= 0) {
@@ -27,6 +36,7 @@ extern "C" void on_signal(int sig) {
   if (g_stop.exchange(true)) {
     static const char msg[] = "\nlmbench: second interrupt, exiting now\n";
     [[maybe_unused]] const auto n = ::write(2, msg, sizeof msg - 1);
+    kill_registered_groups();
     ::_exit(128 + sig);
   }
   g_signal.store(sig);
@@ -53,6 +63,20 @@ void install_interrupt_handlers() {
   sa.sa_flags = SA_RESTART;
   ::sigaction(SIGINT, &sa, nullptr);
   ::sigaction(SIGTERM, &sa, nullptr);
+}
+
+void register_child_group(int pgid) {
+  for (auto& g : g_groups) {
+    int expected = 0;
+    if (g.compare_exchange_strong(expected, pgid)) return;
+  }
+}
+
+void unregister_child_group(int pgid) {
+  for (auto& g : g_groups) {
+    int expected = pgid;
+    if (g.compare_exchange_strong(expected, 0)) return;
+  }
 }
 
 bool stop_requested() { return g_stop.load(); }

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/files.h"
+#include "core/interrupt.h"
 
 extern char** environ;
 
@@ -83,6 +84,7 @@ Result<ChildProcess> ChildProcess::spawn(const ProcessSpec& spec) {
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) return Error{"spawn", "cannot start " + spec.argv[0] + ": " + std::strerror(rc)};
+  register_child_group(pid);
   return ChildProcess(pid);
 }
 
@@ -108,7 +110,10 @@ std::optional<int> ChildProcess::poll() {
   if (status_ || pid_ <= 0) return status_;
   int status = 0;
   const pid_t r = ::waitpid(pid_, &status, WNOHANG);
-  if (r == pid_) status_ = decode_status(status);
+  if (r == pid_) {
+    status_ = decode_status(status);
+    unregister_child_group(pid_);
+  }
   return status_;
 }
 
@@ -120,6 +125,7 @@ int ChildProcess::wait() {
     r = ::waitpid(pid_, &status, 0);
   } while (r < 0 && errno == EINTR);
   status_ = r == pid_ ? decode_status(status) : -1;
+  unregister_child_group(pid_);
   return *status_;
 }
 

@@ -118,6 +118,12 @@ core::Result<core::CommandOutput> run_tool(const ToolCall& call, const core::Clo
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) return core::Error{"spawn", "cannot start " + call.argv[0] + ": " + std::strerror(rc)};
+  // A second Ctrl-C kills the group; every return below unregisters it.
+  core::register_child_group(pid);
+  struct Unregister {
+    pid_t pid;
+    ~Unregister() { core::unregister_child_group(pid); }
+  } unregister{pid};
   in.close_end(0);
   out.close_end(1);
   ::fcntl(in.fd[1], F_SETFL, O_NONBLOCK);
