@@ -1,0 +1,180 @@
+#include "store/regress.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace lmbench::store {
+
+namespace {
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double change_pct(double value, double base) {
+  if (base == 0) return value == 0 ? 0 : std::copysign(std::numeric_limits<double>::infinity(), value);
+  return (value - base) / base * 100;
+}
+
+bool worse(Better better, double value, double base, double threshold_pct) {
+  const double t = threshold_pct / 100;
+  return better == Better::kLower ? value > base * (1 + t) : value < base * (1 - t);
+}
+
+// Judges one (workload, key, qps) point of the session, adding to `verdict`. Returns the store's
+// error when it could not be read.
+std::optional<core::Error> judge_point(Store& store, const RegressOptions& options, const SessionSummary& session,
+                               const Run& run, SuiteVerdict& verdict) {
+  auto history = store.history(run, session, options.window);
+  if (!history) return history.error();
+  if (history->empty()) {
+    ++verdict.points_without_history;
+    return std::nullopt;
+  }
+  Finding base;
+  base.workload = run.workload;
+  base.key = run.key;
+  base.qps = run.qps;
+  base.history = static_cast<int>(history->size());
+  if (!run.ok) {
+    base.error = run.error;
+    verdict.regressions.push_back(base);
+    return std::nullopt;
+  }
+  for (Metric m : options.metrics) {
+    const auto& value = at(run.metrics, m);
+    if (!value) continue;
+    std::vector<double> earlier;
+    for (const auto& h : *history) {
+      if (const auto& v = at(h.run.metrics, m)) earlier.push_back(*v);
+    }
+    if (earlier.empty()) continue;
+    ++verdict.values_compared;
+    const double med = median(earlier);
+    const double threshold = options.threshold_for(m);
+    if (!worse(metric_info(m).better, *value, med, threshold)) continue;
+    Finding f = base;
+    f.metric = m;
+    f.value = *value;
+    f.median = med;
+    f.change_pct = change_pct(*value, med);
+    f.threshold_pct = threshold;
+    f.history = static_cast<int>(earlier.size());
+    verdict.regressions.push_back(std::move(f));
+  }
+  return std::nullopt;
+}
+
+core::Result<SuiteVerdict> judge_suite(Store& store, const RegressOptions& options, const std::string& suite) {
+  SuiteVerdict verdict;
+  verdict.suite = suite;
+  if (options.session) {
+    auto all = store.session_runs(suite, *options.session);
+    if (!all) return all.error();
+    if (all->empty()) return verdict;  // this suite did not run in that session
+    verdict.session.session_id = *options.session;
+    verdict.session.session_time = all->front().run.session_time;
+  } else {
+    auto newest = store.newest_session(suite);
+    if (!newest) return newest.error();
+    if (!*newest) return verdict;
+    verdict.session = **newest;
+  }
+  auto runs = store.session_runs(suite, verdict.session.session_id);
+  if (!runs) return runs.error();
+  // A point run more than once in the session: its latest run (the last of equal points, as
+  // session_runs sorts by timestamp within a point) is the one judged.
+  for (std::size_t i = 0; i < runs->size(); ++i) {
+    const Run& run = (*runs)[i].run;
+    if (i + 1 < runs->size()) {
+      const Run& next = (*runs)[i + 1].run;
+      if (next.workload == run.workload && next.key == run.key && next.qps == run.qps) continue;
+    }
+    ++verdict.points;
+    if (auto failed = judge_point(store, options, verdict.session, run, verdict)) return *failed;
+  }
+  return verdict;
+}
+
+std::string format_value(double v) { return fmt::format("{:.2f}", v); }
+
+std::string format_change(double pct) {
+  if (std::isinf(pct)) return pct > 0 ? "+inf%" : "-inf%";
+  return fmt::format("{:+.1f}%", pct);
+}
+
+}  // namespace
+
+std::vector<Metric> RegressOptions::default_regress_metrics() {
+  return {Metric::kTtftP50, Metric::kTtftP99, Metric::kItlP50, Metric::kItlP99, Metric::kTpotP50,
+          Metric::kTpotP99, Metric::kRequestThroughput, Metric::kOutputThroughput};
+}
+
+double RegressOptions::threshold_for(Metric m) const {
+  const auto it = metric_threshold_pct.find(m);
+  return it == metric_threshold_pct.end() ? threshold_pct : it->second;
+}
+
+bool RegressReport::regressed() const {
+  return std::any_of(suites.begin(), suites.end(), [](const SuiteVerdict& s) { return !s.regressions.empty(); });
+}
+
+core::Result<RegressReport> check_regressions(Store& store, const RegressOptions& options) {
+  RegressReport report;
+  std::vector<std::string> names;
+  if (options.suite) {
+    names.push_back(*options.suite);
+  } else {
+    auto suites = store.suites();
+    if (!suites) return suites.error();
+    for (const auto& s : *suites) names.push_back(s.suite);
+  }
+  for (const auto& name : names) {
+    auto verdict = judge_suite(store, options, name);
+    if (!verdict) return verdict.error();
+    if (verdict->points == 0) {
+      if (options.suite) {
+        return core::Error{"usage", options.session ? fmt::format("suite '{}' has no runs in session '{}'", name,
+                                                                  *options.session)
+                                                    : fmt::format("no runs of suite '{}' in the store", name)};
+      }
+      continue;
+    }
+    report.suites.push_back(std::move(*verdict));
+  }
+  if (options.session && report.suites.empty()) {
+    return core::Error{"usage", fmt::format("no runs in session '{}'", *options.session)};
+  }
+  return report;
+}
+
+std::string format_report(const RegressReport& report, const RegressOptions& options) {
+  std::string out;
+  for (const auto& s : report.suites) {
+    out += fmt::format("suite {}: session {} against the median of up to {} earlier sessions\n", s.suite,
+                       s.session.session_id, options.window);
+    for (const auto& f : s.regressions) {
+      if (!f.metric) {
+        out += fmt::format("  REGRESSION {} {} qps {}: the run failed ({}); it succeeded in {} earlier session(s)\n",
+                           f.workload, f.key, f.qps, f.error, f.history);
+        continue;
+      }
+      const MetricInfo& info = metric_info(*f.metric);
+      out += fmt::format("  REGRESSION {} {} qps {} {}: {} vs median {} of {} ({}, {} is better, threshold {}%)\n",
+                         f.workload, f.key, f.qps, info.name, format_value(f.value), format_value(f.median),
+                         f.history, format_change(f.change_pct),
+                         info.better == Better::kLower ? "lower" : "higher", f.threshold_pct);
+    }
+    out += fmt::format("  {} point(s), {} without earlier sessions, {} value(s) compared, {} regression(s)\n",
+                       s.points, s.points_without_history, s.values_compared, s.regressions.size());
+  }
+  if (report.suites.empty()) out += "no runs to compare\n";
+  return out;
+}
+
+}  // namespace lmbench::store

@@ -1,0 +1,67 @@
+#pragma once
+// The regression check behind `lmbench regress`: the newest session of each suite against the
+// earlier sessions of the same suite, for each (workload, baseline KEY, QPS) point it ran.
+//
+// A metric regressed when the newest value is worse than the median of the previous `window`
+// sessions' values (successful runs only, one per session) by more than its threshold:
+//   lower is better (latencies):    value > median * (1 + threshold)
+//   higher is better (throughputs): value < median * (1 - threshold)
+// A point that failed outright in the newest session while earlier sessions succeeded is a
+// regression too. Points without history are counted, not judged.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "store/metric.h"
+#include "store/store.h"
+
+namespace lmbench::store {
+
+struct RegressOptions {
+  double threshold_pct = 10;                  // default for every metric
+  std::map<Metric, double> metric_threshold_pct;  // per-metric overrides
+  std::vector<Metric> metrics = default_regress_metrics();
+  int window = 5;                             // earlier sessions the median is taken over
+  std::optional<std::string> suite;           // only this suite (default: every suite)
+  std::optional<std::string> session;         // judge this session instead of each suite's newest
+
+  static std::vector<Metric> default_regress_metrics();
+  double threshold_for(Metric m) const;
+};
+
+struct Finding {
+  std::string workload;
+  std::string key;
+  double qps = 0;
+  std::optional<Metric> metric;  // nullopt: the run failed while earlier ones succeeded
+  double value = 0;              // the newest session's value
+  double median = 0;             // of the earlier sessions
+  double change_pct = 0;         // signed change of value against median (+ means larger)
+  double threshold_pct = 0;
+  int history = 0;               // earlier sessions the median was taken over
+  std::string error;             // the run's error, when it failed
+};
+
+struct SuiteVerdict {
+  std::string suite;
+  SessionSummary session;       // the session judged
+  int points = 0;               // (workload, key, qps) points in that session
+  int points_without_history = 0;
+  int values_compared = 0;
+  std::vector<Finding> regressions;
+};
+
+struct RegressReport {
+  std::vector<SuiteVerdict> suites;
+  bool regressed() const;
+};
+
+core::Result<RegressReport> check_regressions(Store& store, const RegressOptions& options);
+
+// Human-readable, one line per regression, a summary line per suite.
+std::string format_report(const RegressReport& report, const RegressOptions& options);
+
+}  // namespace lmbench::store

@@ -1,0 +1,141 @@
+#pragma once
+// The results store: every run JSON whole, in SQLite (WAL), indexed by suite, session, baseline
+// KEY, workload and QPS, with the main metrics as columns. What the dashboard's API and the
+// regression check read.
+//
+// Idempotency: a run's identity is (suite, session id, key, workload, QPS, timestamp), the same
+// tuple its artifact file is named by. Ingesting a run whose identity is stored already is a
+// no-op reported as kDuplicate when the two documents are equal as JSON (key order and
+// formatting do not matter), and an error of kind "conflict" when they differ: a content hash
+// alone would store an edited re-upload as a second point of the same run, and the identity
+// alone would silently keep one of two different documents.
+//
+// Not thread-safe: one Store per thread. Several Stores (threads or processes) may share a file;
+// WAL lets readers run during a write, and writers wait up to the busy timeout for each other.
+// Every query is a prepared statement with its values bound, prepared once per Store.
+//
+// Failures are values: each method returns core::Error {kind "sqlite" | "json" | "schema" |
+// "conflict" | "io", message} rather than throwing.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "store/metric.h"
+#include "store/run.h"
+
+namespace lmbench::store {
+
+struct StoreOptions {
+  int busy_timeout_ms = 5000;  // how long a write waits for another writer before failing
+};
+
+enum class IngestStatus { kStored, kDuplicate };
+
+struct Ingested {
+  IngestStatus status = IngestStatus::kStored;
+  std::int64_t id = 0;  // the stored row (the earlier one for a duplicate)
+  Run run;              // as read from the document; run.json is left empty
+};
+
+struct SuiteSummary {
+  std::string suite;
+  std::int64_t workloads = 0;
+  std::int64_t sessions = 0;
+  std::int64_t runs = 0;
+};
+
+struct WorkloadSummary {
+  std::string workload;
+  std::int64_t sessions = 0;
+  std::int64_t runs = 0;
+};
+
+struct SessionSummary {
+  std::string session_id;
+  std::int64_t session_time = 0;  // Unix seconds (Run::session_time)
+  std::string first_timestamp;    // of its runs, "YYYYMMDD-HHMM"
+  std::string last_timestamp;
+  std::int64_t runs = 0;
+  std::int64_t failed_runs = 0;
+};
+
+// One point of a series. For a failed run `ok` is false and `value` empty, so a chart can mark
+// the failure instead of losing the point.
+struct Point {
+  std::string key;
+  double qps = 0;
+  std::string session_id;
+  std::int64_t session_time = 0;
+  std::string timestamp;
+  bool ok = true;
+  std::optional<double> value;
+  std::int64_t run_id = 0;
+};
+
+// A stored run with its row id; `run.json` is empty unless asked for (run_json()).
+struct StoredRun {
+  std::int64_t id = 0;
+  Run run;
+};
+
+class Store {
+ public:
+  // Opens or creates the file and migrates it to the current schema.
+  static core::Result<std::unique_ptr<Store>> open(const std::filesystem::path& path, StoreOptions options = {});
+  static core::Result<std::unique_ptr<Store>> open_in_memory();
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  core::Result<int> schema_version();
+
+  // Validates (run_json.h) and stores one run. `file_name` helps derive a missing key.
+  core::Result<Ingested> ingest_json(std::string_view text, std::string_view file_name = {});
+  // Reads and ingests one artifact file; its name derives a missing key.
+  core::Result<Ingested> ingest_file(const std::filesystem::path& path);
+  // Stores an already parsed run (run.json must hold the document).
+  core::Result<Ingested> ingest(const Run& run);
+  // Many runs in one transaction (fast for bulk loads); one result per run, in order. A SQLite
+  // failure rolls the whole batch back and every entry carries that error.
+  std::vector<core::Result<Ingested>> ingest_many(std::span<const Run> runs);
+
+  // The dashboard's queries. Lists are sorted by name; sessions newest first.
+  core::Result<std::vector<SuiteSummary>> suites();
+  core::Result<std::vector<WorkloadSummary>> workloads(std::string_view suite);
+  core::Result<std::vector<SessionSummary>> sessions(std::string_view suite, std::string_view workload);
+  core::Result<std::vector<std::string>> keys(std::string_view suite, std::string_view workload);
+  core::Result<std::vector<double>> qps_values(std::string_view suite, std::string_view workload);
+  // `metric` against QPS, one line per key, for one session: sorted by key, then QPS. When a
+  // session ran a point more than once, its latest run counts.
+  core::Result<std::vector<Point>> metric_vs_qps(std::string_view suite, std::string_view workload,
+                                                 std::string_view session_id, Metric metric);
+  // `metric` over time at one QPS: one point per key and session (its latest run there), sorted
+  // by key, then session time.
+  core::Result<std::vector<Point>> metric_over_time(std::string_view suite, std::string_view workload, double qps,
+                                                    Metric metric);
+  // The stored document, byte for byte; nullopt when there is no such run.
+  core::Result<std::optional<std::string>> run_json(std::int64_t id);
+
+  // For the regression check.
+  // The newest session of a suite (latest session time; ties broken by id).
+  core::Result<std::optional<SessionSummary>> newest_session(std::string_view suite);
+  // Every run of a session in a suite, failed ones included, in (workload, key, qps, timestamp) order.
+  core::Result<std::vector<StoredRun>> session_runs(std::string_view suite, std::string_view session_id);
+  // Successful runs of the same suite, workload, key and QPS in sessions before `before`, one per
+  // session (its latest), newest first, at most `limit`.
+  core::Result<std::vector<StoredRun>> history(const Run& point, const SessionSummary& before, int limit);
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lmbench::store

@@ -1,0 +1,175 @@
+// End-to-end: `lmbench regress` on real result folders and a real store file.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "e2e/run_binary.h"
+
+namespace lmbench::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+
+class RegressCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::atomic<int> counter{0};
+    dir_ = fs::temp_directory_path() / fmt::format("lmbench-regress-e2e-{}-{}", ::getpid(), counter.fetch_add(1));
+    fs::remove_all(dir_);
+    fs::create_directories(results_ = dir_ / "results");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Writes one run artifact as lmbench names it, without a "key" field (the KEY is in the file
+  // name, as in the original's files). Session n runs on day n.
+  void write_run(int session, const std::string& key, double qps, double ttft_p99, double out_tps = 70,
+                 const std::string& suite = "routing-benchmark") {
+    const long secs = 1700000000L + session * 86400L;
+    const std::string ts = fmt::format("202311{:02}-2213", 14 + session);
+    const std::string doc = fmt::format(
+        R"({{"name": "{}", "lmbench-session-id": "lmbench-{}-0000abcd", "timestamp": "{}",
+  "results": {{"successful_requests": 100, "benchmark_duration_s": 200.0, "total_input_tokens": 1000,
+    "total_generated_tokens": 100, "request_throughput_req_per_s": {}, "output_token_throughput_tok_per_s": {},
+    "input_token_throughput_tok_per_s": 5.0, "total_token_throughput_tok_per_s": 75.0,
+    "ttft_ms": {{"mean": 120, "median": 100, "p99": {}}},
+    "tpot_ms": {{"mean": 12, "median": 11, "p99": 20}},
+    "itl_ms": {{"mean": 12, "median": 11, "p99": 30}}}},
+  "infra": {{"Location": "Simulated"}}, "serving": {{"baseline_type": "Simulated", "config": {{}}}},
+  "workload": {{"WORKLOAD": "synthetic", "QPS": {}, "NUM_USERS": 10}}}})",
+        suite, secs, ts, qps, out_tps, ttft_p99, qps);
+    std::ofstream(results_ / suite / fmt::format("{}_synthetic_{}_{}.json", key, qps, ts)) << doc;
+  }
+  void write_history(int sessions) {
+    fs::create_directories(results_ / "routing-benchmark");
+    for (int s = 0; s < sessions; ++s) {
+      for (double qps : {0.5, 1.0}) {
+        write_run(s, "helm_kvaware", qps, 200);
+        write_run(s, "helm_roundrobin", qps, 250);
+      }
+    }
+  }
+
+  fs::path dir_, results_;
+};
+
+TEST_F(RegressCli, ExitsOneAndNamesWhatGotWorse) {
+  write_history(5);
+  write_run(5, "helm_kvaware", 1.0, 260);   // +30% TTFT p99
+  write_run(5, "helm_kvaware", 0.5, 200);
+  write_run(5, "helm_roundrobin", 0.5, 250, 50);  // -28.6% throughput
+  write_run(5, "helm_roundrobin", 1.0, 255);      // +2%: fine
+  const auto r = run_lmbench({"regress", "--results", results_.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("suite routing-benchmark: session lmbench-1700432000-0000abcd"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("REGRESSION synthetic helm_kvaware qps 1 ttft_p99: 260.00 vs median 200.00 of 5 (+30.0%"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("REGRESSION synthetic helm_roundrobin qps 0.5 output_throughput: 50.00 vs median 70.00"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("4 point(s), 0 without earlier sessions, 32 value(s) compared, 2 regression(s)"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST_F(RegressCli, ExitsZeroWhenNothingGotWorse) {
+  write_history(6);
+  const auto r = run_lmbench({"regress", "--results", results_.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("0 regression(s)"), std::string::npos) << r.out;
+}
+
+TEST_F(RegressCli, ThresholdsComeFromTheCommandLine) {
+  write_history(5);
+  write_run(5, "helm_kvaware", 1.0, 260);
+  EXPECT_EQ(run_lmbench({"regress", "--results", results_.string(), "--metric-threshold", "ttft_p99=35"}).exit_code, 0);
+  EXPECT_EQ(run_lmbench({"regress", "--results", results_.string(), "--threshold", "31"}).exit_code, 0);
+  EXPECT_EQ(run_lmbench({"regress", "--results", results_.string(), "--metrics", "ttft_p50,itl_p99"}).exit_code, 0);
+  EXPECT_EQ(run_lmbench({"regress", "--results", results_.string(), "--threshold", "29"}).exit_code, 1);
+}
+
+TEST_F(RegressCli, ResultsAreAddedToTheStoreWhichKeepsTheHistory) {
+  const auto db = dir_ / "history.db";
+  write_history(5);
+  auto r = run_lmbench({"regress", "--results", results_.string(), "--db", db.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_TRUE(fs::exists(db));
+
+  // The next CI run only has its own results folder; the history is in the store.
+  fs::remove_all(results_);
+  fs::create_directories(results_ / "routing-benchmark");
+  write_run(5, "helm_kvaware", 1.0, 300);
+  r = run_lmbench({"regress", "--results", results_.string(), "--db", db.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("ttft_p99: 300.00 vs median 200.00 of 5"), std::string::npos) << r.out;
+
+  // The store alone gives the same verdict, and loading the same results again changes nothing.
+  r = run_lmbench({"regress", "--db", db.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  r = run_lmbench({"regress", "--results", results_.string(), "--db", db.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(r.err, "");
+}
+
+TEST_F(RegressCli, SkipsFilesThatAreNotRunsAndSaysWhy) {
+  write_history(2);
+  std::ofstream(results_ / "routing-benchmark" / "synthetic_comparison.json") << "[{\"qps\": 1}]";
+  std::ofstream(results_ / "routing-benchmark" / "broken.json") << "{\"name\": ";
+  std::ofstream(results_ / "routing-benchmark" / "k_synthetic_1_20231201-0000.json")
+      << R"({"name": "routing-benchmark", "timestamp": "20231201-0000", "results": {}, "workload": {}})";
+  const auto r = run_lmbench({"regress", "--results", results_.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("skipped " + (results_ / "routing-benchmark" / "broken.json").string() + ": not valid JSON"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("k_synthetic_1_20231201-0000.json: lmbench-session-id: missing"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("comparison"), std::string::npos) << r.err;
+}
+
+TEST_F(RegressCli, ExitsTwoWhenTheCheckCannotRun) {
+  auto r = run_lmbench({"regress"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("give --db FILE, --results DIR, or both"), std::string::npos) << r.err;
+
+  r = run_lmbench({"regress", "--results", results_.string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no run JSON files found"), std::string::npos) << r.err;
+
+  r = run_lmbench({"regress", "--results", (dir_ / "nope").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is not a folder"), std::string::npos) << r.err;
+
+  write_history(2);
+  r = run_lmbench({"regress", "--results", results_.string(), "--metric-threshold", "ttft=5"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--metric-threshold: expected METRIC=PERCENT"), std::string::npos) << r.err;
+  r = run_lmbench({"regress", "--results", results_.string(), "--metric-threshold", "ttft_p99=lots"});
+  EXPECT_EQ(r.exit_code, 2);
+  r = run_lmbench({"regress", "--results", results_.string(), "--metrics", "speed"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown metric 'speed'"), std::string::npos) << r.err;
+
+  std::ofstream(dir_ / "not-a-db") << std::string(4096, 'z');
+  r = run_lmbench({"regress", "--db", (dir_ / "not-a-db").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("not-a-db"), std::string::npos) << r.err;
+
+  r = run_lmbench({"regress", "--db", (dir_ / "missing.db").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("missing.db does not exist"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "missing.db"));
+
+  // A store with no runs in it.
+  fs::create_directories(dir_ / "empty");
+  r = run_lmbench({"regress", "--results", (dir_ / "empty").string(), "--db", (dir_ / "empty.db").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("the store holds no runs to compare"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace lmbench::e2e
