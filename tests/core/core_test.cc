@@ -59,3 +59,21 @@ TEST(Files, ReadingAMissingFileNamesIt) {
 
 }  // namespace
 }  // namespace lmbench::core
+
+#include "core/paths.h"
+
+namespace lmbench::core {
+namespace {
+
+TEST(Paths, FindsTheNpmTokenizerFromTheBuildTree) {
+  // The test binary lives under <repo>/build*/tests/core/, so searching up from it finds the
+  // tokenizer scripts/setup.sh installed.
+  const auto p = default_tokenizer_path();
+  ASSERT_TRUE(p.has_value());
+  EXPECT_TRUE(std::filesystem::exists(*p));
+  EXPECT_EQ(p->filename(), "tokenizer.json");
+  EXPECT_FALSE(find_project_file("no/such/file/anywhere.txt").has_value());
+}
+
+}  // namespace
+}  // namespace lmbench::core
