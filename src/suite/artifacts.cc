@@ -1,0 +1,137 @@
+#include "suite/artifacts.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <stdexcept>
+
+#include "core/files.h"
+
+namespace lmbench::suite {
+
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+bool is_secret_key(const std::string& key) {
+  const std::string k = lower(key);
+  if (k.size() > 3 && k.compare(k.size() - 3, 3, "env") == 0) return false;  // apiKeyEnv names a variable
+  for (const char* word : {"token", "secret", "password", "api_key", "apikey"}) {
+    if (k.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+bool holds_secret(const nlohmann::ordered_json& v, const std::vector<std::string>& secret_values) {
+  if (!v.is_string()) return false;
+  const auto& s = v.get_ref<const std::string&>();
+  return std::any_of(secret_values.begin(), secret_values.end(),
+                     [&](const std::string& secret) { return !secret.empty() && s.find(secret) != std::string::npos; });
+}
+
+// The user's scalar as JSON: "2" -> 2, "0.7" -> 0.7 (what PyYAML gave the original).
+nlohmann::ordered_json number_json(const config::Number& n) {
+  try {
+    std::size_t used = 0;
+    const long long i = std::stoll(n.text, &used);
+    if (used == n.text.size()) return i;
+  } catch (const std::exception&) {
+  }
+  return n.value;
+}
+
+}  // namespace
+
+std::string artifact_stem(const std::string& key, const std::string& workload_name, const std::string& qps_label,
+                          const std::string& timestamp) {
+  return fmt::format("{}_{}_{}_{}", key, workload_name, qps_label, timestamp);
+}
+
+std::string qps_label_for(const PlannedRun& run, std::optional<double> measured_qps) {
+  if (run.rate.qps_label) return *run.rate.qps_label;
+  if (!measured_qps) throw std::logic_error("qps_label_for: " + run.workload_name + " needs the measured QPS");
+  return measured_qps_label(*measured_qps);
+}
+
+std::filesystem::path run_json_path(const std::filesystem::path& results_root, const std::string& suite_name,
+                                    const std::string& stem) {
+  return results_root / suite_name / (stem + ".json");
+}
+
+std::filesystem::path run_csv_path(const std::filesystem::path& results_root, const std::string& suite_name,
+                                   const std::string& stem) {
+  return results_root / suite_name / (stem + ".csv");
+}
+
+nlohmann::ordered_json workload_json(const config::WorkloadConfig& workload, const PlannedRun& run,
+                                     std::optional<double> measured_qps) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  out["WORKLOAD"] = run.workload_name;
+  const RatePoint& rate = run.rate;
+  if (rate.sweep_key.empty()) {
+    out["MODE"] = "timed";
+  } else if (rate.sweep_key == "QPS" || rate.sweep_key == "REQUEST_RATES") {
+    out["QPS"] = number_json(rate.value);
+  } else if (!rate.target_qps) {
+    if (measured_qps) out["QPS"] = std::round(*measured_qps * 100.0) / 100.0;
+  } else {
+    out["QPS"] = std::round(*rate.target_qps * 100.0) / 100.0;
+  }
+  if (workload.raw.is_object()) {
+    for (const auto& [k, v] : workload.raw.items()) {
+      if (k == rate.sweep_key) {
+        out[rate.single_key] = number_json(rate.value);
+      } else if (!out.contains(k)) {
+        out[k] = v;
+      }
+    }
+  }
+  // A default sweep (Agentic's NEW_USER_INTERVALS, VLLMBenchmark's REQUEST_RATES) is not in the
+  // file; the run's single value is still recorded.
+  if (!rate.single_key.empty() && !out.contains(rate.single_key)) out[rate.single_key] = number_json(rate.value);
+  return out;
+}
+
+nlohmann::ordered_json strip_secrets(const nlohmann::ordered_json& config, const std::vector<std::string>& secret_values) {
+  if (config.is_object()) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (const auto& [k, v] : config.items()) {
+      if (is_secret_key(k) || holds_secret(v, secret_values)) continue;
+      out[k] = strip_secrets(v, secret_values);
+    }
+    return out;
+  }
+  if (config.is_array()) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& v : config) {
+      if (!holds_secret(v, secret_values)) out.push_back(strip_secrets(v, secret_values));
+    }
+    return out;
+  }
+  return config;
+}
+
+nlohmann::ordered_json envelope_json(const RunEnvelope& e, const std::vector<std::string>& secret_values) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  j["name"] = e.name;
+  j["lmbench-session-id"] = e.session_id;
+  j["timestamp"] = e.timestamp;
+  j["key"] = e.key;
+  j["results"] = e.results;
+  j["infra"] = e.infra.is_null() ? nlohmann::ordered_json::object() : e.infra;
+  j["serving"] = {{"baseline_type", e.baseline_type}, {"config", strip_secrets(e.serving_config, secret_values)}};
+  j["workload"] = e.workload;
+  return j;
+}
+
+void write_run_json(const std::filesystem::path& path, const RunEnvelope& envelope,
+                    const std::vector<std::string>& secret_values) {
+  core::write_file_atomic(path, envelope_json(envelope, secret_values).dump(2) + "\n");
+}
+
+}  // namespace lmbench::suite

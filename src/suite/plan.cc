@@ -1,0 +1,100 @@
+#include "suite/plan.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "suite/keys.h"
+
+namespace lmbench::suite {
+
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+std::vector<RatePoint> qps_points(const std::vector<config::Number>& values, const std::string& sweep_key,
+                                  const std::string& single_key) {
+  std::vector<RatePoint> out;
+  for (const auto& v : values) out.push_back({sweep_key, single_key, v, v.value, v.text});
+  return out;
+}
+
+}  // namespace
+
+std::size_t Plan::run_count() const {
+  std::size_t n = 0;
+  for (const auto& s : suites) {
+    for (const auto& b : s.baselines) n += b.runs.size();
+  }
+  return n;
+}
+
+std::vector<RatePoint> rate_points(const config::WorkloadConfig& workload) {
+  return std::visit(
+      Overloaded{
+          [](const config::LMCacheSynthetic& w) { return qps_points(w.qps, "QPS", "QPS"); },
+          [](const config::Random& w) { return qps_points(w.qps, "QPS", "QPS"); },
+          [](const config::ShareGpt& w) { return qps_points(w.qps, "QPS", "QPS"); },
+          [](const config::VllmBenchmark& w) { return qps_points(w.request_rates, "REQUEST_RATES", "REQUEST_RATE"); },
+          [](const config::StrictSynthetic& w) {
+            std::vector<RatePoint> out;
+            for (const auto& t : w.time_between_requests_per_user) {
+              const double qps = w.num_concurrent_users / t.value;
+              out.push_back({"TIME_BETWEEN_REQUESTS_PER_USER", "TIME_BETWEEN_REQUESTS_PER_USER", t, qps,
+                             fmt::format("{:.2f}", qps)});
+            }
+            return out;
+          },
+          [](const config::Agentic& w) {
+            std::vector<RatePoint> out;
+            for (const auto& t : w.new_user_intervals) {
+              out.push_back({"NEW_USER_INTERVALS", "NEW_USER_INTERVAL", t, std::nullopt, std::nullopt});
+            }
+            return out;
+          },
+          [](const config::TraceReplayer& w) {
+            if (w.preserve_timing) {
+              return std::vector<RatePoint>{{"", "", config::Number{}, std::nullopt, std::string("timed")}};
+            }
+            return qps_points(w.qps, "QPS", "QPS");
+          },
+      },
+      workload.kind);
+}
+
+Plan make_plan(config::Infrastructure infrastructure, std::vector<config::Spec> specs) {
+  Plan plan{std::move(infrastructure), std::move(specs), {}};
+  for (std::size_t s = 0; s < plan.specs.size(); ++s) {
+    const config::Spec& spec = plan.specs[s];
+    const std::vector<std::string> keys = assign_keys(spec.serving);
+    SuitePlan suite{s, {}};
+    for (std::size_t b = 0; b < spec.serving.size(); ++b) {
+      BaselinePlan bp{b, keys[b], {}};
+      for (std::size_t w = 0; w < spec.workloads.size(); ++w) {
+        const std::string name = workload_file_name(spec.workloads[w]);
+        for (auto& point : rate_points(spec.workloads[w])) bp.runs.push_back({s, b, w, keys[b], name, std::move(point)});
+      }
+      suite.baselines.push_back(std::move(bp));
+    }
+    plan.suites.push_back(std::move(suite));
+  }
+  return plan;
+}
+
+Plan make_plan(config::Suite suite) {
+  return make_plan(std::move(suite.run_bench.infrastructure), std::move(suite.specs));
+}
+
+std::string measured_qps_label(double measured_qps) {
+  const double rounded = std::round(measured_qps * 100.0) / 100.0;
+  std::string s = fmt::format("{}", rounded);
+  if (s.find_first_of(".en") == std::string::npos) s += ".0";
+  return s;
+}
+
+}  // namespace lmbench::suite

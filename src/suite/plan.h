@@ -1,0 +1,75 @@
+#pragma once
+// The suite plan: the Cartesian product spec -> baseline -> workload type -> config -> QPS, in the
+// original LMBench's order, as plain data the orchestrator iterates (deploy each baseline once,
+// run its workloads, tear it down) and `validate` prints.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/run_bench.h"
+
+namespace lmbench::suite {
+
+// One value of a workload's sweep list.
+struct RatePoint {
+  std::string sweep_key;   // the spec key swept: "QPS", "TIME_BETWEEN_REQUESTS_PER_USER",
+                           // "NEW_USER_INTERVALS", "REQUEST_RATES"; "" for a timed trace replay
+  std::string single_key;  // the key of this one value in the result JSON's "workload" object
+                           // (the original's names: QPS, TIME_BETWEEN_REQUESTS_PER_USER,
+                           // NEW_USER_INTERVAL, REQUEST_RATE); "" for a timed trace replay
+  config::Number value;    // as written; seconds for the two interval keys
+  // Requests per second the schedule aims at: QPS, REQUEST_RATE, or users / time-between for
+  // StrictSynthetic. nullopt for Agentic (measured) and timed trace replay.
+  std::optional<double> target_qps;
+  // The QPS part of file names: the user's text ("0.7", "2"), StrictSynthetic's users/time with
+  // two decimals (as the original printed it), "timed" for a timed trace replay. nullopt for
+  // Agentic, whose name carries the measured QPS (measured_qps_label).
+  std::optional<std::string> qps_label;
+};
+
+struct PlannedRun {
+  std::size_t spec = 0;      // index into Plan::specs
+  std::size_t baseline = 0;  // index into that spec's serving
+  std::size_t workload = 0;  // index into that spec's workloads
+  std::string key;           // the baseline's result KEY
+  std::string workload_name; // file-name part: "synthetic", ...
+  RatePoint rate;
+};
+
+struct BaselinePlan {
+  std::size_t index = 0;  // into the spec's serving
+  std::string key;
+  std::vector<PlannedRun> runs;  // workload type order, then config order, then sweep order
+};
+
+struct SuitePlan {
+  std::size_t spec = 0;  // index into Plan::specs
+  std::vector<BaselinePlan> baselines;
+};
+
+struct Plan {
+  config::Infrastructure infrastructure;
+  std::vector<config::Spec> specs;
+  std::vector<SuitePlan> suites;  // one per spec, in run-bench order
+
+  const config::Spec& spec_of(const PlannedRun& r) const { return specs.at(r.spec); }
+  const config::Baseline& baseline_of(const PlannedRun& r) const { return specs.at(r.spec).serving.at(r.baseline); }
+  const config::WorkloadConfig& workload_of(const PlannedRun& r) const {
+    return specs.at(r.spec).workloads.at(r.workload);
+  }
+  std::size_t run_count() const;
+};
+
+// The sweep of one workload config, in the order written.
+std::vector<RatePoint> rate_points(const config::WorkloadConfig& workload);
+
+Plan make_plan(config::Infrastructure infrastructure, std::vector<config::Spec> specs);
+Plan make_plan(config::Suite suite);
+
+// Agentic's QPS label: the measured rate rounded to two decimals and printed as Python printed a
+// float ("1.5", "2.0"), as the original named those files.
+std::string measured_qps_label(double measured_qps);
+
+}  // namespace lmbench::suite

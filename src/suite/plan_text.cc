@@ -1,0 +1,178 @@
+#include "suite/plan_text.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "suite/artifacts.h"
+#include "suite/keys.h"
+
+namespace lmbench::suite {
+
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+bool env_set(const PlanTextOptions& o, const std::string& name) {
+  return std::find(o.set_env_names.begin(), o.set_env_names.end(), name) != o.set_env_names.end();
+}
+
+std::string engine_text(const config::SimulatedEngine& e) {
+  std::string s = fmt::format("{} engine{}", e.engines, e.engines == 1 ? "" : "s");
+  if (e.engines > 1) {
+    s += ", routing " + e.routing_logic;
+    if (e.routing_logic == "session") s += " on " + e.session_key;
+  }
+  s += e.enable_prefix_caching ? ", prefix caching" : ", no prefix caching";
+  s += e.lmcache ? fmt::format(", LMCache {} GB CPU", e.cpu_offloading_buffer_gb) : ", no LMCache";
+  s += fmt::format(", maxModelLen {}", e.max_model_len);
+  return s;
+}
+
+std::string baseline_details(const config::Baseline& b, const PlanTextOptions& o) {
+  std::string details = std::visit(
+      Overloaded{
+          [](const config::HelmProductionStack& h) {
+            std::string s = "values " + h.values_path.string();
+            if (h.values) s += " (" + engine_text(h.values->engine) + ")";
+            return s;
+          },
+          [](const config::DirectProductionStack& d) { return "manifest " + d.manifest_path.string(); },
+          [](const config::SGLang& s) { return "script " + s.script_path.string(); },
+          [](const config::RayServe& r) { return "script " + r.script_path.string() + ", accelerator " + r.accelerator_type; },
+          [](const config::Dynamo& d) { return "config " + d.config_path.string(); },
+          [](const config::LLMD& d) { return "config " + d.config_path.string(); },
+          [](const config::Flat& f) { return "script " + f.script_path.string(); },
+          [&o](const config::Endpoint& e) {
+            std::string s = "baseURL " + e.base_url;
+            if (!e.api_key_env.empty()) {
+              s += fmt::format(", apiKeyEnv {} {}", e.api_key_env, env_set(o, e.api_key_env) ? "<set>" : "<missing>");
+            }
+            return s;
+          },
+          [](const config::Simulated& s) {
+            std::string t = s.helm_config_selection.empty() ? "" : "values " + s.helm_config_selection + ": ";
+            return t + engine_text(s.engine) + fmt::format(", profile {}, timeScale {}", s.engine.profile, s.engine.time_scale);
+          },
+      },
+      b.kind);
+  details = fmt::format("model {}, api {}; {}", b.model_url, config::api_type_name(b.api_type), details);
+  if (b.hf_token_key_present) details += b.hf_token ? "; hf_token <set>" : "; hf_token <missing>";
+  return details;
+}
+
+std::string scalar_text(const nlohmann::ordered_json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump();
+}
+
+std::string workload_line(const config::WorkloadConfig& w, const std::vector<RatePoint>& points,
+                          const std::string& file_name) {
+  const std::string sweep_key = points.empty() ? "" : points.front().sweep_key;
+  std::string keys;
+  if (w.raw.is_object()) {
+    for (const auto& [k, v] : w.raw.items()) {
+      if (k == sweep_key) continue;
+      keys += fmt::format(" {}={}", k, scalar_text(v));
+    }
+  }
+  std::string sweep;
+  if (sweep_key.empty()) {
+    sweep = "timed replay (one run)";
+  } else {
+    std::string values;
+    for (const auto& p : points) values += (values.empty() ? "" : ", ") + p.value.text;
+    sweep = fmt::format("{}: {}", sweep_key, values);
+    if (sweep_key == "TIME_BETWEEN_REQUESTS_PER_USER") {
+      std::string qps;
+      for (const auto& p : points) qps += (qps.empty() ? "" : ", ") + *p.qps_label;
+      sweep += " (QPS " + qps + ")";
+    } else if (sweep_key == "NEW_USER_INTERVALS") {
+      sweep += " (QPS measured)";
+    }
+  }
+  const std::string index = w.path.rfind("Workload.", 0) == 0 ? w.path.substr(9) : w.path;
+  return fmt::format("{} ({}): {};{}", index, file_name, sweep, keys);
+}
+
+}  // namespace
+
+std::string plan_text(const Plan& plan, const PlanTextOptions& o) {
+  std::string out = o.source + "\n";
+  if (o.has_infrastructure) {
+    out += fmt::format("  Location: {}", config::location_name(plan.infrastructure.location));
+    if (plan.infrastructure.num_cluster_gpus) {
+      out += fmt::format(" (numClusterGPUs {}, A100_VRAM {})", *plan.infrastructure.num_cluster_gpus,
+                         plan.infrastructure.a100_vram_gb);
+    }
+    if (plan.infrastructure.location == config::Location::kNoBench) out += "  (`run` validates and exits)";
+    out += "\n";
+  }
+  out += fmt::format("  hf_token: {}\n", o.hf_token_set ? "<set>" : "<missing>");
+  for (const auto& suite : plan.suites) {
+    const config::Spec& spec = plan.specs.at(suite.spec);
+    out += fmt::format("  spec {}\n    Name: {}\n", spec.display, spec.name);
+    out += fmt::format("    Baselines ({}):\n", suite.baselines.size());
+    std::size_t key_width = 0, type_width = 0;
+    for (const auto& b : suite.baselines) {
+      key_width = std::max(key_width, b.key.size());
+      type_width = std::max(type_width, spec.serving.at(b.index).type.size());
+    }
+    for (const auto& b : suite.baselines) {
+      const config::Baseline& baseline = spec.serving.at(b.index);
+      out += fmt::format("      {:<{}}  {:<{}}  {}\n", b.key, key_width, baseline.type, type_width,
+                         baseline_details(baseline, o));
+    }
+    out += fmt::format("    Workloads ({}):\n", spec.workloads.size());
+    std::size_t per_baseline = 0;
+    for (const auto& w : spec.workloads) {
+      const auto points = rate_points(w);
+      per_baseline += points.size();
+      out += "      " + workload_line(w, points, workload_file_name(w)) + "\n";
+    }
+    out += fmt::format("    Runs: {} ({} baseline{} x {} workload run{})\n", per_baseline * suite.baselines.size(),
+                       suite.baselines.size(), suite.baselines.size() == 1 ? "" : "s", per_baseline,
+                       per_baseline == 1 ? "" : "s");
+    // The example names the first run whose QPS part is known before running (Agentic's is measured).
+    std::string example = "(QPS measured at run time)";
+    for (const auto& r : suite.baselines.front().runs) {
+      if (!r.rate.qps_label) continue;
+      example = artifact_stem(r.key, r.workload_name, *r.rate.qps_label, o.example_timestamp) + ".json";
+      break;
+    }
+    out += fmt::format("    Artifacts: {}/{{KEY}}_{{WORKLOAD}}_{{QPS}}_{{YYYYMMDD-HHMM}}.json (+ .csv), e.g. {}\n",
+                       (o.results_root / spec.name).string(), example);
+  }
+  return out;
+}
+
+std::vector<config::Warning> plan_warnings(const Plan& plan, const PlanTextOptions& o) {
+  std::vector<config::Warning> out;
+  for (const auto& spec : plan.specs) {
+    out.insert(out.end(), spec.warnings.begin(), spec.warnings.end());
+    for (std::size_t i = 0; i < spec.serving.size(); ++i) {
+      const config::Baseline& b = spec.serving[i];
+      const std::string path = fmt::format("Serving[{}].{}", i, b.type);
+      if (o.has_infrastructure && plan.infrastructure.location == config::Location::kSimulated &&
+          !std::holds_alternative<config::Simulated>(b.kind) && !std::holds_alternative<config::Endpoint>(b.kind) &&
+          !std::holds_alternative<config::HelmProductionStack>(b.kind)) {
+        out.push_back({b.where, path + ": Location Simulated runs Simulated, Endpoint and Helm-ProductionStack "
+                                       "(simulated from its values file) baselines; `run` will fail this one"});
+      }
+      if (o.has_infrastructure && config::needs_hf_token(b, plan.infrastructure.location) && !b.hf_token) {
+        out.push_back({b.where, path + ": needs a Hugging Face token and HF_TOKEN is not set; `run` will fail this baseline"});
+      }
+      if (const auto* e = std::get_if<config::Endpoint>(&b.kind); e && !e->api_key_env.empty() && !env_set(o, e->api_key_env)) {
+        out.push_back({b.where, fmt::format("{}: apiKeyEnv names {}, which is not set", path, e->api_key_env)});
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace lmbench::suite

@@ -1,0 +1,152 @@
+// End-to-end: `lmbench validate` on the shipped files and on broken ones, as a child process.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "config/temp_tree.h"
+#include "e2e/run_binary.h"
+
+namespace lmbench::e2e {
+namespace {
+
+using testing::TempTree;
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+TEST(Validate, ShippedRunBenchPrintsThePlan) {
+  const auto r = run_lmbench({"validate", "run-bench.yaml"}, {}, LMBENCH_SOURCE_DIR);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");  // the default suite needs no data file and no token
+  for (const char* part :
+       {"run-bench.yaml\n", "  Location: Simulated\n", "  spec 0-bench-specs/default/default-suite.yaml\n",
+        "    Name: default-suite\n", "    Baselines (3):\n", "      plain_vllm          Simulated  ",
+        "      vllm_lmcache        Simulated  ", "      lmcache_session_2x  Simulated  ",
+        "2 engines, routing session on x-user-id", "      LMCacheSynthetic[0] (synthetic): QPS: 0.5, 1, 2;",
+        "    Runs: 9 (3 baselines x 3 workload runs)\n",
+        "    Artifacts: results/default-suite/{KEY}_{WORKLOAD}_{QPS}_{YYYYMMDD-HHMM}.json (+ .csv), e.g. plain_vllm_synthetic_0.5_",
+        "valid: 1 file, 9 runs, 0 warnings\n"}) {
+    EXPECT_TRUE(contains(r.out, part)) << part << "\n--- stdout ---\n" << r.out;
+  }
+}
+
+TEST(Validate, EveryShippedSpecIsValid) {
+  std::vector<std::string> args = {"validate"};
+  for (const auto& e : std::filesystem::recursive_directory_iterator(std::filesystem::path(LMBENCH_SOURCE_DIR) / "0-bench-specs")) {
+    if (e.path().extension() == ".yaml") {
+      args.push_back(std::filesystem::relative(e.path(), LMBENCH_SOURCE_DIR).string());
+    }
+  }
+  ASSERT_GE(args.size(), 5u);
+  const auto r = run_lmbench(args, {"HF_TOKEN=hf_e2e_SECRET_value", "VLLM_API_KEY=sk-e2e"}, LMBENCH_SOURCE_DIR);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const char* key : {"helm_basic_llama-3.1-8b-lmcache ", "basic_llama-3.1-8b-vllm ", "sglang_comparison_baseline ",
+                          "rayserve_comparison_baseline_h100 ", "dynamo_agg-llama-3.1-8b ", "llmd_basic_llama-3.1-8b ",
+                          "flat_basic_lmcache_run_llama8B ", "local_vllm ", "sim ", "sim_routing_session ",
+                          "helm_routing_kvaware ", "sim_routing_prefixaware "}) {
+    EXPECT_TRUE(contains(r.out, "      " + std::string(key))) << key;
+  }
+  for (const char* workload : {"(sharegpt)", "(synthetic)", "(strict_synthetic)", "(agentic)", "(trace_replayer)",
+                               "(random)", "(vllm_random)", "(vllm_sonnet)"}) {
+    EXPECT_TRUE(contains(r.out, workload)) << workload;
+  }
+  // Tokens are never printed, only whether they are set.
+  EXPECT_TRUE(contains(r.out, "hf_token <set>"));
+  EXPECT_TRUE(contains(r.out, "apiKeyEnv VLLM_API_KEY <set>"));
+  EXPECT_FALSE(contains(r.out + r.err, "hf_e2e_SECRET_value"));
+  EXPECT_FALSE(contains(r.out + r.err, "sk-e2e"));
+  // The example traces and datasets are not shipped: warnings, not errors.
+  EXPECT_TRUE(contains(r.err, "lmbench: warning: 0-bench-specs/examples/every-workload.yaml:"));
+  EXPECT_TRUE(contains(r.err, "TRACE_FILE: data file 'traces/mooncake_trace.jsonl' not found (looked in "));
+}
+
+struct Broken {
+  const char* file_text;
+  const char* expected_err;
+};
+
+TEST(Validate, BrokenSpecsExitOneWithTheOneLineError) {
+  const Broken cases[] = {
+      {"Name: bad\nServing:\n  - Simulated: {modelURL: m}\nWorkload:\n LMCacheSynthetic:\n - NUM_USERS_WARMUP: 1\n   QPS: fast\n"
+       "   NUM_USERS: 1\n   NUM_ROUNDS: 1\n   SYSTEM_PROMPT: 0\n   CHAT_HISTORY: 10\n   ANSWER_LEN: 10\n",
+       "lmbench: error: 0-bench-specs/bad.yaml:7:9: Workload.LMCacheSynthetic[0].QPS: expected a list of positive numbers, found 'fast'\n"},
+      {"Name: bad\nServing:\n  - Simulated: {modelURL: m}\nWorkload:\n  LMCacheSynthetic:\n    - NUM_USER: 10\n",
+       "lmbench: error: 0-bench-specs/bad.yaml:6:7: unknown key 'NUM_USER' in LMCacheSynthetic (did you mean 'NUM_USERS'?)\n"},
+      {"Name: bad\nServing: []\nWorkload: {}\n",
+       "lmbench: error: 0-bench-specs/bad.yaml:2:10: Serving: expected a non-empty list of baselines, found an empty list\n"},
+      {"Name: bad\nServing:\n  - Simulated: {modelURL: m\n",
+       "lmbench: error: 0-bench-specs/bad.yaml:4:1: invalid YAML: end of map flow not found\n"},
+      {"just text\n",
+       "lmbench: error: 0-bench-specs/bad.yaml:1:1: file: expected a run-bench file (0-bench-specs, 1-infrastructure) or a "
+       "spec file (Name, Serving, Workload), found 'just text'\n"},
+  };
+  for (const auto& c : cases) {
+    TempTree t;
+    t.write("0-bench-specs/bad.yaml", c.file_text);
+    const auto r = run_lmbench({"validate", "0-bench-specs/bad.yaml"}, {}, t.root().string());
+    EXPECT_EQ(r.exit_code, 1) << c.file_text;
+    EXPECT_EQ(r.err, c.expected_err);
+    EXPECT_EQ(r.out, "");
+  }
+}
+
+TEST(Validate, BrokenRunBenchFiles) {
+  TempTree t;
+  t.write("0-bench-specs/ok.yaml",
+          "Name: ok\nServing:\n  - Simulated: {modelURL: m}\nWorkload:\n  Random: {NUM_USERS: 1, NUM_ROUNDS: 1, PROMPT_LEN: 1, ANSWER_LEN: 1, QPS: [1]}\n");
+  t.write("unknown-location.yaml", "0-bench-specs:\n  - ok.yaml\n1-infrastructure:\n  Location: Cloud\n");
+  t.write("missing-spec.yaml", "0-bench-specs:\n  - ok.yaml\n  - nope.yaml\n1-infrastructure:\n  Location: Simulated\n");
+  auto r = run_lmbench({"validate", "unknown-location.yaml"}, {}, t.root().string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "lmbench: error: unknown-location.yaml:4:13: 1-infrastructure.Location: expected one of NoBench, Local-Flat, "
+            "LocalMinikube, LMCacheGKE, Simulated, Kubernetes, found 'Cloud'\n");
+  r = run_lmbench({"validate", "missing-spec.yaml"}, {}, t.root().string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "lmbench: error: missing-spec.yaml:3:5: 0-bench-specs[1]: spec file not found: 0-bench-specs/nope.yaml\n");
+  r = run_lmbench({"validate", "no-such-file.yaml"}, {}, t.root().string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "lmbench: error: no-such-file.yaml: file not found\n");
+  r = run_lmbench({"validate"}, {}, t.root().string());
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_FALSE(r.err.empty());
+}
+
+TEST(Validate, MissingDataFileIsAWarningAndSpecsAloneFindTheirProjectFolder) {
+  TempTree t;
+  t.write("3-workloads/trace-replayer/traces/here.jsonl", "{}\n");
+  t.write("0-bench-specs/sub/trace.yaml", R"(Name: trace
+Serving:
+  - Simulated: {modelURL: m}
+Workload:
+  TraceReplayer:
+    - {TRACE_FILE: traces/here.jsonl, QPS: [1]}
+    - {TRACE_FILE: traces/gone.jsonl, QPS: [1]}
+)");
+  const auto r = run_lmbench({"validate", "0-bench-specs/sub/trace.yaml"}, {}, t.root().string());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err,
+            "lmbench: warning: 0-bench-specs/sub/trace.yaml:7:20: Workload.TraceReplayer[1].TRACE_FILE: data file "
+            "'traces/gone.jsonl' not found (looked in traces/gone.jsonl, 3-workloads/trace-replayer/traces/gone.jsonl)\n");
+  EXPECT_TRUE(contains(r.out, "valid: 1 file, 2 runs, 1 warning\n"));
+}
+
+}  // namespace
+}  // namespace lmbench::e2e
+
+namespace lmbench::e2e {
+namespace {
+
+TEST(Validate, UnknownSimulatorProfileIsAConfigError) {
+  testing::TempTree t;
+  t.write("0-bench-specs/p.yaml",
+          "Name: p\nServing:\n  - Simulated: {modelURL: m, profile: a100}\nWorkload:\n"
+          "  Random: {NUM_USERS: 1, NUM_ROUNDS: 1, PROMPT_LEN: 1, ANSWER_LEN: 1, QPS: [1]}\n");
+  const auto r = run_lmbench({"validate", "0-bench-specs/p.yaml"}, {}, t.root().string());
+  EXPECT_EQ(r.exit_code, 1);
+  // The rest of the message (the known profiles) is the simulator's.
+  EXPECT_EQ(r.err.rfind("lmbench: error: 0-bench-specs/p.yaml:3:5: Serving[0].Simulated.profile: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("'a100'"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace lmbench::e2e
