@@ -4,7 +4,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <functional>
+#include <string>
 
 namespace lmbench::cli {
 
@@ -27,4 +29,11 @@ Command add_regress(CLI::App& app);
 // For subcommands whose issue is not done yet: says so on stderr and returns 2. None pretends.
 int not_built_yet(const char* name, int issue);
 
+}  // namespace lmbench::cli
+
+namespace lmbench::cli {
+// The --auto-upload hook of `lmbench run`: posts one run JSON to `api_url`; returns "" or the
+// reason it failed. `token_env` names the variable holding the dashboard's bearer token.
+std::function<std::string(const std::filesystem::path&)> make_uploader(const std::string& api_url,
+                                                                         const std::string& token_env);
 }  // namespace lmbench::cli

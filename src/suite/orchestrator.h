@@ -1,0 +1,69 @@
+#pragma once
+// The orchestrator behind `lmbench run`: for each spec, for each baseline: deploy, wait until
+// the OpenAI API lists the model, run every workload config at every QPS, save logs, tear down;
+// after each spec, the comparison files and the HTML report. A failing baseline or run is
+// reported and the rest still run (as the original does). One session id per invocation.
+//
+// Ctrl-C (core/interrupt.h): the run in progress stops sending, drains briefly, and is written
+// with "interrupted": true (so --resume runs it again); every baseline started is torn down.
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "suite/baseline_factory.h"
+#include "suite/plan.h"
+
+namespace lmbench::suite {
+
+struct OrchestratorOptions {
+  std::filesystem::path results_root = "results";
+  std::string session_id;                 // lmbench-<unix>-<hex>; made by the caller
+  // The original's staged start: 1 = everything; 2 = skip infrastructure set-up (nothing to set
+  // up here, same as 1); 3 = skip deployment and run the workloads against model_url/port-forward.
+  int start_from = 1;
+  std::optional<std::string> endpoint_url;  // --port-forward-url / with start_from 3
+  std::optional<std::string> model_url;     // --model-url: overrides the baseline's model
+  std::optional<std::string> only_key;      // --key: only baselines with this KEY
+  bool resume = false;
+  DeployContext deploy;
+  std::filesystem::path tokenizer;        // for exact prompt lengths and output token counts
+  std::optional<core::Duration> max_run_duration;  // caps every run's sending window
+  core::Duration drain_timeout = std::chrono::seconds(30);
+  core::Duration ready_timeout = std::chrono::minutes(10);
+  std::string slo;                        // "ttft_ms=...,tpot_ms=..." for goodput; "" = none
+  std::uint64_t seed = 0;
+  // Called with each run JSON written (for --auto-upload). Returns an error message or "".
+  std::function<std::string(const std::filesystem::path&)> after_run;
+  bool progress = true;                   // a progress line per run on `log`
+};
+
+// One line of the final summary table.
+struct RunRow {
+  std::string suite;
+  std::string baseline;
+  std::string workload;
+  std::string qps;
+  std::string status;                     // ok | failed | skipped | interrupted | resumed
+  std::optional<double> ttft_p50_ms, ttft_p99_ms, output_tok_s;
+  std::string detail;                     // the artifact path, or why it failed
+};
+
+struct OrchestratorResult {
+  std::vector<RunRow> rows;
+  std::vector<std::filesystem::path> reports;  // report.html of each suite
+  bool any_failed = false;
+  bool interrupted = false;
+};
+
+OrchestratorResult run_plan(const Plan& plan, const OrchestratorOptions& options, const core::Clock& clock,
+                            std::ostream& log);
+
+// The aligned summary table printed at the end of `lmbench run`.
+std::string format_run_table(const std::vector<RunRow>& rows);
+
+}  // namespace lmbench::suite
