@@ -1,0 +1,491 @@
+#include "http/server.h"
+
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/as_tuple.hpp>
+#include <boost/beast.hpp>
+
+#include <list>
+#include <optional>
+
+namespace lmbench::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using net::awaitable;
+using net::ip::tcp;
+
+namespace {
+
+constexpr auto kTuple = net::experimental::as_tuple(net::use_awaitable);
+
+std::string to_string(beast::string_view s) { return std::string(s.data(), s.size()); }
+
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 15]);
+        } else {
+          out.push_back(ch);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+std::string_view default_error_type(int status) {
+  switch (status) {
+    case 400: case 413: case 422: return "invalid_request_error";
+    case 401: return "authentication_error";
+    case 403: return "permission_error";
+    case 404: return "not_found_error";
+    case 405: return "method_not_allowed";
+    case 429: return "rate_limit_error";
+    case 503: return "service_unavailable";
+    default: return status >= 500 ? "internal_server_error" : "invalid_request_error";
+  }
+}
+
+}  // namespace
+
+std::string error_json(int status, std::string_view message, std::string_view type, std::string_view param) {
+  std::string out = "{\"error\":{\"message\":";
+  append_json_string(out, message);
+  out += ",\"type\":";
+  append_json_string(out, type.empty() ? default_error_type(status) : type);
+  out += ",\"param\":";
+  if (param.empty()) {
+    out += "null";
+  } else {
+    append_json_string(out, param);
+  }
+  out += ",\"code\":" + std::to_string(status) + "}}";
+  return out;
+}
+
+ServerResponse ServerResponse::json(int status, std::string body) {
+  ServerResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+ServerResponse ServerResponse::text(int status, std::string body, std::string content_type) {
+  ServerResponse r;
+  r.status = status;
+  r.content_type = std::move(content_type);
+  r.body = std::move(body);
+  return r;
+}
+
+// ---- ResponseWriter ----
+
+void ResponseWriter::push(Item item) {
+  std::function<void()> wake;
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return;
+    queue_.push_back(std::move(item));
+    if (waiting_) {
+      waiting_ = false;
+      wake = wake_;
+    }
+  }
+  if (wake) wake();
+}
+
+void ResponseWriter::respond(ServerResponse response) {
+  {
+    std::lock_guard lock(mu_);
+    if (started_ || closed_) return;
+    started_ = finished_ = true;
+  }
+  push(Item{Item::Kind::kWhole, std::move(response), {}});
+}
+
+void ResponseWriter::begin_stream(int status, std::string content_type, Headers headers) {
+  {
+    std::lock_guard lock(mu_);
+    if (started_ || closed_) return;
+    started_ = true;
+  }
+  ServerResponse head;
+  head.status = status;
+  head.content_type = std::move(content_type);
+  head.headers = std::move(headers);
+  push(Item{Item::Kind::kBegin, std::move(head), {}});
+}
+
+bool ResponseWriter::write(std::string data) {
+  bool need_begin = false;
+  {
+    std::lock_guard lock(mu_);
+    if (closed_ || finished_) return false;
+    need_begin = !started_;
+  }
+  if (need_begin) begin_stream();
+  if (data.empty()) return !closed();
+  push(Item{Item::Kind::kChunk, {}, std::move(data)});
+  return !closed();
+}
+
+void ResponseWriter::end() {
+  bool need_begin = false;
+  {
+    std::lock_guard lock(mu_);
+    if (closed_ || finished_) return;
+    need_begin = !started_;
+  }
+  if (need_begin) begin_stream();
+  {
+    std::lock_guard lock(mu_);
+    finished_ = true;
+  }
+  push(Item{Item::Kind::kEnd, {}, {}});
+}
+
+bool ResponseWriter::closed() const {
+  std::lock_guard lock(mu_);
+  return closed_ || finished_;
+}
+
+bool ResponseWriter::started() const {
+  std::lock_guard lock(mu_);
+  return started_;
+}
+
+bool ResponseWriter::take(std::vector<Item>& out) {
+  std::lock_guard lock(mu_);
+  if (!queue_.empty()) {
+    for (auto& item : queue_) out.push_back(std::move(item));
+    queue_.clear();
+    return true;
+  }
+  if (closed_) return true;
+  waiting_ = true;
+  return false;
+}
+
+void ResponseWriter::close() {
+  std::function<void()> wake;
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return;
+    closed_ = true;
+    if (waiting_) {
+      waiting_ = false;
+      wake = wake_;
+    }
+  }
+  if (wake) wake();
+}
+
+// ---- Router ----
+
+void Router::on(std::string method, std::string path, SimpleHandler handler) {
+  on_stream(std::move(method), std::move(path),
+            [h = std::move(handler)](const ServerRequest& req, std::shared_ptr<ResponseWriter> w) {
+              w->respond(h(req));
+            });
+}
+
+void Router::on_stream(std::string method, std::string path, Handler handler) {
+  Route r;
+  r.method = std::move(method);
+  if (path.size() >= 2 && path.ends_with("/*")) {
+    r.prefix = true;
+    path.pop_back();
+  }
+  r.path = std::move(path);
+  r.handler = std::move(handler);
+  routes_.push_back(std::move(r));
+}
+
+void Router::dispatch(const ServerRequest& request, const std::shared_ptr<ResponseWriter>& writer) const {
+  const Route* best = nullptr;
+  bool path_known = false;
+  for (const Route& r : routes_) {
+    const bool match = r.prefix ? request.path.starts_with(r.path) : request.path == r.path;
+    if (!match) continue;
+    path_known = true;
+    if (r.method != request.method) continue;
+    if (!best || (!r.prefix && best->prefix) || (r.prefix && best->prefix && r.path.size() > best->path.size())) {
+      best = &r;
+    }
+  }
+  if (!best) {
+    if (path_known) throw HttpError(405, "method " + request.method + " is not allowed on " + request.path);
+    throw HttpError(404, "no route for " + request.method + " " + request.path);
+  }
+  best->handler(request, writer);
+}
+
+// ---- Server ----
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  Impl(net::io_context& io_in, Router router_in, ServerOptions options_in)
+      : io(io_in), router(std::move(router_in)), options(std::move(options_in)) {}
+
+  struct Session {
+    beast::tcp_stream* stream = nullptr;
+    std::shared_ptr<ResponseWriter> writer;
+  };
+
+  net::io_context& io;
+  Router router;
+  ServerOptions options;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::uint16_t port = 0;
+  bool stopped = false;
+  std::list<Session> sessions;  // touched only on the server's thread
+
+  void do_stop() {
+    if (stopped) return;
+    stopped = true;
+    beast::error_code ec;
+    if (acceptor) acceptor->close(ec);
+    for (Session& s : sessions) {
+      if (s.writer) s.writer->close();
+      s.stream->close();
+    }
+  }
+
+  awaitable<void> accept_loop() {
+    auto self = shared_from_this();
+    while (!stopped) {
+      auto [ec, socket] = co_await acceptor->async_accept(kTuple);
+      if (stopped) break;
+      if (ec) {
+        if (ec == net::error::operation_aborted) break;
+        // Out of descriptors or a similar transient failure: back off instead of spinning.
+        net::steady_timer pause(io, std::chrono::milliseconds(10));
+        co_await pause.async_wait(kTuple);
+        continue;
+      }
+      net::co_spawn(io, session(std::move(socket)), net::detached);
+    }
+  }
+
+  template <typename Body>
+  void fill_head(bhttp::response<Body>& res, const ServerResponse& r, bool keep_alive) {
+    res.set(bhttp::field::server, options.server_name);
+    if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
+    for (const auto& [k, v] : r.headers) res.set(k, v);
+    res.keep_alive(keep_alive);
+  }
+
+  awaitable<bool> write_whole(beast::tcp_stream& stream, ServerResponse r, bool keep_alive, unsigned version) {
+    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
+    fill_head(res, r, keep_alive);
+    res.body() = std::move(r.body);
+    res.prepare_payload();
+    stream.expires_after(options.write_timeout);
+    auto [ec, n] = co_await bhttp::async_write(stream, res, kTuple);
+    stream.expires_never();
+    co_return !ec;
+  }
+
+  // Sends what the writer's producer gives, as it gives it. Returns whether the connection can
+  // carry another request.
+  awaitable<bool> deliver(beast::tcp_stream& stream, ResponseWriter& w, net::steady_timer& timer,
+                          bool keep_alive, unsigned version) {
+    std::vector<ResponseWriter::Item> items;
+    std::string chunk;
+    for (;;) {
+      items.clear();
+      if (!w.take(items)) {
+        timer.expires_at(net::steady_timer::time_point::max());
+        co_await timer.async_wait(kTuple);
+        continue;
+      }
+      if (items.empty()) co_return false;  // closed: stop() or the client is gone
+      chunk.clear();
+      for (auto& item : items) {
+        switch (item.kind) {
+          case ResponseWriter::Item::Kind::kWhole: {
+            const bool ok = co_await write_whole(stream, std::move(item.response), keep_alive, version);
+            w.close();
+            co_return ok && keep_alive;
+          }
+          case ResponseWriter::Item::Kind::kBegin: {
+            bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(item.response.status), version};
+            fill_head(res, item.response, keep_alive);
+            res.chunked(true);
+            bhttp::response_serializer<bhttp::empty_body> sr{res};
+            stream.expires_after(options.write_timeout);
+            auto [ec, n] = co_await bhttp::async_write_header(stream, sr, kTuple);
+            if (ec) {
+              w.close();
+              co_return false;
+            }
+            break;
+          }
+          case ResponseWriter::Item::Kind::kChunk:
+            chunk += item.data;
+            break;
+          case ResponseWriter::Item::Kind::kEnd: {
+            stream.expires_after(options.write_timeout);
+            beast::error_code ec;
+            if (!chunk.empty()) {
+              std::tie(ec, std::ignore) =
+                  co_await net::async_write(stream, bhttp::make_chunk(net::buffer(chunk)), kTuple);
+            }
+            if (!ec) std::tie(ec, std::ignore) = co_await net::async_write(stream, bhttp::make_chunk_last(), kTuple);
+            stream.expires_never();
+            w.close();
+            co_return !ec && keep_alive;
+          }
+        }
+      }
+      if (!chunk.empty()) {
+        stream.expires_after(options.write_timeout);
+        auto [ec, n] = co_await net::async_write(stream, bhttp::make_chunk(net::buffer(chunk)), kTuple);
+        stream.expires_never();
+        if (ec) {
+          w.close();
+          co_return false;
+        }
+      }
+    }
+  }
+
+  ServerResponse body_too_large() const {
+    return ServerResponse::json(
+        413, error_json(413, "request body larger than " + std::to_string(options.max_body_bytes) + " bytes"));
+  }
+
+  awaitable<void> session(tcp::socket socket) {
+    auto self = shared_from_this();
+    beast::tcp_stream stream(std::move(socket));
+    beast::error_code opt_ec;
+    stream.socket().set_option(tcp::no_delay(true), opt_ec);
+    auto it = sessions.insert(sessions.end(), Session{&stream, nullptr});
+    beast::flat_buffer buffer;
+    try {
+      while (!stopped) {
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.body_limit(options.max_body_bytes);
+        stream.expires_after(options.idle_timeout);
+        auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+        if (ec == bhttp::error::body_limit) {
+          co_await write_whole(stream, body_too_large(), false, parser.get().version());
+          break;
+        }
+        if (ec) {
+          if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
+              ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+            co_await write_whole(stream, ServerResponse::json(400, error_json(400, "malformed HTTP request: " + ec.message())),
+                                 false, 11);
+          }
+          break;
+        }
+        if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+          static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+          co_await net::async_write(stream, net::buffer(kContinue.data(), kContinue.size()), kTuple);
+        }
+        if (!parser.is_done()) {
+          auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+          if (bec == bhttp::error::body_limit) {
+            co_await write_whole(stream, body_too_large(), false, parser.get().version());
+            break;
+          }
+          if (bec) break;
+        }
+        stream.expires_never();
+        auto msg = parser.release();
+        const bool keep_alive = msg.keep_alive();
+        const unsigned version = msg.version();
+        ServerRequest req;
+        req.method = to_string(msg.method_string());
+        req.target = to_string(msg.target());
+        const std::size_t q = req.target.find('?');
+        req.path = req.target.substr(0, q);
+        if (q != std::string::npos) req.query = req.target.substr(q + 1);
+        for (const auto& field : msg) req.headers.emplace_back(to_string(field.name_string()), to_string(field.value()));
+        req.body = std::move(msg.body());
+
+        auto timer = std::make_shared<net::steady_timer>(io);
+        auto writer = std::make_shared<ResponseWriter>([timer] {
+          net::post(timer->get_executor(), [timer] { timer->cancel(); });
+        });
+        it->writer = writer;
+        // The one place where handler failures become HTTP errors.
+        try {
+          router.dispatch(req, writer);
+        } catch (const HttpError& e) {
+          if (!writer->started()) {
+            writer->respond(ServerResponse::json(e.status(), error_json(e.status(), e.what(), e.type(), e.param())));
+          } else {
+            writer->close();
+          }
+        } catch (const std::exception& e) {
+          if (!writer->started()) {
+            writer->respond(ServerResponse::json(500, error_json(500, std::string("internal error: ") + e.what())));
+          } else {
+            writer->close();
+          }
+        }
+        const bool again = co_await deliver(stream, *writer, *timer, keep_alive, version);
+        writer->close();
+        it->writer.reset();
+        if (!again) break;
+      }
+    } catch (const std::exception&) {
+      // A connection's failure ends that connection only.
+    }
+    if (it->writer) it->writer->close();
+    sessions.erase(it);
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.close();
+  }
+};
+
+Server::Server(net::io_context& io, Router router, ServerOptions options)
+    : impl_(std::make_shared<Impl>(io, std::move(router), std::move(options))) {}
+
+Server::~Server() { stop(); }
+
+core::Result<std::uint16_t> Server::listen(const std::string& host, std::uint16_t port) {
+  beast::error_code ec;
+  const auto address = net::ip::make_address(host, ec);
+  if (ec) return core::Error{"listen", "cannot listen on '" + host + "': not an IP address"};
+  auto acceptor = std::make_unique<tcp::acceptor>(impl_->io);
+  const tcp::endpoint endpoint(address, port);
+  acceptor->open(endpoint.protocol(), ec);
+  if (!ec) acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor->bind(endpoint, ec);
+  if (!ec) acceptor->listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return core::Error{"listen", "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message()};
+  }
+  impl_->port = acceptor->local_endpoint().port();
+  impl_->acceptor = std::move(acceptor);
+  net::co_spawn(impl_->io, impl_->accept_loop(), net::detached);
+  return impl_->port;
+}
+
+void Server::stop() {
+  auto impl = impl_;
+  if (impl->io.get_executor().running_in_this_thread()) {
+    impl->do_stop();
+  } else {
+    net::post(impl->io, [impl] { impl->do_stop(); });
+  }
+}
+
+std::uint16_t Server::port() const { return impl_->port; }
+
+}  // namespace lmbench::http

@@ -1,0 +1,162 @@
+#pragma once
+// A small HTTP/1.1 server (Beast coroutines) for the simulated engine, the routing proxy and the
+// dashboard: keep-alive, a request body limit, one place that turns handler exceptions into a
+// JSON error, streamed (chunked) responses fed by a producer it knows nothing about, and a clean
+// stop. See tests/http/server_example_test.cc for the usage to copy.
+//
+// Threading: the server runs on one io_context run by ONE thread. Handlers are called on that
+// thread and must not block; a handler that needs time keeps its ResponseWriter and finishes
+// later from any thread.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "http/client.h"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace lmbench::http {
+
+struct ServerRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // as sent: path and query
+  std::string path;    // target without the query
+  std::string query;   // after '?', "" when none
+  Headers headers;
+  std::string body;
+  std::string_view header(std::string_view name) const { return find_header(headers, name); }
+};
+
+struct ServerResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  Headers headers;
+  std::string body;
+
+  static ServerResponse json(int status, std::string body);
+  static ServerResponse text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+};
+
+// Throw from a handler for an expected client error; the server answers `status` with the JSON
+// error body of error_json(). Anything else thrown becomes a 500 the same way.
+class HttpError : public std::runtime_error {
+ public:
+  HttpError(int status, const std::string& message, std::string type = "", std::string param = "")
+      : std::runtime_error(message), status_(status), type_(std::move(type)), param_(std::move(param)) {}
+  int status() const { return status_; }
+  const std::string& type() const { return type_; }
+  const std::string& param() const { return param_; }
+
+ private:
+  int status_;
+  std::string type_;
+  std::string param_;
+};
+
+// {"error":{"message":...,"type":...,"param":...|null,"code":<status>}} — the OpenAI error shape,
+// used for every error the server itself produces. `type` "" picks one from the status.
+std::string error_json(int status, std::string_view message, std::string_view type = {},
+                       std::string_view param = {});
+
+// The handler's end of one response. Thread-safe: any thread may call it, in this order:
+// either respond() once, or begin_stream() then write()* then end(). Each write() is sent as one
+// HTTP chunk as soon as the server's thread gets to it (writes queued meanwhile go out together).
+class ResponseWriter {
+ public:
+  void respond(ServerResponse response);
+  void begin_stream(int status = 200, std::string content_type = "text/event-stream", Headers headers = {});
+  // Returns false once the response can no longer be delivered (the client went away, the
+  // server stopped, or end() was called): the producer should stop producing.
+  bool write(std::string data);
+  void end();
+  bool closed() const;
+
+  // Server side (not for handlers).
+  struct Item {
+    enum class Kind { kWhole, kBegin, kChunk, kEnd } kind;
+    ServerResponse response;  // kWhole; kBegin uses status, content_type, headers
+    std::string data;         // kChunk
+  };
+  explicit ResponseWriter(std::function<void()> wake) : wake_(std::move(wake)) {}
+  // Moves queued items into `out`; when there are none, arms the wake-up and returns false.
+  bool take(std::vector<Item>& out);
+  void close();
+  bool started() const;
+
+ private:
+  void push(Item item);
+
+  mutable std::mutex mu_;
+  std::vector<Item> queue_;
+  std::function<void()> wake_;
+  bool waiting_ = false;
+  bool closed_ = false;
+  bool started_ = false;   // respond() or begin_stream() called
+  bool finished_ = false;  // respond() or end() called
+};
+
+using Handler = std::function<void(const ServerRequest&, std::shared_ptr<ResponseWriter>)>;
+using SimpleHandler = std::function<ServerResponse(const ServerRequest&)>;
+
+// Method + path dispatch. A path ending in "/*" matches every path under it; exact paths win,
+// then the longest prefix. Unknown path: 404; known path, other method: 405. Both as error JSON.
+class Router {
+ public:
+  // A handler that answers at once with a whole response.
+  void on(std::string method, std::string path, SimpleHandler handler);
+  // A handler that answers through the writer, now or later, whole or streamed.
+  void on_stream(std::string method, std::string path, Handler handler);
+  // Calls the matching handler; throws HttpError 404/405 when none matches.
+  void dispatch(const ServerRequest& request, const std::shared_ptr<ResponseWriter>& writer) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string path;  // without the trailing "*" for prefixes
+    bool prefix = false;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+struct ServerOptions {
+  std::size_t max_body_bytes = 64u << 20;           // larger request bodies get 413
+  std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait and request read
+  std::chrono::milliseconds write_timeout{30'000};   // one write to a slow client
+  std::string server_name = "lmbench";
+};
+
+class Server {
+ public:
+  Server(boost::asio::io_context& io, Router router, ServerOptions options = {});
+  // Stops (see stop()).
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds host:port (port 0: an ephemeral port) and starts accepting. Returns the bound port,
+  // or an error of kind "listen". Callable from any thread.
+  core::Result<std::uint16_t> listen(const std::string& host, std::uint16_t port);
+  // Stops accepting, closes every connection and marks every open ResponseWriter closed.
+  // Callable from any thread; from another thread it is carried out by the server's thread.
+  void stop();
+  std::uint16_t port() const;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace lmbench::http

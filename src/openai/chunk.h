@@ -1,0 +1,43 @@
+#pragma once
+// Parsing of one OpenAI response object: a streamed chunk (the JSON of one SSE "data:" event) or
+// a whole non-streamed response. This is the client's hot path (one call per token), so it is a
+// strict single-pass JSON scanner that extracts only the fields below and validates the rest
+// without building a DOM. tests/openai/chunk_test.cc checks it against nlohmann::json.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lmbench::openai {
+
+struct Usage {
+  int prompt_tokens = 0;
+  int completion_tokens = 0;
+  int total_tokens = 0;
+  bool operator==(const Usage&) const = default;
+};
+
+struct ChunkError {
+  std::string message;
+  std::string type;
+  std::string code;  // as text: "400", "context_length_exceeded", "" when absent/null
+};
+
+struct Chunk {
+  // From the first element of "choices": "text" (completions), "delta.content" (chat streams)
+  // or "message.content" (chat, non-streamed). Decoded from JSON escapes.
+  std::string content;
+  // "delta.reasoning_content" (reasoning models). Counts as output for timing, not as text.
+  std::string reasoning;
+  std::string finish_reason;  // "" when null or absent
+  bool has_choices = false;   // "choices" had at least one element
+  std::optional<Usage> usage;  // "usage" when it is an object
+  // {"error":{...}} or vLLM's older {"object":"error","message":...}.
+  std::optional<ChunkError> error;
+};
+
+// Parses `json` into `out` (reset first). Returns false, with `why` set, when the text is not a
+// single valid JSON object.
+bool parse_chunk(std::string_view json, Chunk& out, std::string* why = nullptr);
+
+}  // namespace lmbench::openai

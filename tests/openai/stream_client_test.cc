@@ -1,0 +1,267 @@
+// The OpenAI streaming client end to end: http::Client + StreamHandler against real servers on
+// 127.0.0.1 — an OpenAI-shaped server built on http::Server and the server_api formatters, and
+// the raw scripted server for faults, exact bytes and exact emission times.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "core/files.h"
+#include "http/client.h"
+#include "http/event_loop.h"
+#include "http/scripted_server.h"
+#include "openai/fake_openai.h"
+#include "http/server.h"
+#include "http/sse.h"
+#include "openai/models.h"
+#include "openai/request.h"
+#include "openai/server_api.h"
+#include "openai/stream.h"
+
+namespace lmbench::openai {
+namespace {
+
+using namespace std::chrono_literals;
+namespace t = lmbench::testing;
+
+core::SteadyClock clock_;
+
+struct Outcome {
+  StreamResult result;
+  core::TimePoint started{};
+};
+
+std::vector<Outcome> stream_all(http::EventLoop& loop, http::Client& client, const std::vector<http::Request>& requests) {
+  std::vector<Outcome> out(requests.size());
+  std::size_t done = 0;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    out[i].started = clock_.now();
+    client.start(requests[i], std::make_shared<StreamHandler>([&out, &done, i](StreamResult& r) {
+                   out[i].result = std::move(r);
+                   ++done;
+                 }));
+  }
+  while (done < requests.size()) loop.run_for(5ms);
+  return out;
+}
+
+Outcome stream_one(http::EventLoop& loop, http::Client& client, const http::Request& request) {
+  return stream_all(loop, client, {request}).front();
+}
+
+RequestParams params(Api api, std::string model = "base-model") {
+  RequestParams p;
+  p.api = api;
+  p.model = std::move(model);
+  p.max_tokens = 4;
+  if (api == Api::kChat) {
+    p.messages = {{"user", "hi"}};
+  } else {
+    p.prompt = "hi";
+  }
+  return p;
+}
+
+TEST(OpenAiClient, BothApisWithAndWithoutUsage) {
+  FakeOpenAi server;
+  http::EventLoop loop;
+  http::Client client(loop.context(), clock_);
+  for (Api api : {Api::kCompletions, Api::kChat}) {
+    for (bool usage : {true, false}) {
+      RequestParams p = params(api);
+      p.include_usage = usage;
+      const Outcome o = stream_one(loop, client, make_request(server.url(), p, {{"x-user-id", "1"}}));
+      const StreamResult& r = o.result;
+      ASSERT_TRUE(r.ok) << r.error.kind << ": " << r.error.message;
+      EXPECT_EQ(r.http_status, 200);
+      EXPECT_EQ(r.text, "Hello from the server");
+      EXPECT_EQ(r.chunk_times.size(), 4u);
+      EXPECT_EQ(r.finish_reason, "length");
+      EXPECT_TRUE(r.saw_done);
+      EXPECT_EQ(r.usage.has_value(), usage);
+      if (usage) {
+        EXPECT_EQ(*r.usage, (Usage{7, 4, 11}));
+      }
+      EXPECT_LE(o.started, r.sent);
+      EXPECT_LE(r.sent, r.first_token);
+      EXPECT_LE(r.chunk_times.back(), r.end);
+    }
+  }
+  EXPECT_EQ(client.stats().connections_opened, 1u);
+}
+
+TEST(OpenAiClient, ManyConcurrentStreams) {
+  FakeOpenAi server;
+  http::EventLoop loop;
+  http::Client client(loop.context(), clock_);
+  std::vector<http::Request> reqs;
+  for (int i = 0; i < 40; ++i) reqs.push_back(make_request(server.url(), params(i % 2 ? Api::kChat : Api::kCompletions)));
+  for (const Outcome& o : stream_all(loop, client, reqs)) {
+    ASSERT_TRUE(o.result.ok) << o.result.error.message;
+    EXPECT_EQ(o.result.text, "Hello from the server");
+  }
+}
+
+TEST(OpenAiClient, ErrorAnswersBecomeFailures) {
+  FakeOpenAi server;
+  http::EventLoop loop;
+  http::Client client(loop.context(), clock_);
+  const Outcome busy = stream_one(loop, client, make_request(server.url(), params(Api::kChat, "busy")));
+  EXPECT_FALSE(busy.result.ok);
+  EXPECT_EQ(busy.result.error.kind, "http_429");
+  EXPECT_EQ(busy.result.error.message, "HTTP 429: too many requests");
+  const Outcome broken = stream_one(loop, client, make_request(server.url(), params(Api::kCompletions, "broken")));
+  EXPECT_EQ(broken.result.error.kind, "http_500");
+  EXPECT_EQ(broken.result.error.message, "HTTP 500: engine crashed");
+  RequestParams bad = params(Api::kCompletions);
+  bad.max_tokens = 0;
+  http::Request r = make_request(server.url(), bad);
+  r.body = R"({"model":"m","prompt":"x","max_tokens":-1,"stream":true})";
+  const Outcome invalid = stream_one(loop, client, r);
+  EXPECT_EQ(invalid.result.error.kind, "http_400");
+  EXPECT_NE(invalid.result.error.message.find("max_tokens"), std::string::npos);
+  http::Request missing = make_request(server.url(), params(Api::kChat));
+  missing.url = server.url().with_path("v1/nothing");
+  EXPECT_EQ(stream_one(loop, client, missing).result.error.kind, "http_404");
+  EXPECT_TRUE(stream_one(loop, client, make_request(server.url(), params(Api::kChat))).result.ok);
+}
+
+TEST(OpenAiClient, ErrorEventInsideA200Stream) {
+  t::ScriptedServer server([](int, const t::ReceivedRequest&) {
+    return std::vector<t::Step>{t::write(t::chunked_head() + t::chunk("data: {\"choices\":[{\"text\":\"x\"}]}\n\n") +
+                                         t::chunk("data: {\"object\":\"error\",\"message\":\"out of KV cache\",\"type\":\"InternalServerError\",\"code\":500}\n\n") +
+                                         t::chunk("data: [DONE]\n\n") + t::kLastChunk)};
+  });
+  http::EventLoop loop;
+  http::Client client(loop.context(), clock_);
+  const Outcome o = stream_one(loop, client, make_request(*http::Url::parse(server.url()), params(Api::kCompletions)));
+  EXPECT_EQ(o.result.error.kind, "stream_error");
+  EXPECT_EQ(o.result.error.message, "out of KV cache (InternalServerError)");
+}
+
+TEST(OpenAiClient, ResetMidStream) {
+  const std::string wire = core::read_file(std::filesystem::path(LMBENCH_SOURCE_DIR) / "tests/openai/data/chat_stream.sse");
+  t::ScriptedServer server([&](int, const t::ReceivedRequest&) {
+    return std::vector<t::Step>{t::write(t::chunked_head() + t::chunk(wire.substr(0, 900))), t::pause(5ms), t::reset()};
+  });
+  http::EventLoop loop;
+  http::Client client(loop.context(), clock_);
+  const Outcome o = stream_one(loop, client, make_request(*http::Url::parse(server.url()), params(Api::kChat)));
+  EXPECT_FALSE(o.result.ok);
+  EXPECT_EQ(o.result.error.kind, "reset") << o.result.error.message;
+  EXPECT_GE(o.result.chunk_times.size(), 1u);  // tokens before the reset are still counted
+}
+
+TEST(OpenAiClient, StalledServerTimesOut) {
+  t::ScriptedServer server([](int, const t::ReceivedRequest&) {
+    return std::vector<t::Step>{t::write(t::chunked_head() + t::chunk("data: {\"choices\":[{\"text\":\"x\"}]}\n\n")), t::stall()};
+  });
+  http::EventLoop loop;
+  http::ClientOptions options;
+  options.idle_timeout = 120ms;
+  http::Client client(loop.context(), clock_, options);
+  const Outcome o = stream_one(loop, client, make_request(*http::Url::parse(server.url()), params(Api::kCompletions)));
+  EXPECT_EQ(o.result.error.kind, "timeout");
+  EXPECT_EQ(o.result.text, "x");
+  EXPECT_GE(o.result.end - o.result.first_token, 120ms);
+}
+
+// The recorded stream over a real socket, its body cut in two writes at every byte boundary.
+TEST(OpenAiClient, RecordedStreamSplitAtEveryByteBoundaryOverTcp) {
+  const std::string wire = core::read_file(std::filesystem::path(LMBENCH_SOURCE_DIR) / "tests/openai/data/chat_stream.sse");
+  t::ScriptedServer server([&](int index, const t::ReceivedRequest&) {
+    const std::size_t cut = static_cast<std::size_t>(index) % (wire.size() + 1);
+    return std::vector<t::Step>{t::write(t::length_head(200, wire.size(), "text/event-stream") + wire.substr(0, cut)),
+                                t::pause(100us), t::write(wire.substr(cut))};
+  });
+  http::EventLoop loop;
+  http::Client client(loop.context(), clock_);
+  const http::Request req = make_request(*http::Url::parse(server.url()), params(Api::kChat));
+  for (std::size_t cut = 0; cut <= wire.size(); ++cut) {
+    const StreamResult r = stream_one(loop, client, req).result;
+    ASSERT_TRUE(r.ok) << "cut " << cut << ": " << r.error.message;
+    ASSERT_EQ(r.chunk_times.size(), 10u) << cut;
+    ASSERT_EQ(r.usage->completion_tokens, 10) << cut;
+    ASSERT_EQ(r.text, "Hello, w\xc3\xb6rld! \"quoted\" tab\there \xe6\x97\xa5\xe6\x9c\xac\n \xf0\x9f\x99\x82 end") << cut;
+  }
+  EXPECT_EQ(server.connections(), 1);
+}
+
+// TTFT, ITL and TPOT measured by the client against what a server did at known times.
+TEST(OpenAiClient, TimingMatchesWhatTheServerDid) {
+  const std::vector<std::chrono::milliseconds> gaps = {40ms, 15ms, 5ms, 25ms, 10ms, 10ms};
+  t::ScriptedServer server([&](int, const t::ReceivedRequest&) {
+    std::vector<t::Step> s{t::write(t::chunked_head())};
+    for (std::size_t i = 0; i < gaps.size(); ++i) {
+      s.push_back(t::pause(gaps[i]));
+      s.push_back(t::write(t::chunk("data: {\"choices\":[{\"text\":\"t" + std::to_string(i) + "\"}]}\n\n")));
+    }
+    s.push_back(t::write(t::chunk("data: [DONE]\n\n") + t::kLastChunk));
+    return s;
+  });
+  http::EventLoop loop;
+  http::Client client(loop.context(), clock_);
+  const Outcome o = stream_one(loop, client, make_request(*http::Url::parse(server.url()), params(Api::kCompletions)));
+  ASSERT_TRUE(o.result.ok) << o.result.error.message;
+  const auto writes = server.write_times(0);  // [head, token 0..5, done]
+  const auto received = server.requests().at(0).received;
+  ASSERT_EQ(writes.size(), gaps.size() + 2);
+  const auto& chunks = o.result.chunk_times;
+  ASSERT_EQ(chunks.size(), gaps.size());
+  auto ms = [](core::Duration d) { return core::to_ms(d); };
+  // TTFT: client send -> first token, against server receive -> first token written.
+  EXPECT_NEAR(ms(chunks[0] - o.result.sent), ms(writes[1] - received), 2.0);
+  EXPECT_NEAR(ms(chunks[0] - o.started), ms(writes[1] - received), 2.0);
+  // Every ITL gap.
+  for (std::size_t i = 1; i < chunks.size(); ++i) {
+    EXPECT_NEAR(ms(chunks[i] - chunks[i - 1]), ms(writes[i + 1] - writes[i]), 2.0) << "gap " << i;
+  }
+  // TPOT = (last - first) / (n - 1).
+  const double tpot_client = ms(chunks.back() - chunks.front()) / static_cast<double>(chunks.size() - 1);
+  const double tpot_server = ms(writes[gaps.size()] - writes[1]) / static_cast<double>(gaps.size() - 1);
+  EXPECT_NEAR(tpot_client, tpot_server, 2.0);
+  // And the server really did what it was told (so the comparison is not vacuous).
+  EXPECT_GE(ms(writes[1] - received), 39.0);
+}
+
+TEST(Models, ListsAndResolves) {
+  FakeOpenAi server;
+  auto models = fetch_models(server.url(), clock_);
+  ASSERT_TRUE(models.ok()) << models.error().message;
+  ASSERT_EQ(models->size(), 2u);
+  EXPECT_EQ((*models)[0].id, "base-model");
+  EXPECT_EQ((*models)[0].max_model_len, 4096);
+  EXPECT_EQ((*models)[1].parent, "base-model");
+  EXPECT_EQ(*resolve_model(*models, ""), "base-model");
+  EXPECT_EQ(*resolve_model(*models, "lora-a"), "lora-a");
+  auto missing = resolve_model(*models, "gpt-9");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().kind, "model");
+  EXPECT_NE(missing.error().message.find("base-model, lora-a"), std::string::npos);
+  // Through a base URL ending in /v1 as well.
+  EXPECT_TRUE(fetch_models(*http::Url::parse("http://127.0.0.1:" + std::to_string(server.url().port) + "/v1"), clock_).ok());
+}
+
+TEST(Models, FailuresAreValues) {
+  t::ScriptedServer server([](int i, const t::ReceivedRequest&) {
+    const std::string body = i == 0 ? R"({"error":{"message":"bad key","type":"authentication_error","code":401}})" : "not json";
+    return std::vector<t::Step>{t::write(t::length_head(i == 0 ? 401 : 200, body.size()) + body)};
+  });
+  const auto base = *http::Url::parse(server.url());
+  auto unauthorized = fetch_models(base, clock_);
+  ASSERT_FALSE(unauthorized.ok());
+  EXPECT_EQ(unauthorized.error().kind, "http_401");
+  EXPECT_NE(unauthorized.error().message.find("bad key"), std::string::npos);
+  auto garbage = fetch_models(base, clock_);
+  ASSERT_FALSE(garbage.ok());
+  EXPECT_EQ(garbage.error().kind, "malformed");
+  EXPECT_EQ(parse_models(R"({"object":"list","data":[{"id":"x"}]})")->at(0).id, "x");
+  EXPECT_FALSE(parse_models(R"({"data":[{"name":"x"}]})").ok());
+}
+
+}  // namespace
+}  // namespace lmbench::openai
