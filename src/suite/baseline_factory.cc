@@ -57,7 +57,8 @@ std::unique_ptr<deploy::Baseline> script(const std::filesystem::path& path, std:
                                          const config::Baseline& b, const DeployContext& ctx,
                                          const core::Clock& clock) {
   deploy::ScriptOptions o;
-  o.script = path;
+  // Absolute: the script runs in its own folder, and a relative project root would not resolve.
+  o.script = std::filesystem::absolute(path);
   o.args = std::move(args);
   o.model = b.model_url;
   o.port = ctx.local_port;

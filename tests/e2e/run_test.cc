@@ -1,0 +1,309 @@
+// End-to-end tests of `lmbench run`: the real binary, real simulated engines as its children,
+// real files. Each test makes a throw-away project folder (run-bench.yaml, 0-bench-specs/,
+// 2-serving-engines/) and checks the artifacts a user would look at.
+
+#include <dirent.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "config/temp_tree.h"
+#include "core/files.h"
+#include "core/process.h"
+#include "e2e/run_binary.h"
+
+namespace lmbench::e2e {
+namespace {
+
+using lmbench::testing::TempTree;
+namespace fs = std::filesystem;
+
+constexpr const char* kModel = "meta-llama/Llama-3.1-8B-Instruct";
+
+std::vector<fs::path> files_with(const fs::path& dir, const std::string& ext) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.path().extension() == ext) out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+nlohmann::json read_json(const fs::path& p) { return nlohmann::json::parse(core::read_file(p)); }
+
+void write_run_bench(const TempTree& t, const std::string& location = "Simulated") {
+  t.write("run-bench.yaml", "0-bench-specs:\n  - suite.yaml\n1-infrastructure:\n  Location: " + location + "\n");
+}
+
+// Every process whose parent is `pid`, with its command line.
+std::vector<std::pair<pid_t, std::string>> children_of(pid_t pid) {
+  std::vector<std::pair<pid_t, std::string>> out;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const auto name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string stat;
+    try {
+      stat = core::read_file(e.path() / "stat");
+    } catch (const std::exception&) {
+      continue;
+    }
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 2));
+    char state;
+    pid_t ppid;
+    rest >> state >> ppid;
+    if (ppid != pid || state == 'Z') continue;
+    std::string cmd;
+    try {
+      cmd = core::read_file(e.path() / "cmdline");
+    } catch (const std::exception&) {
+    }
+    std::replace(cmd.begin(), cmd.end(), '\0', ' ');
+    out.emplace_back(static_cast<pid_t>(std::stoi(name)), cmd);
+  }
+  return out;
+}
+
+bool alive(pid_t pid) {
+  std::string stat;
+  try {
+    stat = core::read_file("/proc/" + std::to_string(pid) + "/stat");
+  } catch (const std::exception&) {
+    return false;
+  }
+  const auto close = stat.rfind(')');
+  return close != std::string::npos && stat[close + 2] != 'Z';
+}
+
+TEST(Run, SmallSuiteLeavesEveryArtifactWithItsContent) {
+  TempTree t;
+  write_run_bench(t);
+  t.write("0-bench-specs/suite.yaml", std::string("Name: small\nServing:\n") +
+                                          "  - Simulated: {modelURL: " + kModel + ", name: plain, timeScale: 20}\n" +
+                                          "  - Simulated: {modelURL: " + kModel +
+                                          ", name: cached, lmcache: true, cpuOffloadingBufferSize: 10, timeScale: 20}\n" +
+                                          "Workload:\n  Random:\n    - {NUM_USERS: 2, NUM_ROUNDS: 2, PROMPT_LEN: 64, "
+                                          "ANSWER_LEN: 8, QPS: [4, 8]}\n");
+  const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet"}, {}, t.root().string());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto dir = t.path("out/small");
+  const auto jsons = files_with(dir, ".json");
+  // Four runs plus the comparison file.
+  ASSERT_EQ(jsons.size(), 5u) << r.out;
+  const std::regex name(R"((plain|cached)_random_(4|8)_\d{8}-\d{4}\.json)");
+  std::set<std::string> seen;
+  std::string session;
+  for (const auto& p : jsons) {
+    const auto file = p.filename().string();
+    if (file == "random_comparison.json") continue;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(file, m, name)) << file;
+    seen.insert(m[1].str() + "@" + m[2].str());
+    const auto j = read_json(p);
+    EXPECT_EQ(j["name"], "small");
+    EXPECT_EQ(j["key"], m[1].str());
+    EXPECT_EQ(j["serving"]["baseline_type"], "Simulated");
+    EXPECT_EQ(j["infra"]["Location"], "Simulated");
+    EXPECT_EQ(j["workload"]["WORKLOAD"], "random");
+    EXPECT_EQ(j["workload"]["QPS"].get<double>(), std::stod(m[2].str()));
+    EXPECT_EQ(j["results"]["successful_requests"], 4);
+    EXPECT_GT(j["results"]["ttft_ms"]["mean"].get<double>(), 0.0);
+    EXPECT_GT(j["results"]["total_input_tokens"].get<int>(), 4 * 64 - 1);
+    if (session.empty()) session = j["lmbench-session-id"];
+    EXPECT_EQ(j["lmbench-session-id"], session) << "one session id per invocation";
+    // The CSV beside it: a header and one row per request.
+    auto csv = p;
+    csv.replace_extension(".csv");
+    const auto text = core::read_file(csv);
+    EXPECT_EQ(text.rfind("prompt_tokens,generation_tokens,ttft,generation_time,user_id,question_id,launch_time,finish_time", 0), 0u);
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 5);
+  }
+  EXPECT_EQ(seen, (std::set<std::string>{"plain@4", "plain@8", "cached@4", "cached@8"}));
+  EXPECT_TRUE(std::regex_match(session, std::regex(R"(lmbench-\d+-[0-9a-f]{8})")));
+  const auto cmp = read_json(dir / "random_comparison.json");
+  ASSERT_EQ(cmp.size(), 2u);
+  EXPECT_EQ(cmp[0]["qps"].get<double>(), 4.0);
+  EXPECT_TRUE(cmp[0].contains("plain") && cmp[0].contains("cached"));
+  EXPECT_TRUE(cmp[1]["cached"].contains("TTFT"));
+  EXPECT_GT(fs::file_size(dir / "random_comparison.png"), 10000u);
+  EXPECT_TRUE(fs::exists(dir / "report.html"));
+  // The summary table names every run and the report.
+  EXPECT_NE(r.out.find("Report: "), std::string::npos);
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n') > 4, true);
+}
+
+TEST(Run, AScriptThatDiesDuringStartUpIsReportedAndTheNextBaselineRuns) {
+  TempTree t;
+  write_run_bench(t, "Local-Flat");
+  t.write("2-serving-engines/flat/broken/run.sh", "#!/bin/bash\necho 'CUDA out of memory (pretend)'\nexit 3\n");
+  t.write("0-bench-specs/suite.yaml", std::string("Name: mixed\nServing:\n") +
+                                          "  - Flat: {configSelection: broken/run.sh, modelURL: " + kModel + "}\n" +
+                                          "  - Simulated: {modelURL: " + kModel + ", name: sim, timeScale: 20}\n" +
+                                          "Workload:\n  Random:\n    - {NUM_USERS: 1, NUM_ROUNDS: 2, PROMPT_LEN: 32, "
+                                          "ANSWER_LEN: 4, QPS: [5]}\n");
+  const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet"}, {}, t.root().string());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("flat_broken_run"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("CUDA out of memory (pretend)"), std::string::npos) << r.out;
+  const auto jsons = files_with(t.path("out/mixed"), ".json");
+  bool sim_ran = false;
+  for (const auto& p : jsons) sim_ran = sim_ran || p.filename().string().rfind("sim_random_5_", 0) == 0;
+  EXPECT_TRUE(sim_ran) << r.out;
+}
+
+TEST(Run, AServerThatNeverBecomesHealthyTimesOut) {
+  TempTree t;
+  write_run_bench(t);
+  // Port 9 (discard) on loopback: nothing listens, every connection is refused.
+  t.write("0-bench-specs/suite.yaml", std::string("Name: dead\nServing:\n") +
+                                          "  - Endpoint: {baseURL: 'http://127.0.0.1:9', modelURL: " + kModel + "}\n" +
+                                          "Workload:\n  Random:\n    - {NUM_USERS: 1, NUM_ROUNDS: 1, PROMPT_LEN: 8, "
+                                          "ANSWER_LEN: 4, QPS: [1]}\n");
+  const auto started = std::chrono::steady_clock::now();
+  const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet", "--ready-timeout", "1"}, {},
+                             t.root().string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("did not become ready within 1 s"), std::string::npos) << r.out;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
+  EXPECT_TRUE(files_with(t.path("out/dead"), ".json").empty());
+}
+
+TEST(Run, ResumeSkipsRunsThatAreDone) {
+  TempTree t;
+  write_run_bench(t);
+  t.write("0-bench-specs/suite.yaml", std::string("Name: again\nServing:\n") +
+                                          "  - Simulated: {modelURL: " + kModel + ", name: s, timeScale: 20}\n" +
+                                          "Workload:\n  Random:\n    - {NUM_USERS: 1, NUM_ROUNDS: 2, PROMPT_LEN: 16, "
+                                          "ANSWER_LEN: 4, QPS: [5, 10]}\n");
+  auto first = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet"}, {}, t.root().string());
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  const auto before = files_with(t.path("out/again"), ".json");
+  auto second = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet", "--resume"}, {}, t.root().string());
+  EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_EQ(files_with(t.path("out/again"), ".json"), before);
+  EXPECT_NE(second.out.find("every run already done"), std::string::npos) << second.out;
+  EXPECT_NE(second.out.find("resumed"), std::string::npos);
+  // A changed workload config is a different run: it is not skipped.
+  t.write("0-bench-specs/suite.yaml", std::string("Name: again\nServing:\n") +
+                                          "  - Simulated: {modelURL: " + kModel + ", name: s, timeScale: 20}\n" +
+                                          "Workload:\n  Random:\n    - {NUM_USERS: 1, NUM_ROUNDS: 2, PROMPT_LEN: 17, "
+                                          "ANSWER_LEN: 4, QPS: [5]}\n");
+  auto third = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet", "--resume"}, {}, t.root().string());
+  EXPECT_EQ(third.exit_code, 0);
+  EXPECT_EQ(third.out.find("resumed"), std::string::npos) << third.out;
+  bool found_new = false;
+  for (const auto& p : files_with(t.path("out/again"), ".json")) {
+    const auto j = read_json(p);
+    found_new = found_new || (j.contains("workload") && j["workload"].value("PROMPT_LEN", 0) == 17);
+  }
+  EXPECT_TRUE(found_new);
+}
+
+TEST(Run, TheTokenNeverReachesArtifactsLogsOrCommandLines) {
+  TempTree t;
+  write_run_bench(t, "Local-Flat");
+  const std::string token = "hf_e2eSecretValue12345";
+  // A Flat script that serves with the real simulator and prints its environment's token
+  // length (not the token) so we know it got it.
+  t.write("2-serving-engines/flat/sim/run.sh",
+          "#!/bin/bash\necho \"token length ${#HF_TOKEN}\"\nexec \"$LMBENCH_BIN_FOR_TEST\" sim --port \"$PORT\" --model "
+          "\"$MODEL_URL\" --time-scale 20\n");
+  t.write("0-bench-specs/suite.yaml", std::string("Name: secret\nServing:\n") +
+                                          "  - Flat: {configSelection: sim/run.sh, modelURL: " + kModel + "}\n" +
+                                          "Workload:\n  Random:\n    - {NUM_USERS: 1, NUM_ROUNDS: 2, PROMPT_LEN: 16, "
+                                          "ANSWER_LEN: 4, QPS: [5]}\n");
+  auto child = core::ChildProcess::spawn(
+      {.argv = {LMBENCH_BIN, "run", "run-bench.yaml", "--results", "out", "--quiet"},
+       .env = {{"HF_TOKEN", token}, {"LMBENCH_BIN_FOR_TEST", LMBENCH_BIN}},
+       .cwd = t.root(),
+       .log_file = t.path("run.log")});
+  ASSERT_TRUE(child.ok());
+  // While it runs, no descendant's command line holds the token.
+  bool saw_child = false;
+  while (!child->poll()) {
+    for (const auto& [pid, cmd] : children_of(child->pid())) {
+      saw_child = true;
+      EXPECT_EQ(cmd.find(token), std::string::npos) << cmd;
+      for (const auto& [gpid, gcmd] : children_of(pid)) EXPECT_EQ(gcmd.find(token), std::string::npos) << gcmd;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(saw_child);
+  const auto log = core::read_file(t.path("run.log"));
+  EXPECT_EQ(*child->poll(), 0) << log;
+  EXPECT_EQ(log.find(token), std::string::npos);
+  // Every file lmbench wrote.
+  int files = 0;
+  bool token_reached_script = false;
+  for (const auto& e : fs::recursive_directory_iterator(t.path("out"))) {
+    if (!e.is_regular_file()) continue;
+    ++files;
+    const auto text = core::read_file(e.path());
+    EXPECT_EQ(text.find(token), std::string::npos) << e.path();
+    token_reached_script = token_reached_script || text.find("token length " + std::to_string(token.size())) != std::string::npos;
+  }
+  EXPECT_GT(files, 3);
+  EXPECT_TRUE(token_reached_script) << "the script's log shows it received the token through its environment";
+}
+
+TEST(Run, InterruptKeepsFinishedArtifactsAndStopsEveryChild) {
+  TempTree t;
+  write_run_bench(t);
+  // The first QPS finishes quickly; the second would take a minute.
+  t.write("0-bench-specs/suite.yaml", std::string("Name: stop\nServing:\n") +
+                                          "  - Simulated: {modelURL: " + kModel + ", name: s, timeScale: 20}\n" +
+                                          "Workload:\n  Random:\n    - {NUM_USERS: 1, NUM_ROUNDS: 2, PROMPT_LEN: 16, "
+                                          "ANSWER_LEN: 4, QPS: [10]}\n    - {NUM_USERS: 1, NUM_ROUNDS: 120, "
+                                          "PROMPT_LEN: 16, ANSWER_LEN: 4, QPS: [2]}\n");
+  auto child = core::ChildProcess::spawn({.argv = {LMBENCH_BIN, "run", "run-bench.yaml", "--results", "out"},
+                                          .cwd = t.root(),
+                                          .log_file = t.path("run.log")});
+  ASSERT_TRUE(child.ok());
+  // Wait for the first run's JSON, then for the second run to be under way.
+  std::set<pid_t> descendants;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  bool first_done = false;
+  while (std::chrono::steady_clock::now() < deadline && !first_done) {
+    for (const auto& [pid, cmd] : children_of(child->pid())) descendants.insert(pid);
+    first_done = files_with(t.path("out/stop"), ".json").size() == 1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(first_done) << core::read_file(t.path("run.log"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  for (const auto& [pid, cmd] : children_of(child->pid())) descendants.insert(pid);
+  ASSERT_FALSE(descendants.empty());
+  const auto first = files_with(t.path("out/stop"), ".json").at(0);
+  const auto first_text = core::read_file(first);
+  ::kill(child->pid(), SIGINT);
+  const int status = child->wait();
+  const auto log = core::read_file(t.path("run.log"));
+  EXPECT_EQ(status, 130) << log;
+  // The finished run is intact, byte for byte; the interrupted one is written and marked.
+  EXPECT_EQ(core::read_file(first), first_text);
+  const auto jsons = files_with(t.path("out/stop"), ".json");
+  int interrupted = 0;
+  for (const auto& p : jsons) {
+    if (p.filename() == "random_comparison.json") continue;
+    const auto j = read_json(p);
+    if (j.value("interrupted", false)) ++interrupted;
+  }
+  EXPECT_EQ(interrupted, 1) << log;
+  // Every child lmbench started is gone.
+  for (pid_t pid : descendants) EXPECT_FALSE(alive(pid)) << pid;
+  // Nothing half-written is left behind.
+  for (const auto& e : fs::recursive_directory_iterator(t.path("out"))) {
+    EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos) << e.path();
+  }
+}
+
+}  // namespace
+}  // namespace lmbench::e2e
