@@ -1,0 +1,90 @@
+#pragma once
+// Agentic (LMBENCH-FORMAT.md, file name "agentic"): a new user every NEW_USER_INTERVAL seconds;
+// each user's conversation cycles through NUM_AGENTS agents, one request at a time.
+//
+// Round r (1-based) of a user goes to agent a = (r - 1) % NUM_AGENTS. Agent a has its own system
+// prompt of SYSTEM_PROMPT tokens (the same for every user), and its own model when MODELS is
+// given (models[a % models.size()]; otherwise Request::model stays empty: the run's model). The
+// history is shared by all agents of a user: [user: CHAT_HISTORY tokens unique to the user +
+// question 1] [assistant: agent 0's answer] [user: question 2] [assistant: agent 1's answer] ...
+// so each agent sees every earlier agent's answer. Questions are question_len tokens.
+//
+// Schedule: measured user u (0-based) joins at T + u * interval and sends round 1 then; round
+// r + 1 goes the moment round r's answer arrives (closed loop, no think time); after NUM_ROUNDS
+// rounds the user is done. Nothing is sent at or after T + duration. QPS is whatever results.
+// Warm-up: NUM_USERS_WARMUP = W users ("warmup-0", ...) first send their round 1, one per
+// interval from t0, flagged warmup; T = max(t0 + W * interval, arrival of the last warm-up answer).
+// Headers: x-user-id.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.h"
+#include "text/prompt_synth.h"
+#include "text/tokenizer.h"
+#include "workloads/conversation.h"
+#include "workloads/workload.h"
+
+namespace lmbench::workloads {
+
+struct AgenticOptions {
+  int num_users_warmup = 0;
+  int num_agents = 1;
+  int num_rounds = 1;
+  int system_prompt = 0;
+  int chat_history = 0;
+  int answer_len = 16;
+  int question_len = 20;
+  double new_user_interval_s = 2.0;
+  core::Duration duration = std::chrono::seconds(100);
+  std::vector<std::string> models;  // per agent, cycled; empty: the run's model
+  Api api = Api::kCompletions;
+  std::uint64_t seed = 0;
+  bool ignore_eos = false;
+};
+
+class AgenticWorkload final : public Workload {
+ public:
+  // `tokenizer` and `synth` must outlive the workload. Throws core::ConfigError for invalid options.
+  AgenticWorkload(const text::Tokenizer& tokenizer, const text::PromptSynth& synth, AgenticOptions options);
+
+  std::string name() const override { return "agentic"; }
+  void start(core::TimePoint t0) override;
+  std::optional<core::TimePoint> next_send_time() override;
+  Request take(core::TimePoint now) override;
+  void on_response(const Response& response, core::TimePoint now) override;
+  bool finished() const override;
+
+  std::optional<core::TimePoint> measure_start() const { return measure_start_; }
+
+ private:
+  struct User {
+    std::string id;
+    std::uint64_t tag = 0;
+    bool warmup = false;
+    int done = 0;
+    Messages history;
+    std::optional<core::TimePoint> ready;  // when the next round may go; empty while waiting
+  };
+
+  core::TimePoint join_time(std::size_t n) const;  // of the n-th user of its phase
+  core::TimePoint end() const { return *measure_start_ + o_.duration; }
+  std::optional<std::size_t> next_user() const;  // the user sending next, joining ones included
+
+  const text::Tokenizer& tokenizer_;
+  const text::PromptSynth& synth_;
+  AgenticOptions o_;
+  std::vector<std::string> systems_;  // per agent
+  core::TimePoint t0_{};
+  std::uint64_t next_id_ = 0;
+  int warm_answered_ = 0;
+  core::TimePoint last_warm_answer_{};
+  std::optional<core::TimePoint> measure_start_;
+  std::vector<User> users_;  // warm-up users first, then measured users in join order
+  std::unordered_map<std::uint64_t, std::size_t> pending_;
+};
+
+}  // namespace lmbench::workloads

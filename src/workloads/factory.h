@@ -1,0 +1,43 @@
+#pragma once
+// Builds the Workload of one spec entry (config::WorkloadConfig) for one of its runs: the
+// qps_index-th value of its QPS list (TIME_BETWEEN_REQUESTS_PER_USER for StrictSynthetic,
+// NEW_USER_INTERVALS for Agentic, REQUEST_RATES for VLLMBenchmark; a TraceReplayer with
+// PRESERVE_TIMING has a single run). Data files are read here; their errors are
+// core::ConfigError naming the file.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "config/workloads.h"
+#include "core/clock.h"
+#include "text/prompt_synth.h"
+#include "text/tokenizer.h"
+#include "workloads/workload.h"
+
+namespace lmbench::workloads {
+
+struct WorkloadContext {
+  // Both must be set and must outlive the workload (prompts of exact token lengths need them).
+  const text::Tokenizer* tokenizer = nullptr;
+  const text::PromptSynth* synth = nullptr;
+  Api api = Api::kCompletions;
+  // The run's model. Requests leave Request::model empty for it; only Agentic's MODELS name others.
+  std::string model;
+  std::uint64_t seed = 0;  // prompts and schedules (VLLMBenchmark uses its own SEED key)
+  // Replaces DURATION where the workload has one (LMCacheSynthetic, Agentic) and caps the
+  // schedule of the others (nothing intended at or after start + duration). Random has no cap of
+  // its own: the runner's time limit ends it.
+  std::optional<core::Duration> duration;
+};
+
+// Throws core::ConfigError: qps_index out of range, missing or unreadable data file, options the
+// workload rejects, or DATASET_NAME hf (needs the Hugging Face hub).
+std::unique_ptr<Workload> make_workload(const config::WorkloadConfig& config, std::size_t qps_index,
+                                        const WorkloadContext& context);
+
+// How many runs the entry has (the length of its rate list; 1 for a timed trace replay).
+std::size_t run_count(const config::WorkloadConfig& config);
+
+}  // namespace lmbench::workloads

@@ -1,0 +1,218 @@
+#include "workloads/lmcache_synthetic.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "core/error.h"
+
+namespace lmbench::workloads {
+
+namespace {
+
+// Warm-up users' PromptSynth tags sit above any measured user's, so their contexts never collide.
+constexpr std::uint64_t kWarmupTagBase = 0x80000000ULL;
+
+void check(bool ok, const std::string& key, const std::string& expected, double found) {
+  if (!ok) {
+    throw core::ConfigError("LMCacheSynthetic." + key + ": expected " + expected + ", found " + std::to_string(found));
+  }
+}
+
+}  // namespace
+
+LMCacheSyntheticWorkload::LMCacheSyntheticWorkload(const text::Tokenizer& tokenizer, const text::PromptSynth& synth,
+                                                   LMCacheSyntheticOptions options)
+    : tokenizer_(tokenizer), synth_(synth), o_(std::move(options)) {
+  check(o_.num_users >= 1, "NUM_USERS", "a positive integer", o_.num_users);
+  check(o_.num_users_warmup >= 0, "NUM_USERS_WARMUP", "a non-negative integer", o_.num_users_warmup);
+  check(o_.num_rounds >= 1, "NUM_ROUNDS", "a positive integer", o_.num_rounds);
+  check(o_.system_prompt >= 0, "SYSTEM_PROMPT", "a non-negative integer", o_.system_prompt);
+  check(o_.chat_history >= 0, "CHAT_HISTORY", "a non-negative integer", o_.chat_history);
+  check(o_.answer_len >= 1, "ANSWER_LEN", "a positive integer", o_.answer_len);
+  check(o_.question_len >= 1, "question length", "a positive integer", o_.question_len);
+  check(o_.qps > 0 && std::isfinite(o_.qps), "QPS", "a positive number", o_.qps);
+  check(o_.duration.count() > 0, "DURATION", "a positive number of seconds", core::to_seconds(o_.duration));
+  std::erase_if(o_.sharegpt, [](const ShareGptConversation& c) { return c.rounds.empty(); });
+  gap_ = core::from_seconds(o_.num_users / o_.qps);
+  if (o_.system_prompt > 0) system_ = synth_.text(mix_seed(o_.seed, 0x5157), o_.system_prompt);
+}
+
+LMCacheSyntheticWorkload::User LMCacheSyntheticWorkload::make_user(std::string id, std::uint64_t tag,
+                                                                   int done_rounds) const {
+  User u;
+  u.id = std::move(id);
+  u.tag = tag;
+  for (int r = 1; r <= done_rounds; ++r) {
+    u.history.push_back({"user", question(u, r)});
+    u.history.push_back({"assistant", prebuilt_answer(u, r)});
+  }
+  u.done = done_rounds;
+  return u;
+}
+
+const ShareGptRound* LMCacheSyntheticWorkload::sharegpt_round(const User& u, int round) const {
+  if (o_.sharegpt.empty()) return nullptr;
+  const auto& c = o_.sharegpt[u.tag % o_.sharegpt.size()];
+  return &c.rounds[static_cast<std::size_t>(round - 1) % c.rounds.size()];
+}
+
+std::string LMCacheSyntheticWorkload::prebuilt_answer(const User& u, int round) const {
+  if (const auto* r = sharegpt_round(u, round)) return r->answer;
+  return synth_.text(mix_seed(o_.seed, u.tag, 0x100000000ULL + static_cast<std::uint64_t>(round)), o_.answer_len);
+}
+
+int LMCacheSyntheticWorkload::max_tokens(const User& u, int round) const {
+  if (const auto* r = sharegpt_round(u, round)) return std::max(1, static_cast<int>(tokenizer_.count(r->answer)));
+  return o_.answer_len;
+}
+
+std::string LMCacheSyntheticWorkload::question(const User& u, int round) const {
+  std::string q;
+  if (const auto* r = sharegpt_round(u, round)) {
+    // A newline keeps the synthesized context's last word apart from the recorded question.
+    q = (round == 1 && o_.chat_history > 0 ? "\n" : "") + r->question;
+  } else {
+    q = synth_.user_text(u.tag, mix_seed(o_.seed, static_cast<std::uint64_t>(round)), o_.question_len);
+  }
+  if (round == 1 && o_.chat_history > 0) return synth_.user_text(u.tag, mix_seed(o_.seed, 0), o_.chat_history) + q;
+  return q;
+}
+
+Request LMCacheSyntheticWorkload::build(User& u, core::TimePoint intended, bool warmup) {
+  const int round = u.done + 1;
+  u.history.push_back({"user", question(u, round)});
+  ++u.done;
+  Messages messages;
+  if (!system_.empty()) messages.push_back({"system", system_});
+  messages.insert(messages.end(), u.history.begin(), u.history.end());
+
+  Request r;
+  r.id = next_id_++;
+  r.intended_send = intended;
+  r.user_id = u.id;
+  r.round = round;
+  r.warmup = warmup;
+  set_conversation(r, o_.api, messages, tokenizer_);
+  r.max_tokens = max_tokens(u, round);
+  r.ignore_eos = o_.ignore_eos;
+  r.headers.emplace_back("x-user-id", u.id);
+  return r;
+}
+
+void LMCacheSyntheticWorkload::start(core::TimePoint t0) {
+  t0_ = t0;
+  next_id_ = 0;
+  next_user_ = 0;
+  warm_.clear();
+  warm_taken_ = 0;
+  warm_answered_ = 0;
+  measure_start_.reset();
+  slots_.clear();
+  pending_.clear();
+  for (int w = 0; w < o_.num_users_warmup; ++w) {
+    warm_.push_back(make_user("warmup-" + std::to_string(w), kWarmupTagBase + static_cast<std::uint64_t>(w), 0));
+  }
+  if (warm_.empty()) begin_measurement(t0);
+}
+
+void LMCacheSyntheticWorkload::begin_measurement(core::TimePoint t) {
+  measure_start_ = t;
+  for (int j = 0; j < o_.num_users; ++j) {
+    Slot s;
+    const std::uint64_t id = next_user_++;
+    const int done = static_cast<int>(static_cast<long long>(j) * o_.num_rounds / o_.num_users);
+    s.user = make_user(std::to_string(id), id, done);
+    s.base = t + core::from_seconds(j / o_.qps);
+    s.ready = s.base;
+    slots_.push_back(std::move(s));
+  }
+}
+
+core::TimePoint LMCacheSyntheticWorkload::slot_time(const Slot& s) const {
+  // From the slot's base, not by repeated addition, so rounding never accumulates.
+  return s.base + core::from_seconds(static_cast<double>(s.k) * o_.num_users / o_.qps);
+}
+
+std::optional<core::TimePoint> LMCacheSyntheticWorkload::next_send_time() {
+  if (!measure_start_) {
+    if (warm_taken_ < static_cast<int>(warm_.size())) return t0_ + core::from_seconds(warm_taken_ / o_.qps);
+    return std::nullopt;  // waiting for the warm-up answers
+  }
+  const core::TimePoint end = *measure_start_ + o_.duration;
+  std::optional<core::TimePoint> best;
+  for (const auto& s : slots_) {
+    if (!s.ready) continue;
+    const core::TimePoint t = std::max(slot_time(s), *s.ready);
+    if (t < end && (!best || t < *best)) best = t;
+  }
+  return best;
+}
+
+Request LMCacheSyntheticWorkload::take(core::TimePoint /*now*/) {
+  if (!measure_start_) {
+    const core::TimePoint t = t0_ + core::from_seconds(warm_taken_ / o_.qps);
+    Request r = build(warm_[static_cast<std::size_t>(warm_taken_)], t, true);
+    pending_[r.id] = Pending{-1, r.user_id};
+    ++warm_taken_;
+    return r;
+  }
+  std::size_t best = slots_.size();
+  core::TimePoint best_t{};
+  for (std::size_t j = 0; j < slots_.size(); ++j) {
+    const Slot& s = slots_[j];
+    if (!s.ready) continue;
+    const core::TimePoint t = std::max(slot_time(s), *s.ready);
+    if (best == slots_.size() || t < best_t) {
+      best = j;
+      best_t = t;
+    }
+  }
+  Slot& s = slots_[best];
+  Request r = build(s.user, best_t, false);
+  ++s.k;
+  if (s.user.done >= o_.num_rounds) {
+    const std::uint64_t id = next_user_++;
+    s.user = make_user(std::to_string(id), id, 0);
+    s.ready = slot_time(s);
+  } else {
+    s.ready.reset();
+    pending_[r.id] = Pending{static_cast<int>(best), r.user_id};
+  }
+  return r;
+}
+
+void LMCacheSyntheticWorkload::on_response(const Response& response, core::TimePoint now) {
+  const auto it = pending_.find(response.request_id);
+  if (it == pending_.end()) return;  // a leaver's last answer: nobody's history needs it
+  const Pending p = it->second;
+  pending_.erase(it);
+  // A failed answer becomes an empty assistant turn so the conversation keeps its shape.
+  const std::string answer = response.ok ? response.text : std::string();
+  if (p.slot < 0) {
+    for (auto& u : warm_) {
+      if (u.id == p.user_id) u.history.push_back({"assistant", answer});
+    }
+    last_warm_answer_ = std::max(last_warm_answer_, now);
+    if (++warm_answered_ == static_cast<int>(warm_.size())) {
+      const core::TimePoint paced = t0_ + core::from_seconds(static_cast<double>(warm_.size()) / o_.qps);
+      begin_measurement(std::max(paced, last_warm_answer_));
+    }
+    return;
+  }
+  Slot& s = slots_[static_cast<std::size_t>(p.slot)];
+  s.user.history.push_back({"assistant", answer});
+  s.ready = now;
+}
+
+bool LMCacheSyntheticWorkload::finished() const {
+  if (!measure_start_) return false;
+  const core::TimePoint end = *measure_start_ + o_.duration;
+  for (const auto& s : slots_) {
+    const core::TimePoint earliest = s.ready ? std::max(slot_time(s), *s.ready) : slot_time(s);
+    if (earliest < end) return false;
+  }
+  return true;
+}
+
+}  // namespace lmbench::workloads

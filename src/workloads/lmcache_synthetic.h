@@ -1,0 +1,131 @@
+#pragma once
+// LMCacheSynthetic (LMBENCH-FORMAT.md, file name "synthetic"): multi-round chat QA with a shared
+// system prompt, NUM_USERS users active at once, QPS requests per second in total.
+//
+// Conversation of user u: [system: SYSTEM_PROMPT tokens shared by all users] then
+// [user: CHAT_HISTORY tokens unique to u (PromptSynth::user_text) + question 1], [assistant:
+// answer 1], [user: question 2], ... Questions are question_len tokens, unique per user and
+// round. Each request carries the whole conversation so far plus the new question, so prompts grow
+// by (answer + question) per round; in chat form round k's messages are a prefix of round k+1's.
+//
+// Schedule (times relative to the measurement start T):
+//  * Per-user period gap = NUM_USERS / QPS. User slot j (0 <= j < NUM_USERS) owns the slot times
+//    T + j/QPS + k*gap, k = 0, 1, 2, ... so the slots together tick at exactly QPS.
+//  * Each request consumes the slot's next slot time. A user sends its next question at
+//    max(its next slot time, arrival of its previous answer) (closed loop per user: a late answer
+//    delays that request only; slot times never shift, so a user whose answers keep coming late
+//    sends on arrival until it catches up with its slots).
+//  * Steady-state ramp-up: the user first in slot j starts with h_j = floor(j * NUM_ROUNDS /
+//    NUM_USERS) rounds already done, as if it had joined h_j periods earlier: its history holds h_j
+//    questions with pre-built answers of ANSWER_LEN tokens (synthesized), and its first request is
+//    round h_j + 1. So at start the users are spread evenly over the rounds, as in steady state.
+//  * When a user has sent round NUM_ROUNDS it leaves; a new user (next unused id, no history)
+//    takes the slot from its next slot time on, without waiting for the leaver's last answer.
+//  * Nothing is sent at or after T + duration; the workload is finished when no slot can send
+//    before then.
+//
+// Warm-up: with NUM_USERS_WARMUP = W > 0, first W warm-up users ("warmup-0", ...) each send
+// their round 1 (system prompt + own context + question), 1/QPS apart from the start t0, flagged
+// warmup. T = max(t0 + W/QPS, arrival of the last warm-up answer). Without warm-up, T = t0.
+//
+// Headers: x-user-id = the user's id ("0", "1", ... for measured users).
+//
+// USE_SHAREGPT (options.sharegpt not empty): user u's questions are the human turns of
+// conversation u % N of the given list (rounds past its end wrap around), its pre-built answers
+// the recorded gpt turns, and max_tokens the recorded answer's token count (at least 1); the
+// system prompt and the user context stay synthesized. Conversations without a round are dropped.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.h"
+#include "text/prompt_synth.h"
+#include "text/tokenizer.h"
+#include "workloads/conversation.h"
+#include "workloads/sharegpt_data.h"
+#include "workloads/workload.h"
+
+namespace lmbench::workloads {
+
+struct LMCacheSyntheticOptions {
+  int num_users = 1;
+  int num_users_warmup = 0;
+  int num_rounds = 1;
+  int system_prompt = 0;   // tokens, shared by every user (0: no system message)
+  int chat_history = 0;    // tokens, unique per user (0: none)
+  int answer_len = 16;     // max_tokens, and the length of pre-built answers
+  int question_len = 20;   // tokens of each question (the original's fixed question size)
+  double qps = 1.0;
+  core::Duration duration = std::chrono::seconds(200);  // measured time
+  Api api = Api::kCompletions;
+  std::uint64_t seed = 0;
+  bool ignore_eos = false;
+  std::vector<ShareGptConversation> sharegpt;  // USE_SHAREGPT; empty: synthesized questions
+};
+
+class LMCacheSyntheticWorkload final : public Workload {
+ public:
+  // `tokenizer` and `synth` must outlive the workload. Throws core::ConfigError for invalid options.
+  LMCacheSyntheticWorkload(const text::Tokenizer& tokenizer, const text::PromptSynth& synth,
+                           LMCacheSyntheticOptions options);
+
+  std::string name() const override { return "synthetic"; }
+  void start(core::TimePoint t0) override;
+  std::optional<core::TimePoint> next_send_time() override;
+  Request take(core::TimePoint now) override;
+  void on_response(const Response& response, core::TimePoint now) override;
+  bool finished() const override;
+
+  // The measurement start T, once known (after the warm-up answers).
+  std::optional<core::TimePoint> measure_start() const { return measure_start_; }
+
+ private:
+  struct User {
+    std::string id;
+    std::uint64_t tag = 0;  // PromptSynth user tag
+    int done = 0;           // rounds sent
+    Messages history;       // without the system message
+  };
+  struct Slot {
+    User user;
+    core::TimePoint base{};
+    std::int64_t k = 0;                     // index of the next slot time
+    std::optional<core::TimePoint> ready;   // answer arrival (or base) once the user may send
+  };
+  struct Pending {
+    int slot = -1;  // -1: a warm-up request
+    std::string user_id;
+  };
+
+  User make_user(std::string id, std::uint64_t tag, int done_rounds) const;
+  std::string question(const User& u, int round) const;
+  std::string prebuilt_answer(const User& u, int round) const;
+  int max_tokens(const User& u, int round) const;
+  const ShareGptRound* sharegpt_round(const User& u, int round) const;  // null without USE_SHAREGPT
+  Request build(User& u, core::TimePoint intended, bool warmup);
+  core::TimePoint slot_time(const Slot& s) const;
+  void begin_measurement(core::TimePoint t);
+
+  const text::Tokenizer& tokenizer_;
+  const text::PromptSynth& synth_;
+  LMCacheSyntheticOptions o_;
+  core::Duration gap_{};
+  std::string system_;
+  core::TimePoint t0_{};
+  std::uint64_t next_id_ = 0;
+  std::uint64_t next_user_ = 0;
+  // Warm-up.
+  std::vector<User> warm_;
+  int warm_taken_ = 0;
+  int warm_answered_ = 0;
+  core::TimePoint last_warm_answer_{};
+  // Measurement.
+  std::optional<core::TimePoint> measure_start_;
+  std::vector<Slot> slots_;
+  std::unordered_map<std::uint64_t, Pending> pending_;
+};
+
+}  // namespace lmbench::workloads

@@ -1,0 +1,81 @@
+#pragma once
+// ShareGPT (LMBENCH-FORMAT.md, file name "sharegpt"): replays real multi-turn conversations.
+//
+// Selection: in file order, conversations with at least MIN_ROUNDS (human, gpt) rounds and more
+// than START_ROUND; at most LIMIT of them. Conversation c (0-based in the selection) is user c.
+//
+// Requests: round r (0-based index in the conversation, r >= START_ROUND) carries the recorded
+// rounds before it as history — the recorded human questions AND the recorded gpt answers, not
+// the model's: later human turns answer the recorded replies, so the replay stays a coherent
+// conversation, and prompt lengths do not depend on the server — then the human turn of round r.
+// max_tokens = the recorded answer's token count (at least 1). Request::round = r + 1.
+// Rounds before START_ROUND are history only and are never sent.
+//
+// Schedule: slots 1/QPS apart from the start. Request i goes at max(t0 + i/QPS, ready time) to
+// the conversation whose previous answer arrived earliest (closed loop per conversation: a
+// conversation never has two requests in flight); when no conversation is ready, the next
+// unstarted one starts on the slot. When none is ready and none is left to start, the workload
+// waits for an answer. It ends when every selected round was sent, or at the duration cap.
+// Headers: x-user-id = the conversation's index.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.h"
+#include "text/tokenizer.h"
+#include "workloads/sharegpt_data.h"
+#include "workloads/workload.h"
+
+namespace lmbench::workloads {
+
+struct ShareGptOptions {
+  int limit = 1000;
+  int min_rounds = 10;
+  int start_round = 0;
+  double qps = 1.0;
+  std::optional<core::Duration> duration;
+  Api api = Api::kCompletions;
+};
+
+class ShareGptWorkload final : public Workload {
+ public:
+  // `tokenizer` must outlive the workload. Throws core::ConfigError for invalid options and when
+  // no conversation qualifies.
+  ShareGptWorkload(const text::Tokenizer& tokenizer, std::vector<ShareGptConversation> conversations,
+                   ShareGptOptions options);
+
+  std::string name() const override { return "sharegpt"; }
+  void start(core::TimePoint t0) override;
+  std::optional<core::TimePoint> next_send_time() override;
+  Request take(core::TimePoint now) override;
+  void on_response(const Response& response, core::TimePoint now) override;
+  bool finished() const override;
+
+  // The conversations kept by LIMIT / MIN_ROUNDS / START_ROUND, in order.
+  const std::vector<ShareGptConversation>& selected() const { return conversations_; }
+  std::uint64_t total_requests() const { return total_; }
+
+ private:
+  struct State {
+    int next_round = 0;                    // index of the next round to send
+    std::optional<core::TimePoint> ready;  // set when it may send
+    bool started = false;
+  };
+  // The conversation sending next and when, per the schedule above.
+  std::optional<std::pair<std::size_t, core::TimePoint>> pick() const;
+
+  const text::Tokenizer& tokenizer_;
+  std::vector<ShareGptConversation> conversations_;
+  ShareGptOptions o_;
+  std::uint64_t total_ = 0;
+  core::TimePoint t0_{};
+  std::uint64_t taken_ = 0;
+  std::size_t started_ = 0;
+  std::vector<State> states_;
+  std::unordered_map<std::uint64_t, std::size_t> pending_;
+};
+
+}  // namespace lmbench::workloads
