@@ -1,0 +1,108 @@
+// End-to-end: `lmbench upload` and `lmbench dashboard` as users run them.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "e2e/dashboard_process.h"
+#include "e2e/run_binary.h"
+
+namespace lmbench::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string run_doc(const std::string& suite, double qps) {
+  return fmt::format(
+      R"({{"name": "{}", "lmbench-session-id": "lmbench-1700000000-0000abcd", "timestamp": "20231114-2213",
+  "results": {{"successful_requests": 100, "request_throughput_req_per_s": 1.0, "output_token_throughput_tok_per_s": 70,
+    "ttft_ms": {{"mean": 120, "median": 100, "p99": 200}}, "tpot_ms": {{"mean": 12, "median": 11, "p99": 20}},
+    "itl_ms": {{"mean": 12, "median": 11, "p99": 30}}}},
+  "infra": {{"Location": "Simulated"}}, "serving": {{"baseline_type": "Simulated", "config": {{}}}},
+  "workload": {{"WORKLOAD": "synthetic", "QPS": {}}}}})",
+      suite, qps);
+}
+
+class DashboardCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::atomic<int> counter{0};
+    dir_ = fs::temp_directory_path() / fmt::format("lmbench-dashboard-cli-{}-{}", ::getpid(), counter.fetch_add(1));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return (dir_ / name).string();
+  }
+  fs::path dir_;
+};
+
+TEST_F(DashboardCli, UploadReportsEachFileAndExitsOneWhenAnyFailed) {
+  DashboardProcess server(dir_ / "db.sqlite", dir_ / "dashboard.log", {"--token-env", "DASH_TOKEN"},
+                          {{"DASH_TOKEN", "t0ken"}});
+  const std::string good = write("helm_a_synthetic_1_20231114-2213.json", run_doc("suite-a", 1));
+  const std::string bad = write("helm_a_synthetic_2_20231114-2213.json", "{\"name\": \"suite-a\"");
+  const std::string missing = (dir_ / "missing.json").string();
+  const std::string url = server.base_url() + "/upload";
+
+  const RunResult no_token = run_lmbench({"upload", good, "--api-url", url});
+  EXPECT_EQ(no_token.exit_code, 1);
+  EXPECT_NE(no_token.out.find("HTTP 401"), std::string::npos) << no_token.out;
+
+  const RunResult r = run_lmbench({"upload", good, bad, missing, good, "--api-url", url, "--token-env", "UP_TOKEN"},
+                                  {"UP_TOKEN=t0ken"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("stored     " + good + " (id 1)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("failed     " + bad + ": HTTP 400: not valid JSON"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("failed     " + missing + ": cannot read"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("duplicate  " + good + " (already stored as id 1)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("4 file(s) to " + url + ": 1 stored, 1 duplicate, 2 failed"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists(good));
+  EXPECT_TRUE(fs::exists(bad));
+
+  const RunResult json_ok = run_lmbench({"upload", write("helm_b_synthetic_1_20231114-2213.json", run_doc("suite-a", 1)),
+                                         "--api-url", url, "--encoding", "json", "--token-env", "UP_TOKEN"},
+                                        {"UP_TOKEN=t0ken"});
+  EXPECT_EQ(json_ok.exit_code, 0) << json_ok.out;
+  EXPECT_NE(json_ok.out.find("1 stored, 0 duplicate, 0 failed"), std::string::npos) << json_ok.out;
+
+  EXPECT_EQ(server.stop(), 0) << server.log();
+  EXPECT_NE(server.log().find("lmbench dashboard: stopped"), std::string::npos) << server.log();
+}
+
+TEST_F(DashboardCli, UploadToNoDashboardFailsWithTheReason) {
+  const std::string good = write("helm_a_synthetic_1_20231114-2213.json", run_doc("s", 1));
+  std::string url;
+  {
+    DashboardProcess gone(dir_ / "db.sqlite", dir_ / "dashboard.log");
+    url = gone.base_url() + "/upload";
+  }
+  const RunResult r = run_lmbench({"upload", good, "--api-url", url, "--timeout", "5"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("failed     " + good + ": connect"), std::string::npos) << r.out;
+}
+
+TEST_F(DashboardCli, DashboardRefusesATokenVariableThatIsNotSet) {
+  const RunResult r = run_lmbench({"dashboard", "--db", (dir_ / "db.sqlite").string(), "--port", "0", "--token-env",
+                                   "LMBENCH_SURELY_UNSET_TOKEN_VAR"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("LMBENCH_SURELY_UNSET_TOKEN_VAR is not set"), std::string::npos) << r.err;
+}
+
+TEST_F(DashboardCli, DashboardBindsLoopbackByDefault) {
+  DashboardProcess server(dir_ / "db.sqlite", dir_ / "dashboard.log");
+  EXPECT_EQ(server.base_url().rfind("http://127.0.0.1:", 0), 0u);
+  const RunResult r = run_lmbench({"upload", write("k_synthetic_1_20231114-2213.json", run_doc("x'); DROP TABLE runs;--", 1)),
+                                   "--api-url", server.base_url() + "/upload"});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+}
+
+}  // namespace
+}  // namespace lmbench::e2e

@@ -1,0 +1,156 @@
+// End-to-end: the real `lmbench dashboard` on a temp database, filled by the real `lmbench
+// upload`, its UI clicked through in headless Chromium (dashboard_ui.mjs, playwright-core).
+// Set LMBENCH_SCREENSHOT_DIR to keep the screenshot.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "e2e/dashboard_process.h"
+#include "e2e/run_binary.h"
+
+namespace lmbench::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr long kSession0 = 1700000000L;
+constexpr long kSession1 = 1700000000L + 86400L;
+
+// Two sessions x two baselines x three QPS, as the original names its files (KEY in the name,
+// no "key" field). In the newer session helm_roundrobin got much slower at QPS 0.5.
+std::vector<std::string> write_fixtures(const fs::path& dir) {
+  std::vector<std::string> files;
+  for (int s = 0; s < 2; ++s) {
+    const long secs = s ? kSession1 : kSession0;
+    const std::string ts = s ? "20231115-2213" : "20231114-2213";
+    for (const std::string key : {"helm_kvaware", "helm_roundrobin"}) {
+      for (double qps : {0.5, 1.0, 2.0}) {
+        double ttft = 100 * qps + (key == "helm_roundrobin" ? 60 : 0) + 5 * s;
+        if (s == 1 && key == "helm_roundrobin" && qps == 0.5) ttft *= 3;
+        const json doc = {
+            {"name", "routing-benchmark"},
+            {"lmbench-session-id", fmt::format("lmbench-{}-{:08x}", secs, static_cast<unsigned>(secs))},
+            {"timestamp", ts},
+            {"results",
+             {{"successful_requests", 100},
+              {"benchmark_duration_s", 200.0},
+              {"total_input_tokens", 100000},
+              {"total_generated_tokens", 10000},
+              {"request_throughput_req_per_s", qps},
+              {"output_token_throughput_tok_per_s", 50 * qps + s},
+              {"input_token_throughput_tok_per_s", 500 * qps},
+              {"total_token_throughput_tok_per_s", 550 * qps},
+              {"ttft_ms", {{"mean", ttft * 0.6}, {"median", ttft * 0.5}, {"p99", ttft}}},
+              {"tpot_ms", {{"mean", 12}, {"median", 11}, {"p99", 20}}},
+              {"itl_ms", {{"mean", 12}, {"median", 11}, {"p99", 30}}}}},
+            {"infra", {{"Location", "Simulated"}}},
+            {"serving", {{"baseline_type", "Simulated"}, {"config", json::object()}}},
+            {"workload", {{"WORKLOAD", "synthetic"}, {"QPS", qps}, {"NUM_USERS", 10}}},
+        };
+        const fs::path path = dir / fmt::format("{}_synthetic_{}_{}.json", key, qps, ts);
+        std::ofstream(path) << doc.dump(2);
+        files.push_back(path.string());
+      }
+    }
+  }
+  return files;
+}
+
+class DashboardUi : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::atomic<int> counter{0};
+    dir_ = fs::temp_directory_path() / fmt::format("lmbench-dashboard-e2e-{}-{}", ::getpid(), counter.fetch_add(1));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "results");
+  }
+  void TearDown() override {
+    server_.reset();
+    fs::remove_all(dir_);
+  }
+  std::string start_dashboard() {
+    server_.emplace(dir_ / "db.sqlite", dir_ / "dashboard.log");
+    return server_->base_url();
+  }
+
+  fs::path dir_;
+  std::optional<DashboardProcess> server_;
+};
+
+TEST_F(DashboardUi, ChartsShowTheUploadedPointsInChromium) {
+  const std::string base = start_dashboard();
+  std::vector<std::string> args = {"upload"};
+  const auto files = write_fixtures(dir_ / "results");
+  args.insert(args.end(), files.begin(), files.end());
+  args.insert(args.end(), {"--api-url", base + "/upload"});
+  const RunResult up = run_lmbench(args);
+  ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
+  EXPECT_NE(up.out.find("12 stored, 0 duplicate, 0 failed"), std::string::npos) << up.out;
+  for (const auto& f : files) EXPECT_TRUE(fs::exists(f));  // uploads leave the files in place
+
+  const fs::path shot = dir_ / "dashboard.png";
+  const RunResult ui = run_binary("/usr/bin/node", {LMBENCH_SOURCE_DIR "/tests/e2e/dashboard_ui.mjs", LMBENCH_NPM_DIR,
+                                                    base, shot.string(), (dir_ / "chromium-profile").string()});
+  ASSERT_EQ(ui.exit_code, 0) << ui.out << ui.err;
+  const json r = json::parse(ui.out);
+  EXPECT_EQ(r["errors"], json::array()) << ui.out;
+  EXPECT_EQ(r["offsite"], json::array()) << ui.out;
+  EXPECT_EQ(r["suites"], json::array({"routing-benchmark"}));
+  EXPECT_EQ(r["workloads"], json::array({"synthetic"}));
+  EXPECT_EQ(r["crumbs"], "Suites/routing-benchmark/synthetic");
+  EXPECT_EQ(r["legend"], json::array({"helm_kvaware", "helm_roundrobin"}));
+
+  // Metric vs QPS, newest session, TTFT p99 (the default): one marker per key and QPS.
+  const json& qps_points = r["qps_points"];
+  ASSERT_EQ(qps_points.size(), 6u) << qps_points;
+  for (const auto& p : qps_points) {
+    EXPECT_EQ(p["session"], fmt::format("lmbench-{}-{:08x}", kSession1, static_cast<unsigned>(kSession1)));
+    double want = 100 * p["qps"].get<double>() + (p["key"] == "helm_roundrobin" ? 60 : 0) + 5;
+    if (p["key"] == "helm_roundrobin" && p["qps"] == 0.5) want *= 3;
+    EXPECT_DOUBLE_EQ(std::stod(p["value"].get<std::string>()), want) << p;
+  }
+  // Over time at the first QPS (0.5): one marker per key and session; the slowdown is flagged.
+  const json& time_points = r["time_points"];
+  ASSERT_EQ(time_points.size(), 4u) << time_points;
+  int regressed = 0;
+  for (const auto& p : time_points) {
+    EXPECT_EQ(p["qps"], 0.5);
+    if (p["regressed"].get<bool>()) {
+      ++regressed;
+      EXPECT_EQ(p["key"], "helm_roundrobin");
+      EXPECT_DOUBLE_EQ(std::stod(p["value"].get<std::string>()), 3 * 115.0);
+    }
+  }
+  EXPECT_EQ(regressed, 1);
+  EXPECT_EQ(r["regression_badges"], json::array({"helm_roundrobin"}));
+
+  // Switching the metric and the session redraws with those values.
+  ASSERT_EQ(r["throughput_points"].size(), 6u);
+  EXPECT_DOUBLE_EQ(std::stod(r["throughput_points"][2]["value"].get<std::string>()), 50 * 2.0 + 1);
+  ASSERT_EQ(r["older_session_points"].size(), 6u);
+  EXPECT_DOUBLE_EQ(std::stod(r["older_session_points"][2]["value"].get<std::string>()), 50 * 2.0);
+  EXPECT_NE(r["tooltip"].get<std::string>().find("helm_kvaware"), std::string::npos) << r["tooltip"];
+  EXPECT_EQ(r["run_dialog"]["workload"]["QPS"], 2.0) << r["run_dialog"];
+  EXPECT_EQ(r["run_dialog"]["results"]["ttft_ms"]["p99"], 205.0) << r["run_dialog"];
+
+  ASSERT_TRUE(fs::exists(shot));
+  EXPECT_GT(fs::file_size(shot), 20'000u);
+  if (const char* keep = std::getenv("LMBENCH_SCREENSHOT_DIR")) {
+    fs::copy_file(shot, fs::path(keep) / "dashboard_ui.png", fs::copy_options::overwrite_existing);
+  }
+}
+
+}  // namespace
+}  // namespace lmbench::e2e
