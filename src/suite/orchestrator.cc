@@ -184,7 +184,8 @@ OrchestratorResult run_plan(const Plan& plan, const OrchestratorOptions& options
                                                    .tokenizer = &tokenizer,
                                                    .api = bcfg.api_type,
                                                    .model = endpoint.model,
-                                                   .seed = options.seed});
+                                                   .seed = options.seed,
+                                                   .duration = options.max_run_duration});
         } catch (const std::exception& e) {
           result.any_failed = true;
           result.rows.push_back(row_for(run, "failed", e.what()));

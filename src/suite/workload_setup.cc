@@ -1,9 +1,6 @@
 #include "suite/workload_setup.h"
 
-#include <fmt/format.h>
-
-#include "core/error.h"
-#include "workloads/random.h"
+#include "workloads/factory.h"
 
 namespace lmbench::suite {
 
@@ -17,19 +14,14 @@ std::size_t rate_index(const config::WorkloadConfig& workload, const PlannedRun&
 
 std::unique_ptr<workloads::Workload> make_run_workload(const config::WorkloadConfig& workload, const PlannedRun& run,
                                                        const WorkloadSetup& setup) {
-  const auto api = setup.api == config::ApiType::kChat ? workloads::Api::kChat : workloads::Api::kCompletions;
-  if (const auto* r = std::get_if<config::Random>(&workload.kind)) {
-    workloads::RandomOptions o;
-    o.num_users = r->num_users;
-    o.num_rounds = r->num_rounds;
-    o.prompt_len = r->prompt_len;
-    o.answer_len = r->answer_len;
-    o.qps = run.rate.target_qps.value_or(1.0);
-    o.api = api;
-    o.seed = setup.seed;
-    return std::make_unique<workloads::RandomWorkload>(*setup.synth, o);
-  }
-  throw core::ConfigError(workload.where, fmt::format("{}: this workload type cannot run yet", workload.path));
+  workloads::WorkloadContext ctx;
+  ctx.tokenizer = setup.tokenizer;
+  ctx.synth = setup.synth;
+  ctx.api = setup.api == config::ApiType::kChat ? workloads::Api::kChat : workloads::Api::kCompletions;
+  ctx.model = setup.model;
+  ctx.seed = setup.seed;
+  ctx.duration = setup.duration;
+  return workloads::make_workload(workload, rate_index(workload, run), ctx);
 }
 
 }  // namespace lmbench::suite

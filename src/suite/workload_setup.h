@@ -4,10 +4,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "config/baselines.h"
 #include "config/workloads.h"
+#include "core/clock.h"
 #include "suite/plan.h"
 #include "workloads/workload.h"
 
@@ -24,6 +26,7 @@ struct WorkloadSetup {
   config::ApiType api = config::ApiType::kCompletions;
   std::string model;
   std::uint64_t seed = 0;
+  std::optional<core::Duration> duration;  // caps the workload's own DURATION / schedule
 };
 
 // The index of `run`'s rate point within its workload's sweep.
