@@ -35,6 +35,25 @@ class ManualClock final : public Clock {
   std::atomic<Duration::rep> now_ns_;
 };
 
+// Time of a simulated system that runs `scale` times faster than real time: `base` time since
+// construction, multiplied by `scale`. The load engine stamps requests to a simulator started
+// with --time-scale S through a ScaledClock(S), so every latency it reports is in the modelled
+// hardware's time, and its schedule (QPS, durations) is in that time too.
+class ScaledClock final : public Clock {
+ public:
+  ScaledClock(const Clock& base, double scale) : base_(base), scale_(scale), origin_(base.now()) {}
+  TimePoint now() const override {
+    const auto real = base_.now() - origin_;
+    return origin_ + Duration{static_cast<Duration::rep>(static_cast<double>(real.count()) * scale_)};
+  }
+  double scale() const { return scale_; }
+
+ private:
+  const Clock& base_;
+  double scale_;
+  TimePoint origin_;
+};
+
 // Conversions used by every report: durations as floating-point milliseconds or seconds.
 inline double to_ms(Duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 inline double to_seconds(Duration d) { return std::chrono::duration<double>(d).count(); }

@@ -116,7 +116,11 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
     if (timer_at && *timer_at <= t) return;  // an earlier wake-up is pending; it re-checks
     timer_at = t;
     const core::Duration wait = std::max(core::Duration{0}, t - clock.now());
-    loop.call_after(wait, [self = shared_from_this(), t] {
+    const auto real_wait = options.time_scale == 1.0
+                               ? wait
+                               : core::Duration{static_cast<core::Duration::rep>(static_cast<double>(wait.count()) /
+                                                                                 options.time_scale)};
+    loop.call_after(real_wait, [self = shared_from_this(), t] {
       if (self->timer_at == t) self->timer_at.reset();
       if (!self->closed) self->pump();
     });

@@ -52,6 +52,11 @@ struct RunnerOptions {
   // on_progress is called on the loop thread every progress_interval and once at the end.
   std::chrono::milliseconds progress_interval{1000};
   std::function<void(const Progress&)> on_progress;
+  // How many times faster than real time `clock` runs (core::ScaledClock for a simulator started
+  // with --time-scale). Waits for the next intended send are divided by it; everything else in
+  // these options (time_limit, progress_interval) is in the clock's time, except drain_timeout
+  // and the client's timeouts, which are real time.
+  double time_scale = 1.0;
   // Requests sent in one turn of the loop before reads get a chance to run (when far behind).
   std::size_t max_batch = 64;
 };

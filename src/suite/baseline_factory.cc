@@ -138,4 +138,14 @@ std::unique_ptr<deploy::Baseline> make_baseline(const config::Baseline& b, confi
   cannot(b, location, "unknown baseline kind");
 }
 
+double baseline_time_scale(const config::Baseline& b, config::Location location, const DeployContext& ctx) {
+  if (const auto* s = std::get_if<config::Simulated>(&b.kind)) return ctx.time_scale.value_or(s->engine.time_scale);
+  if (location == config::Location::kSimulated) {
+    if (const auto* h = std::get_if<config::HelmProductionStack>(&b.kind); h && h->values) {
+      return ctx.time_scale.value_or(h->values->engine.time_scale);
+    }
+  }
+  return 1.0;
+}
+
 }  // namespace lmbench::suite

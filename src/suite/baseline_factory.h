@@ -35,4 +35,9 @@ struct DeployContext {
 std::unique_ptr<deploy::Baseline> make_baseline(const config::Baseline& baseline, config::Location location,
                                                 const DeployContext& context, const core::Clock& clock);
 
+// How many times faster than real time `baseline` runs: its simulator's timeScale (as
+// make_baseline would start it), 1 for anything real. The load engine measures such a baseline
+// on a core::ScaledClock of this factor, so results are in the modelled hardware's time.
+double baseline_time_scale(const config::Baseline& baseline, config::Location location, const DeployContext& context);
+
 }  // namespace lmbench::suite
