@@ -1,0 +1,39 @@
+#include "router/backend_pool.h"
+
+#include <algorithm>
+
+namespace lmbench::router {
+
+core::Result<BackendPool> BackendPool::create(const std::vector<std::string>& urls) {
+  if (urls.empty()) return core::Error{"config", "no backend given (--backend URL, repeatable)"};
+  BackendPool pool;
+  for (std::string u : urls) {
+    while (!u.empty() && u.back() == '/') u.pop_back();
+    auto parsed = http::Url::parse(u);
+    if (!parsed) return parsed.error();
+    if (pool.find(u)) continue;
+    Backend b;
+    b.url = u;
+    b.base = *parsed;
+    pool.backends_.push_back(std::move(b));
+  }
+  std::sort(pool.backends_.begin(), pool.backends_.end(), [](const Backend& a, const Backend& b) { return a.url < b.url; });
+  return pool;
+}
+
+std::vector<Candidate> BackendPool::live(const std::set<std::string>& exclude) const {
+  std::vector<Candidate> out;
+  for (const auto& b : backends_) {
+    if (b.healthy && !exclude.count(b.url)) out.push_back({b.url, b.in_flight});
+  }
+  return out;
+}
+
+Backend* BackendPool::find(const std::string& url) {
+  for (auto& b : backends_) {
+    if (b.url == url) return &b;
+  }
+  return nullptr;
+}
+
+}  // namespace lmbench::router
