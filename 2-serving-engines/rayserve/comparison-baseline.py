@@ -2,8 +2,8 @@
 """RayServe baseline (Location: Local-Flat): Ray Serve LLM serving Llama-3.1-8B with vLLM.
 
 Usage: comparison-baseline.py ACCELERATOR_TYPE    (e.g. H100, A100)
-Serves the OpenAI API on localhost:30080. Reads HF_TOKEN from the environment. Returns once the
-application is running (Ray keeps serving in the background until `serve shutdown`).
+Serves the OpenAI API on localhost:$PORT (default 30080). Reads MODEL_URL and HF_TOKEN from the
+environment. Runs in the foreground until lmbench stops its process group at teardown.
 """
 import os
 import sys
@@ -19,8 +19,8 @@ def main() -> None:
         sys.exit("HF_TOKEN must be set")
     llm_config = LLMConfig(
         model_loading_config={
-            "model_id": "meta-llama/Llama-3.1-8B-Instruct",
-            "model_source": "meta-llama/Llama-3.1-8B-Instruct",
+            "model_id": os.environ.get("MODEL_URL", "meta-llama/Llama-3.1-8B-Instruct"),
+            "model_source": os.environ.get("MODEL_URL", "meta-llama/Llama-3.1-8B-Instruct"),
         },
         deployment_config={"autoscaling_config": {"min_replicas": 1, "max_replicas": 1}},
         accelerator_type=sys.argv[1],
@@ -32,9 +32,10 @@ def main() -> None:
         runtime_env={"env_vars": {"HF_TOKEN": os.environ["HF_TOKEN"]}},
     )
     app = build_openai_app({"llm_configs": [llm_config]})
-    serve.start(http_options={"host": "0.0.0.0", "port": 30080})
-    serve.run(app, blocking=False)
-    print("rayserve ready on port 30080")
+    port = int(os.environ.get("PORT", "30080"))
+    serve.start(http_options={"host": "0.0.0.0", "port": port})
+    print(f"rayserve serving on port {port}", flush=True)
+    serve.run(app, blocking=True)
 
 
 if __name__ == "__main__":
