@@ -1,0 +1,60 @@
+#pragma once
+// The OpenAI-compatible HTTP API of one simulated engine (SIMULATOR.md §2):
+//   GET  /v1/models, POST /v1/completions, POST /v1/chat/completions (streaming or not),
+//   GET  /health, /ping, /version, /is_sleeping, /metrics (Prometheus, see prometheus.h),
+//   POST /tokenize, /detokenize,
+//   POST /lmbench/cache_lookup: {"prompt"|"messages"|"tokens"} -> {"gpu_tokens","cpu_tokens",
+//        "total_tokens"}, the longest prefix of that prompt cached in this engine's GPU prefix
+//        cache and in its LMCache tier (whole blocks / whole 256-token chunks), the way LMCache's
+//        controller answers a kvaware router's lookup. "tokens" are tokenizer ids as /tokenize
+//        returns them; "messages" go through the chat template.
+// Every response echoes X-Request-Id (or carries a generated one). Errors are OpenAI error JSON.
+//
+// Threading: handlers run on the HTTP server's thread and never block: generation requests go to
+// the EngineLoop's queue and are answered from the loop's thread through the ResponseWriter.
+
+#include <memory>
+#include <string>
+
+#include "http/server.h"
+#include "sim/engine_loop.h"
+#include "sim/faults.h"
+#include "sim/server_tokens.h"
+
+namespace lmbench::sim {
+
+struct ServerConfig {
+  std::string model;     // served model name (the id in /v1/models); "" = the profile's model
+  int engine_index = 0;  // the `engine` label of /metrics
+  FaultConfig faults;
+};
+
+class SimServer {
+ public:
+  // `loop` and `codec` must outlive the server and every request it started.
+  SimServer(EngineLoop& loop, const TokenCodec& codec, ServerConfig config);
+
+  // The routes, bound to this server (which must outlive the router).
+  http::Router router();
+
+  const std::string& model() const { return config_.model; }
+
+ private:
+  void generate(bool chat, const http::ServerRequest& req, const std::shared_ptr<http::ResponseWriter>& w);
+  http::ServerResponse models() const;
+  http::ServerResponse tokenize(const http::ServerRequest& req) const;
+  http::ServerResponse detokenize(const http::ServerRequest& req) const;
+  http::ServerResponse cache_lookup(const http::ServerRequest& req) const;
+  http::ServerResponse metrics() const;
+
+  EngineLoop& loop_;
+  const TokenCodec& codec_;
+  ServerConfig config_;
+  FaultInjector faults_;
+  std::int64_t created_ = 0;
+};
+
+// The X-Request-Id to echo: the client's, or a fresh "req-<hex>".
+std::string request_id_for(const http::ServerRequest& req);
+
+}  // namespace lmbench::sim
