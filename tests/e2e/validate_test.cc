@@ -21,9 +21,9 @@ TEST(Validate, ShippedRunBenchPrintsThePlan) {
        {"run-bench.yaml\n", "  Location: Simulated\n", "  spec 0-bench-specs/default/default-suite.yaml\n",
         "    Name: default-suite\n", "    Baselines (3):\n", "      plain_vllm          Simulated  ",
         "      vllm_lmcache        Simulated  ", "      lmcache_session_2x  Simulated  ",
-        "2 engines, routing session on x-user-id", "      LMCacheSynthetic[0] (synthetic): QPS: 0.5, 1, 2;",
+        "2 engines, routing session on x-user-id", "      LMCacheSynthetic[0] (synthetic): QPS: 0.25, 0.5, 1;",
         "    Runs: 9 (3 baselines x 3 workload runs)\n",
-        "    Artifacts: results/default-suite/{KEY}_{WORKLOAD}_{QPS}_{YYYYMMDD-HHMM}.json (+ .csv), e.g. plain_vllm_synthetic_0.5_",
+        "    Artifacts: results/default-suite/{KEY}_{WORKLOAD}_{QPS}_{YYYYMMDD-HHMM}.json (+ .csv), e.g. plain_vllm_synthetic_0.25_",
         "valid: 1 file, 9 runs, 0 warnings\n"}) {
     EXPECT_TRUE(contains(r.out, part)) << part << "\n--- stdout ---\n" << r.out;
   }
