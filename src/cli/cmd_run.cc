@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -97,6 +99,7 @@ int run(const RunArgs& a) {
   o.seed = a.seed;
   o.slo = a.slo;
   o.progress = !a.quiet;
+  o.progress_in_place = ::isatty(STDOUT_FILENO) == 1;
   o.ready_timeout = core::from_seconds(a.ready_timeout_s);
   if (a.max_run_seconds > 0) o.max_run_duration = core::from_seconds(a.max_run_seconds);
   if (a.tokenizer.empty()) {

@@ -24,7 +24,13 @@ std::optional<std::filesystem::path> search_up(std::filesystem::path dir, const 
 std::filesystem::path executable_path() {
   std::error_code ec;
   auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::filesystem::path("lmbench") : p;
+  if (ec) return "lmbench";
+  // Rebuilt while running: the kernel names the old file "<path> (deleted)"; the new binary at
+  // <path> is what a child should run.
+  static const std::string kDeleted = " (deleted)";
+  auto text = p.string();
+  if (text.size() > kDeleted.size() && text.ends_with(kDeleted)) text.resize(text.size() - kDeleted.size());
+  return text;
 }
 
 std::optional<std::filesystem::path> find_project_file(const std::filesystem::path& relative) {

@@ -6,7 +6,8 @@
 
 namespace lmbench::core {
 
-// This process's executable (/proc/self/exe), or "lmbench" when it cannot be read.
+// This process's executable (/proc/self/exe; its path even when the file was replaced by a
+// rebuild since), or "lmbench" when it cannot be read.
 std::filesystem::path executable_path();
 
 // The first existing `relative` path under: $LMBENCH_HOME, the folders above the executable

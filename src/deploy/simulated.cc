@@ -10,6 +10,7 @@
 #include "core/files.h"
 #include "core/ids.h"
 #include "core/interrupt.h"
+#include "core/paths.h"
 #include "deploy/log_tail.h"
 
 namespace lmbench::deploy {
@@ -17,12 +18,6 @@ namespace lmbench::deploy {
 namespace {
 
 std::string format_number(double v) { return fmt::format("{}", v); }
-
-std::filesystem::path self_exe() {
-  std::error_code ec;
-  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::filesystem::path("lmbench") : p;
-}
 
 }  // namespace
 
@@ -76,7 +71,7 @@ std::vector<std::string> listening_urls(const std::string& log_text) {
 
 SimulatedBaseline::SimulatedBaseline(SimulatedOptions options, const core::Clock& clock)
     : options_(std::move(options)), clock_(clock) {
-  if (options_.lmbench.empty()) options_.lmbench = self_exe();
+  if (options_.lmbench.empty()) options_.lmbench = core::executable_path();
   log_dir_ = options_.log_dir;
 }
 

@@ -66,17 +66,23 @@ std::optional<std::filesystem::path> find_done_run(const std::filesystem::path& 
 
 class ProgressPrinter {
  public:
-  ProgressPrinter(std::ostream& out, bool enabled, std::string label)
-      : out_(out), enabled_(enabled), label_(std::move(label)) {}
+  ProgressPrinter(std::ostream& out, bool enabled, bool in_place, std::string label)
+      : out_(out), enabled_(enabled), in_place_(in_place), label_(std::move(label)) {}
   void operator()(const load::Progress& p) {
     if (!enabled_) return;
-    // Plain periodic lines: lmbench run's output is usually a log (CI, nohup), not a terminal.
+    if (in_place_) {
+      // One line rewritten in place on a terminal; "\x1b[K" clears what a longer line left.
+      out_ << "\r  " << label_ << load::format_progress(p) << "\x1b[K" << (p.final ? "\n" : "") << std::flush;
+      return;
+    }
+    // Plain periodic lines in a log (CI, nohup): every tenth report and the last.
     if (p.final || ++calls_ % 10 == 0) out_ << "  " << label_ << load::format_progress(p) << "\n" << std::flush;
   }
 
  private:
   std::ostream& out_;
   bool enabled_;
+  bool in_place_;
   std::string label_;
   int calls_ = 0;
 };
@@ -208,7 +214,7 @@ OrchestratorResult run_plan(const Plan& plan, const OrchestratorOptions& options
         ro.time_limit = options.max_run_duration;
         ro.drain_timeout = options.drain_timeout;
         ro.tokenizer = &tokenizer;
-        ro.on_progress = ProgressPrinter(log, options.progress, fmt::format("{} {} {}: ", bp.key, run.workload_name, label_hint));
+        ro.on_progress = ProgressPrinter(log, options.progress, options.progress_in_place, fmt::format("{} {} {}: ", bp.key, run.workload_name, label_hint));
         load::Runner runner(loop, run_clock, ro);
         auto rr = runner.run(*workload);
         const bool interrupted = rr.reason == load::StopReason::kInterrupted;

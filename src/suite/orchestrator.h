@@ -40,6 +40,7 @@ struct OrchestratorOptions {
   // Called with each run JSON written (for --auto-upload). Returns an error message or "".
   std::function<std::string(const std::filesystem::path&)> after_run;
   bool progress = true;                   // a progress line per run on `log`
+  bool progress_in_place = false;         // a terminal: one line rewritten in place (\r)
 };
 
 // One line of the final summary table.
