@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "config/workload_file.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/ids.h"
@@ -35,6 +37,7 @@
 #include "metrics/summary_json.h"
 #include "text/prompt_synth.h"
 #include "text/tokenizer.h"
+#include "workloads/factory.h"
 #include "workloads/random.h"
 
 namespace lmbench::cli {
@@ -79,6 +82,7 @@ struct BenchWorkload {
   std::function<void(const CommonOptions&)> validate;
   std::function<std::unique_ptr<workloads::Workload>(const BenchContext&)> make;
   std::function<nlohmann::ordered_json(const BenchContext&)> keys;
+  bool uses_qps = true;  // false: the workload's own keys set its rate
 };
 
 void add_common_options(CLI::App* sub, CommonOptions& o) {
@@ -201,10 +205,76 @@ BenchWorkload add_random(CLI::App* sub) {
   return w;
 }
 
+// ---- Every other workload, from its spec keys -----------------------------------------------
+
+// The keys of one Workload.<type> entry, from --config FILE and/or --set KEY=VALUE; its rate is
+// the entry's own (QPS, TIME_BETWEEN_REQUESTS_PER_USER, NEW_USER_INTERVALS, REQUEST_RATES), the
+// --rate-index-th value of that list; --qps and --arrival do not apply.
+struct SpecCli {
+  std::string type;
+  std::string config;
+  std::vector<std::string> sets;
+  std::size_t rate_index = 0;
+  std::unique_ptr<text::PromptSynth> synth;
+  std::optional<config::WorkloadConfig> loaded;
+};
+
+const config::WorkloadConfig& load_spec_workload(SpecCli& o) {
+  if (!o.loaded) {
+    std::optional<fs::path> file;
+    if (!o.config.empty()) file = o.config;
+    std::vector<config::Warning> warnings;
+    const fs::path root = file ? fs::absolute(*file).parent_path() : fs::current_path();
+    o.loaded = config::load_workload_config(o.type, file, o.sets, root, &warnings);
+    for (const auto& w : warnings) fmt::print(stderr, "lmbench bench: warning: {}\n", config::format_warning(w));
+  }
+  return *o.loaded;
+}
+
+BenchWorkload add_from_spec(CLI::App* sub, const std::string& type, const std::string& file_name) {
+  auto o = std::make_shared<SpecCli>();
+  o->type = type;
+  sub->add_option("--config", o->config, "YAML file with the workload's keys, as under Workload." + type + " in a spec");
+  sub->add_option("--set", o->sets, "KEY=VALUE (VALUE as YAML, e.g. QPS=[2]); repeatable; applied after --config");
+  sub->add_option("--rate-index", o->rate_index, "which value of the workload's rate list to run (default 0)");
+  BenchWorkload w;
+  w.uses_qps = false;
+  w.validate = [o](const CommonOptions&) {
+    const auto& cfg = load_spec_workload(*o);
+    if (o->rate_index >= workloads::run_count(cfg)) {
+      throw core::ConfigError(fmt::format("--rate-index: {} has {} rate value(s), found index {}", cfg.path,
+                                          workloads::run_count(cfg), o->rate_index));
+    }
+  };
+  w.make = [o, type](const BenchContext& ctx) -> std::unique_ptr<workloads::Workload> {
+    if (!ctx.tokenizer) {
+      throw core::ConfigError("bench " + type + ": prompts of exact token lengths need a tokenizer: pass --tokenizer");
+    }
+    o->synth = std::make_unique<text::PromptSynth>(*ctx.tokenizer);
+    workloads::WorkloadContext wc;
+    wc.tokenizer = ctx.tokenizer;
+    wc.synth = o->synth.get();
+    wc.api = ctx.api;
+    wc.model = ctx.common.model;
+    wc.seed = ctx.common.seed;
+    if (ctx.common.duration_s > 0) wc.duration = core::from_seconds(ctx.common.duration_s);
+    return workloads::make_workload(load_spec_workload(*o), o->rate_index, wc);
+  };
+  w.keys = [o, file_name](const BenchContext&) {
+    nlohmann::ordered_json j;
+    j["WORKLOAD"] = file_name;
+    for (const auto& [k, v] : load_spec_workload(*o).raw.items()) j[k] = v;
+    return j;
+  };
+  return w;
+}
+
 // ---- running --------------------------------------------------------------------------------
 
 int run_bench(const std::string& name, const CommonOptions& o, const BenchWorkload& w) {
-  if (!(o.qps > 0)) throw core::ConfigError(fmt::format("--qps: expected a positive number, found {}", o.qps));
+  if (w.uses_qps && !(o.qps > 0)) {
+    throw core::ConfigError(fmt::format("--qps: expected a positive number, found {}", o.qps));
+  }
   if (o.duration_s < 0) throw core::ConfigError(fmt::format("--duration: expected seconds >= 0, found {}", o.duration_s));
   if (!(o.burstiness > 0)) {
     throw core::ConfigError(fmt::format("--burstiness: expected a positive number, found {}", o.burstiness));
@@ -255,8 +325,9 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
     std::fflush(stderr);
   };
 
-  fmt::print(stderr, "lmbench bench {}: {} model {} at {} req/s ({}){}\n", name, url->origin(), o.model, o.qps,
-             o.arrival, o.duration_s > 0 ? fmt::format(" for {} s", o.duration_s) : "");
+  fmt::print(stderr, "lmbench bench {}: {} model {} {}{}\n", name, url->origin(), o.model,
+             w.uses_qps ? fmt::format("at {} req/s ({})", o.qps, o.arrival) : std::string("at the workload's own rate"),
+             o.duration_s > 0 ? fmt::format(" for {} s", o.duration_s) : "");
   core::install_interrupt_handlers();
   core::SteadyClock clock;
   http::EventLoop loop;
@@ -311,6 +382,20 @@ Command add_bench(CLI::App& app) {
     entries->push_back(Entry{sub, name, add_workload(sub)});
   };
   add("random", "independent requests of random words, no shared prefix (LMBENCH-FORMAT.md Random)", add_random);
+  // The other six take their keys as in a spec (--config FILE, --set KEY=VALUE).
+  const std::vector<std::array<const char*, 3>> from_spec = {
+      {"synthetic", "LMCacheSynthetic", "multi-round chat QA with a shared system prompt (LMCacheSynthetic)"},
+      {"strict_synthetic", "StrictSynthetic", "users sending on a fixed period (StrictSynthetic)"},
+      {"agentic", "Agentic", "conversations cycling through agents (Agentic)"},
+      {"sharegpt", "ShareGPT", "replayed ShareGPT conversations (ShareGPT)"},
+      {"trace_replayer", "TraceReplayer", "a JSONL request trace (TraceReplayer)"},
+      {"vllm", "VLLMBenchmark", "vLLM benchmark_serving datasets and arrivals (VLLMBenchmark)"}};
+  for (const auto& [name, type, description] : from_spec) {
+    CLI::App* sub = bench->add_subcommand(name, description);
+    sub->alias(type);
+    add_common_options(sub, *common);
+    entries->push_back(Entry{sub, name, add_from_spec(sub, type, name)});
+  }
 
   bench->footer(
       "Open loop: every request is sent at its scheduled time whether or not earlier ones finished; a late send\n"

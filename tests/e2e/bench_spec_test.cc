@@ -1,0 +1,84 @@
+// `lmbench bench <workload>` for the workloads that take their keys as in a spec
+// (--config FILE, --set KEY=VALUE), against a real `lmbench sim`.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <thread>
+
+#include "config/temp_tree.h"
+#include "core/files.h"
+#include "core/process.h"
+#include "e2e/run_binary.h"
+
+namespace lmbench::e2e {
+namespace {
+
+constexpr const char* kModel = "meta-llama/Llama-3.1-8B-Instruct";
+
+class SimProcess {
+ public:
+  explicit SimProcess(const lmbench::testing::TempTree& t) : log_(t.path("sim.log")) {
+    auto c = core::ChildProcess::spawn(
+        {.argv = {LMBENCH_BIN, "sim", "--port", "0", "--model", kModel, "--time-scale", "20"}, .log_file = log_});
+    if (!c) return;
+    child_.emplace(std::move(*c));
+    const std::regex line(R"(listening on (http://127\.0\.0\.1:\d+)\n)");
+    for (int i = 0; i < 300 && url_.empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::smatch m;
+      const auto text = core::read_file(log_);
+      if (std::regex_search(text, m, line)) url_ = m[1];
+    }
+  }
+  ~SimProcess() {
+    if (child_) child_->terminate(std::chrono::seconds(2));
+  }
+  const std::string& url() const { return url_; }
+
+ private:
+  std::filesystem::path log_;
+  std::optional<core::ChildProcess> child_;
+  std::string url_;
+};
+
+TEST(BenchSpec, SyntheticFromAConfigFileWithOverrides) {
+  lmbench::testing::TempTree t;
+  SimProcess sim(t);
+  ASSERT_FALSE(sim.url().empty());
+  t.write("synthetic.yaml",
+          "NUM_USERS_WARMUP: 0\nNUM_USERS: 3\nNUM_ROUNDS: 2\nSYSTEM_PROMPT: 100\nCHAT_HISTORY: 200\n"
+          "ANSWER_LEN: 10\nQPS: [1, 8]\nDURATION: 2\n");
+  const auto r = run_lmbench({"bench", "synthetic", "--base-url", sim.url(), "--model", kModel, "--config",
+                              t.path("synthetic.yaml").string(), "--set", "NUM_USERS=2", "--rate-index", "1",
+                              "--json", t.path("run.json").string(), "--csv", t.path("run.csv").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto j = nlohmann::json::parse(core::read_file(t.path("run.json")));
+  EXPECT_EQ(j["workload"]["WORKLOAD"], "synthetic");
+  EXPECT_EQ(j["workload"]["NUM_USERS"], 2);  // --set wins over the file
+  // QPS 8 (the second rate) for DURATION 2 s: users leave after their two rounds and are
+  // replaced, so about 16 requests; QPS 1 would have sent 2.
+  const int ok = j["results"]["successful_requests"];
+  EXPECT_GE(ok, 12);
+  EXPECT_LE(ok, 17);
+  EXPECT_GT(j["results"]["total_input_tokens"].get<int>(), ok * 300);
+}
+
+TEST(BenchSpec, BadKeysAreConfigErrorsNamingTheKey) {
+  lmbench::testing::TempTree t;
+  const auto r = run_lmbench({"bench", "LMCacheSynthetic", "--base-url", "http://127.0.0.1:9", "--model", kModel,
+                              "--set", "NUM_USER=2"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("unknown key 'NUM_USER'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("did you mean 'NUM_USERS'"), std::string::npos) << r.err;
+  const auto bad = run_lmbench({"bench", "vllm", "--base-url", "http://127.0.0.1:9", "--model", kModel, "--set",
+                                "REQUEST_RATES"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("--set: expected KEY=VALUE, found 'REQUEST_RATES'"), std::string::npos) << bad.err;
+}
+
+}  // namespace
+}  // namespace lmbench::e2e
