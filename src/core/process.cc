@@ -17,8 +17,6 @@ extern char** environ;
 
 namespace lmbench::core {
 
-namespace {
-
 std::vector<std::string> merged_environment(const std::vector<std::pair<std::string, std::string>>& add) {
   std::vector<std::string> out;
   for (char** e = environ; *e != nullptr; ++e) {
@@ -32,13 +30,11 @@ std::vector<std::string> merged_environment(const std::vector<std::pair<std::str
   return out;
 }
 
-int decode_status(int status) {
+int decode_wait_status(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return -1;
 }
-
-}  // namespace
 
 Result<ChildProcess> ChildProcess::spawn(const ProcessSpec& spec) {
   if (spec.argv.empty()) return Error{"spawn", "empty command"};
@@ -111,7 +107,7 @@ std::optional<int> ChildProcess::poll() {
   int status = 0;
   const pid_t r = ::waitpid(pid_, &status, WNOHANG);
   if (r == pid_) {
-    status_ = decode_status(status);
+    status_ = decode_wait_status(status);
     unregister_child_group(pid_);
   }
   return status_;
@@ -124,7 +120,7 @@ int ChildProcess::wait() {
   do {
     r = ::waitpid(pid_, &status, 0);
   } while (r < 0 && errno == EINTR);
-  status_ = r == pid_ ? decode_status(status) : -1;
+  status_ = r == pid_ ? decode_wait_status(status) : -1;
   unregister_child_group(pid_);
   return *status_;
 }

@@ -56,6 +56,13 @@ class ChildProcess {
   std::optional<int> status_;
 };
 
+// The inherited environment with `add` added (or replacing variables of the same name), as
+// "NAME=value" strings for execve/posix_spawn.
+std::vector<std::string> merged_environment(const std::vector<std::pair<std::string, std::string>>& add);
+
+// An exit status from waitpid as this file reports it: the exit code, or 128 + signal.
+int decode_wait_status(int status);
+
 // Runs a command to completion, capturing stdout and stderr (merged) as a string.
 struct CommandOutput {
   int exit_code = -1;

@@ -12,32 +12,13 @@
 #include <optional>
 
 #include "core/interrupt.h"
+#include "core/process.h"
 #include "deploy/log_tail.h"
 
-extern char** environ;
 
 namespace lmbench::deploy {
 
 namespace {
-
-std::vector<std::string> merged_environment(const std::vector<std::pair<std::string, std::string>>& add) {
-  std::vector<std::string> out;
-  for (char** e = environ; *e != nullptr; ++e) {
-    std::string_view kv(*e);
-    const auto name = kv.substr(0, kv.find('='));
-    bool replaced = false;
-    for (const auto& [k, v] : add) replaced = replaced || k == name;
-    if (!replaced) out.emplace_back(kv);
-  }
-  for (const auto& [k, v] : add) out.push_back(k + "=" + v);
-  return out;
-}
-
-int decode_status(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
-}
 
 // Closes both ends of a pipe on every return path.
 struct Pipe {
@@ -108,7 +89,7 @@ core::Result<core::CommandOutput> run_tool(const ToolCall& call, const core::Clo
   std::vector<char*> argv;
   for (const auto& a : call.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-  auto env_strings = merged_environment(call.env);
+  auto env_strings = core::merged_environment(call.env);
   std::vector<char*> envp;
   for (auto& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
@@ -186,7 +167,7 @@ core::Result<core::CommandOutput> run_tool(const ToolCall& call, const core::Clo
     }
   }
   ::kill(-pid, SIGKILL);  // anything the tool left behind in its group
-  result.exit_code = decode_status(status);
+  result.exit_code = core::decode_wait_status(status);
   return result;
 }
 
