@@ -134,6 +134,10 @@ OrchestratorResult run_plan(const Plan& plan, const OrchestratorOptions& options
         log << fmt::format("!! baseline {} failed: {}\n", bp.key, why);
       };
 
+      if (options.start_from < 3 && config::needs_hf_token(bcfg, plan.infrastructure.location) && !bcfg.hf_token) {
+        fail_all("this baseline needs a Hugging Face token: set the HF_TOKEN environment variable");
+        continue;
+      }
       std::unique_ptr<deploy::Baseline> baseline;
       deploy::ServingEndpoint endpoint;
       try {
@@ -221,7 +225,7 @@ OrchestratorResult run_plan(const Plan& plan, const OrchestratorOptions& options
 
         metrics::SummaryOptions so;
         so.window_start = rr.start;
-        so.window_end = rr.send_end > rr.start ? std::max(rr.send_end, rr.end) : rr.end;
+        so.window_end = rr.end;
         so.slo = slo;
         const auto summary = metrics::summarize(rr.records, so);
         std::optional<double> measured;
@@ -280,9 +284,8 @@ OrchestratorResult run_plan(const Plan& plan, const OrchestratorOptions& options
     std::error_code ec;
     if (wrote_any || std::filesystem::is_directory(suite_dir, ec)) {
       try {
-        auto rep = report::generate_suite_report(suite_dir);
+        report::generate_suite_report(suite_dir);
         result.reports.push_back(suite_dir / "report.html");
-        (void)rep;
       } catch (const std::exception& e) {
         log << fmt::format("!! report for {} not written: {}\n", spec.name, e.what());
       }

@@ -177,6 +177,23 @@ TEST(Run, AServerThatNeverBecomesHealthyTimesOut) {
   EXPECT_TRUE(files_with(t.path("out/dead"), ".json").empty());
 }
 
+TEST(Run, ABaselineThatNeedsAnHfTokenFailsClearlyWithoutOne) {
+  TempTree t;
+  write_run_bench(t, "Kubernetes");
+  t.write("2-serving-engines/direct-production-stack/kubernetes_configurations/vllm.yaml", "apiVersion: v1\nkind: List\nitems: []\n");
+  t.write("0-bench-specs/suite.yaml", std::string("Name: token\nServing:\n") +
+                                          "  - Direct-ProductionStack: {kubernetesConfigSelection: vllm.yaml, "
+                                          "hf_token: <YOUR_HF_TOKEN>, modelURL: " + kModel + "}\n" +
+                                          "Workload:\n  Random:\n    - {NUM_USERS: 1, NUM_ROUNDS: 1, PROMPT_LEN: 8, "
+                                          "ANSWER_LEN: 4, QPS: [1]}\n");
+  // kubectl must never be called: point it at a program that would fail loudly.
+  const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet", "--kubectl", "/nonexistent/kubectl"},
+                             {"HF_TOKEN="}, t.root().string());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("needs a Hugging Face token: set the HF_TOKEN environment variable"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("/nonexistent/kubectl"), std::string::npos) << r.out;
+}
+
 TEST(Run, ResumeSkipsRunsThatAreDone) {
   TempTree t;
   write_run_bench(t);
