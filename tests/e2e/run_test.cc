@@ -17,6 +17,7 @@
 #include "config/temp_tree.h"
 #include "core/files.h"
 #include "core/process.h"
+#include "e2e/dashboard_process.h"
 #include "e2e/run_binary.h"
 
 namespace lmbench::e2e {
@@ -192,6 +193,37 @@ TEST(Run, ABaselineThatNeedsAnHfTokenFailsClearlyWithoutOne) {
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("needs a Hugging Face token: set the HF_TOKEN environment variable"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("/nonexistent/kubectl"), std::string::npos) << r.out;
+}
+
+TEST(Run, AutoUploadSendsEveryRunToTheDashboardAndAFailedUploadKeepsTheFiles) {
+  TempTree t;
+  write_run_bench(t);
+  t.write("0-bench-specs/suite.yaml", std::string("Name: uploaded\nServing:\n") +
+                                          "  - Simulated: {modelURL: " + kModel + ", name: s, timeScale: 20}\n" +
+                                          "Workload:\n  Random:\n    - {NUM_USERS: 1, NUM_ROUNDS: 2, PROMPT_LEN: 16, "
+                                          "ANSWER_LEN: 4, QPS: [5, 10]}\n");
+  {
+    DashboardProcess dashboard(t.path("db.sqlite"), t.path("dashboard.log"));
+    const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet", "--auto-upload", "--api-url",
+                                dashboard.base_url() + "/upload"},
+                               {}, t.root().string());
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    // Both runs are in the dashboard's store: upload them again by hand and they are duplicates.
+    std::vector<std::string> args = {"upload", "--api-url", dashboard.base_url() + "/upload"};
+    for (const auto& p : files_with(t.path("out/uploaded"), ".json")) {
+      if (p.filename() != "random_comparison.json") args.push_back(p.string());
+    }
+    ASSERT_EQ(args.size(), 5u);
+    const auto again = run_lmbench(args);
+    EXPECT_NE(again.out.find("2 duplicate"), std::string::npos) << again.out << again.err;
+  }
+  // Nothing listens now: the upload fails, the run says so and exits 1, and its files stay.
+  const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out2", "--quiet", "--auto-upload", "--api-url",
+                              "http://127.0.0.1:9/upload"},
+                             {}, t.root().string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("upload failed (the files stay on disk)"), std::string::npos) << r.out;
+  EXPECT_EQ(files_with(t.path("out2/uploaded"), ".json").size(), 3u);
 }
 
 TEST(Run, ResumeSkipsRunsThatAreDone) {
