@@ -27,39 +27,14 @@
 #include "http/server.h"
 #include "store/run_json.h"
 #include "store/store.h"
+#include "synthetic_runs.h"
 
 namespace {
 
 using namespace lmbench;
 using Clock = std::chrono::steady_clock;
 
-constexpr int kSuites = 4, kWorkloads = 5, kKeys = 4, kQps = 5;
-const char* const kWorkloadNames[kWorkloads] = {"synthetic", "trace_replayer", "vllm_random", "agentic", "sharegpt"};
-const double kQpsValues[kQps] = {0.5, 1, 2, 4, 8};
-
-std::string run_json(int suite, int session, int workload, int key, int qps, std::mt19937& rng) {
-  std::normal_distribution<double> noise(1.0, 0.05);
-  const double base = 50 + 30 * kQpsValues[qps] + 10 * key;
-  const long secs = 1700000000L + session * 3600L;
-  const nlohmann::json doc = {
-      {"name", fmt::format("suite-{}", suite)},
-      {"lmbench-session-id", fmt::format("lmbench-{}-{:08x}", secs, session)},
-      {"timestamp", fmt::format("2023{:02}{:02}-{:02}00", 1 + session / 720 % 12, 1 + session / 24 % 28, session % 24)},
-      {"key", fmt::format("baseline_{}", key)},
-      {"results",
-       {{"successful_requests", 500},
-        {"benchmark_duration_s", 200.0},
-        {"request_throughput_req_per_s", kQpsValues[qps] * noise(rng)},
-        {"output_token_throughput_tok_per_s", 100 * kQpsValues[qps] * noise(rng)},
-        {"ttft_ms", {{"mean", base * noise(rng)}, {"median", base * noise(rng)}, {"p99", 3 * base * noise(rng)}}},
-        {"tpot_ms", {{"mean", 12 * noise(rng)}, {"median", 11 * noise(rng)}, {"p99", 30 * noise(rng)}}},
-        {"itl_ms", {{"mean", 12 * noise(rng)}, {"median", 11 * noise(rng)}, {"p99", 40 * noise(rng)}}}}},
-      {"infra", {{"Location", "Simulated"}}},
-      {"serving", {{"baseline_type", "Simulated"}, {"config", {{"replicas", key + 1}}}}},
-      {"workload", {{"WORKLOAD", kWorkloadNames[workload]}, {"QPS", kQpsValues[qps]}, {"NUM_USERS", 20}}},
-  };
-  return doc.dump();
-}
+using namespace lmbench::bench;
 
 double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
@@ -73,23 +48,8 @@ T must(core::Result<T> r, const char* what) {
 }
 
 void fill(store::Store& store, int total_runs) {
-  std::mt19937 rng(42);
-  const int per_round = kSuites * kWorkloads * kKeys * kQps;
-  const int sessions = (total_runs + per_round - 1) / per_round;
-  const auto t0 = Clock::now();
-  int stored = 0;
-  for (int session = 0; session < sessions && stored < total_runs; ++session) {
-    std::vector<store::Run> batch;
-    for (int s = 0; s < kSuites; ++s)
-      for (int w = 0; w < kWorkloads; ++w)
-        for (int k = 0; k < kKeys; ++k)
-          for (int q = 0; q < kQps && stored + static_cast<int>(batch.size()) < total_runs; ++q) {
-            batch.push_back(must(store::parse_run_json(run_json(s, session, w, k, q, rng)), "parse"));
-          }
-    for (auto& r : store.ingest_many(batch)) must(std::move(r), "ingest");
-    stored += static_cast<int>(batch.size());
-  }
-  fmt::print("filled {} runs ({} sessions per suite) in {:.1f} s\n", stored, sessions, ms_since(t0) / 1000);
+  const FillStats st = fill_synthetic_runs(store, total_runs, "bench_dashboard_api");
+  fmt::print("filled {} runs ({} sessions per suite) in {:.1f} s\n", st.stored, st.sessions, st.total_ms / 1000);
 }
 
 struct Stats {

@@ -21,44 +21,14 @@
 
 #include "store/run_json.h"
 #include "store/store.h"
+#include "synthetic_runs.h"
 
 namespace {
 
 using namespace lmbench;
 using Clock = std::chrono::steady_clock;
 
-constexpr int kSuites = 4, kWorkloads = 5, kKeys = 4, kQps = 5;
-const char* const kWorkloadNames[kWorkloads] = {"synthetic", "trace_replayer", "vllm_random", "agentic", "sharegpt"};
-const double kQpsValues[kQps] = {0.5, 1, 2, 4, 8};
-
-std::string run_json(int suite, int session, int workload, int key, int qps, std::mt19937& rng) {
-  std::normal_distribution<double> noise(1.0, 0.05);
-  const double base = 50 + 30 * kQpsValues[qps] + 10 * key;
-  const long secs = 1700000000L + session * 3600L;
-  const nlohmann::json doc = {
-      {"name", fmt::format("suite-{}", suite)},
-      {"lmbench-session-id", fmt::format("lmbench-{}-{:08x}", secs, session)},
-      {"timestamp", fmt::format("2023{:02}{:02}-{:02}{:02}", 1 + session / 720 % 12, 1 + session / 24 % 28,
-                                session % 24, 0)},
-      {"key", fmt::format("baseline_{}", key)},
-      {"results",
-       {{"successful_requests", 500},
-        {"benchmark_duration_s", 200.0},
-        {"total_input_tokens", 500000},
-        {"total_generated_tokens", 50000},
-        {"request_throughput_req_per_s", kQpsValues[qps] * noise(rng)},
-        {"output_token_throughput_tok_per_s", 100 * kQpsValues[qps] * noise(rng)},
-        {"input_token_throughput_tok_per_s", 1000 * kQpsValues[qps] * noise(rng)},
-        {"total_token_throughput_tok_per_s", 1100 * kQpsValues[qps] * noise(rng)},
-        {"ttft_ms", {{"mean", base * noise(rng)}, {"median", base * noise(rng)}, {"p99", 3 * base * noise(rng)}}},
-        {"tpot_ms", {{"mean", 12 * noise(rng)}, {"median", 11 * noise(rng)}, {"p99", 30 * noise(rng)}}},
-        {"itl_ms", {{"mean", 12 * noise(rng)}, {"median", 11 * noise(rng)}, {"p99", 40 * noise(rng)}}}}},
-      {"infra", {{"Location", "Simulated"}}},
-      {"serving", {{"baseline_type", "Simulated"}, {"config", {{"replicas", key + 1}}}}},
-      {"workload", {{"WORKLOAD", kWorkloadNames[workload]}, {"QPS", kQpsValues[qps]}, {"NUM_USERS", 20}}},
-  };
-  return doc.dump(2);
-}
+using namespace lmbench::bench;
 
 double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
@@ -91,34 +61,11 @@ int main(int argc, char** argv) {
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_path + suffix);
 
   auto store = must(store::Store::open(db_path));
-  std::mt19937 rng(42);
-  const int per_round = kSuites * kWorkloads * kKeys * kQps;
-  const int sessions = (total_runs + per_round - 1) / per_round;
-
   // Fill: parse + validate every document, then insert in batches of one transaction each.
-  const auto fill_start = Clock::now();
-  double parse_ms = 0;
-  int stored = 0;
-  for (int session = 0; session < sessions && stored < total_runs; ++session) {
-    std::vector<store::Run> batch;
-    for (int s = 0; s < kSuites; ++s)
-      for (int w = 0; w < kWorkloads; ++w)
-        for (int k = 0; k < kKeys; ++k)
-          for (int q = 0; q < kQps && stored + static_cast<int>(batch.size()) < total_runs; ++q) {
-            const std::string text = run_json(s, session, w, k, q, rng);
-            const auto t0 = Clock::now();
-            batch.push_back(must(store::parse_run_json(text)));
-            parse_ms += ms_since(t0);
-          }
-    for (const auto& r : store->ingest_many(batch)) {
-      if (!r) {
-        fmt::print(stderr, "bench_store_queries: ingest: {}\n", r.error().message);
-        return 1;
-      }
-    }
-    stored += static_cast<int>(batch.size());
-  }
-  const double fill_ms = ms_since(fill_start);
+  const FillStats filled = fill_synthetic_runs(*store, total_runs, "bench_store_queries");
+  const int stored = filled.stored, sessions = filled.sessions;
+  const double parse_ms = filled.parse_ms;
+  const double fill_ms = filled.total_ms;
   fmt::print("filled {} runs ({} sessions per suite) in {:.1f} s: {:.0f} runs/s ({:.1f} s of it JSON validation)\n",
              stored, sessions, fill_ms / 1000, stored / (fill_ms / 1000), parse_ms / 1000);
   fmt::print("database: {} ({:.1f} MB)\n", db_path,
