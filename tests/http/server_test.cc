@@ -7,6 +7,11 @@
 #include <chrono>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "http/client.h"
 #include "http/client_support.h"
 #include "http/event_loop.h"

@@ -47,8 +47,8 @@ const client = new OpenAI({ baseURL: process.argv[3], apiKey: 'sk-test', maxRetr
 
 TEST(OpenAiSdk, ReadsWhatOurServerPiecesProduce) {
   const std::filesystem::path sdk = std::filesystem::path(LMBENCH_NPM_DIR) / "openai";
-  if (!std::filesystem::exists(sdk)) GTEST_SKIP() << "npm package 'openai' not installed (scripts/setup.sh)";
-  if (std::system("node --version >/dev/null 2>&1") != 0) GTEST_SKIP() << "node not installed";
+  ASSERT_TRUE(std::filesystem::exists(sdk)) << "npm package 'openai' not installed (scripts/setup.sh)";
+  ASSERT_EQ(std::system("node --version >/dev/null 2>&1"), 0) << "node not installed";
   FakeOpenAi server;
   const std::filesystem::path script = std::filesystem::temp_directory_path() /
                                        ("lmbench-sdk-" + std::to_string(::getpid()) + ".js");
