@@ -43,12 +43,16 @@ std::vector<std::pair<double, double>> in_flight(const std::vector<metrics::CsvR
     }
     return out;
   }
-  // Thinned: the largest count seen in each of max_points equal slices, so peaks stay visible.
+  // Thinned: the largest count in each of max_points equal slices, so peaks stay visible. A slice
+  // starts at the count carried over from the one before it: a slice in which nothing starts or
+  // ends still shows the requests that are running through it.
   std::vector<double> peak(max_points, 0);
   int count = 0;
+  std::size_t current = 0;
   for (const auto& [t, d] : events) {
-    count += d;
     const auto slice = std::min(max_points - 1, static_cast<std::size_t>((t - t0) / span * max_points));
+    while (current < slice) peak[++current] = count;
+    count += d;
     peak[slice] = std::max(peak[slice], static_cast<double>(count));
   }
   for (std::size_t i = 0; i < max_points; ++i) out.emplace_back(span * i / max_points, peak[i]);

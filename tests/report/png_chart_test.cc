@@ -3,7 +3,9 @@
 #include <cairo.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <vector>
 
 #include "report/chart_model.h"
 #include "report/suite_report.h"
@@ -18,6 +20,7 @@ struct Image {
   int width = 0;
   int height = 0;
   std::map<std::uint32_t, int> pixels_by_rgb;  // 0xRRGGBB -> count
+  std::vector<std::uint32_t> rgb;              // row by row, 0xRRGGBB
 };
 
 Image read_png(const fs::path& path) {
@@ -33,7 +36,10 @@ Image read_png(const fs::path& path) {
   const unsigned char* data = cairo_image_surface_get_data(s);
   for (int y = 0; y < img.height; ++y) {
     const auto* row = reinterpret_cast<const std::uint32_t*>(data + y * stride);
-    for (int x = 0; x < img.width; ++x) ++img.pixels_by_rgb[row[x] & 0xffffff];
+    for (int x = 0; x < img.width; ++x) {
+      ++img.pixels_by_rgb[row[x] & 0xffffff];
+      img.rgb.push_back(row[x] & 0xffffff);
+    }
   }
   cairo_surface_destroy(s);
   return img;
@@ -45,9 +51,20 @@ int count(const Image& img, Rgb c) {
   return it == img.pixels_by_rgb.end() ? 0 : it->second;
 }
 
+// Pixels of exactly colour `c` in the rectangle [x0, x1) x [y0, y1).
+int count_in(const Image& img, Rgb c, int x0, int y0, int x1, int y1) {
+  const std::uint32_t key = (std::uint32_t{c.r} << 16) | (std::uint32_t{c.g} << 8) | c.b;
+  int n = 0;
+  for (int y = std::max(0, y0); y < std::min(img.height, y1); ++y)
+    for (int x = std::max(0, x0); x < std::min(img.width, x1); ++x) n += img.rgb[y * img.width + x] == key;
+  return n;
+}
+
 // A marker is about 150 pixels of exactly its series' colour; anti-aliased edges never match
 // exactly, so a count above this means the series was drawn.
 constexpr int kDrawn = 100;
+// One marker alone, the smallest shape: about 50 pixels of its exact colour.
+constexpr int kOneMarker = 30;
 
 TEST(ComparisonPng, SizeAndEveryBaselineColourPresent) {
   const fs::path suite = testing::copy_suite("png");
@@ -60,6 +77,17 @@ TEST(ComparisonPng, SizeAndEveryBaselineColourPresent) {
   EXPECT_LT(count(synthetic, series_color(3)), 5);  // no fourth baseline
   // The one-point baseline: three markers and a legend swatch, no lines.
   EXPECT_LT(count(synthetic, series_color(2)), count(synthetic, series_color(0)));
+  // Each of the three panels (equal thirds below the legend, which ends above y = 140) holds a
+  // marker of every baseline, the one-point baseline included: the legend swatch alone does not count.
+  const int panel_w = (synthetic.width - 60) / 3;
+  for (int panel = 0; panel < 3; ++panel) {
+    for (std::size_t i = 0; i < 3; ++i) {
+      EXPECT_GT(count_in(synthetic, series_color(i), 30 + panel * panel_w, 140, 30 + (panel + 1) * panel_w,
+                         synthetic.height),
+                kOneMarker)
+          << "panel " << panel << " baseline " << i;
+    }
+  }
 
   const Image random = read_png(suite / "random_comparison.png");
   EXPECT_EQ(random.width, 2100);
