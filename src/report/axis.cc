@@ -7,8 +7,22 @@
 
 namespace lmbench::report {
 
+double Axis::fraction(double v) const {
+  if (log) {
+    if (min <= 0 || max <= min) return 0.5;
+    return v <= min ? 0 : (std::log10(v) - std::log10(min)) / (std::log10(max) - std::log10(min));
+  }
+  return max > min ? (v - min) / (max - min) : 0.5;
+}
+
 std::string Axis::label(double v) const {
   if (std::abs(v) < 1e-12) v = 0;  // no "-0"
+  if (log) {
+    // Each tick with the decimals it needs: 0.05, 0.1, 1, 20.
+    int d = 0;
+    while (d < 6 && std::abs(v * std::pow(10.0, d) - std::round(v * std::pow(10.0, d))) > 1e-6 * std::pow(10.0, d)) ++d;
+    return fmt::format("{:.{}f}", v, d);
+  }
   return fmt::format("{:.{}f}", v, decimals);
 }
 
@@ -65,6 +79,47 @@ Axis data_axis(double lo, double hi, int target_ticks) {
   const double pad = hi > lo ? (hi - lo) * 0.06 : std::max(std::abs(hi) * 0.5, 0.5);
   const bool from_zero = lo >= 0 && (lo - pad <= 0 || lo < (hi - lo) * 0.25);
   return nice_axis(from_zero ? 0.0 : lo - pad, hi + pad, target_ticks, from_zero, /*tight=*/true);
+}
+
+Axis log_axis(double lo, double hi) {
+  if (!(lo > 0) || !std::isfinite(lo) || !std::isfinite(hi)) return nice_axis(0, hi, 6, true);
+  if (hi < lo) std::swap(lo, hi);
+  const int first = static_cast<int>(std::floor(std::log10(lo) + 1e-9));
+  const int last = std::max(first + 1, static_cast<int>(std::ceil(std::log10(hi) - 1e-9)));
+  const bool sparse = last - first > 4;
+  std::vector<double> candidates;
+  for (int e = first; e <= last; ++e) {
+    for (double m : {1.0, 2.0, 5.0}) {
+      if (!sparse || m == 1.0) candidates.push_back(m * std::pow(10.0, e));
+    }
+  }
+  Axis axis;
+  axis.log = true;
+  // The range runs from the last tick at or below lo to the first at or above hi.
+  axis.min = candidates.front();
+  for (double t : candidates) {
+    if (t <= lo * (1 + 1e-9)) axis.min = t;
+  }
+  axis.max = candidates.back();
+  for (auto it = candidates.rbegin(); it != candidates.rend(); ++it) {
+    if (*it >= hi * (1 - 1e-9)) axis.max = *it;
+  }
+  if (axis.max <= axis.min) axis.max = candidates.back();
+  for (double t : candidates) {
+    if (t >= axis.min * (1 - 1e-9) && t <= axis.max * (1 + 1e-9)) axis.ticks.push_back(t);
+  }
+  return axis;
+}
+
+Axis latency_axis(double lo, double hi, double log_ratio) {
+  if (lo > 0 && hi / lo > log_ratio) return log_axis(lo, hi);
+  return nice_axis(0, hi * 1.05, 6, /*from_zero=*/true);
+}
+
+std::string axis_title(const std::string& label, const Axis& axis) {
+  if (!axis.log) return label;
+  if (!label.empty() && label.back() == ')') return label.substr(0, label.size() - 1) + ", log scale)";
+  return label + " (log scale)";
 }
 
 }  // namespace lmbench::report

@@ -143,7 +143,7 @@ std::string workload_section(const Comparison& c, Notes* notes) {
   const Axis x = data_axis(lo, hi);
   out += "<div class=charts>";
   for (const Panel& p : comparison_panels(c)) {
-    out += render_svg_chart(p, x, SvgOptions{560, 360, true, false, 0, false, "req/s", "ms"});
+    out += render_svg_chart(p, x, SvgOptions{560, 360, true, false, 0, false, "req/s", "ms", /*log_when_wide=*/true});
   }
   out += "</div>";
   out += table(c);

@@ -136,15 +136,16 @@ double draw_legend(cairo_t* cr, const std::vector<std::string>& keys, double x, 
 void draw_panel(cairo_t* cr, const Panel& panel, Rect area, const Axis& x_axis) {
   // Plot rectangle inside the panel: room for the title above, tick labels and axis labels.
   const Rect plot{area.x + 95, area.y + 44, area.w - 95 - 20, area.h - 44 - 78};
-  double y_max = 0;
+  double y_max = 0, y_min = 0;
   bool any = false;
   for (const auto& s : panel.series) {
     for (const auto& [x, y] : s.points) {
+      y_min = any ? std::min(y_min, y) : y;
       y_max = std::max(y_max, y);
       any = true;
     }
   }
-  const Axis y_axis = nice_axis(0, y_max * 1.05, 6, /*from_zero=*/true);
+  const Axis y_axis = latency_axis(y_min, y_max);
   auto px = [&](double x) { return plot.x + x_axis.fraction(x) * plot.w; };
   auto py = [&](double y) { return plot.y + plot.h - y_axis.fraction(y) * plot.h; };
 
@@ -184,7 +185,7 @@ void draw_panel(cairo_t* cr, const Panel& panel, Rect area, const Axis& x_axis) 
   cairo_save(cr);
   cairo_translate(cr, area.x + 22, plot.y + plot.h / 2);
   cairo_rotate(cr, -M_PI / 2);
-  text(cr, panel.y_label, 0, 0, 0.5, 0.5);
+  text(cr, axis_title(panel.y_label, y_axis), 0, 0, 0.5, 0.5);
   cairo_restore(cr);
 
   if (!any) {

@@ -76,16 +76,17 @@ std::string escape_html(std::string_view text) {
 
 std::string render_svg_chart(const Panel& panel, const Axis& x_axis, const SvgOptions& o) {
   const double pw = o.width - kLeft - kRight, ph = o.height - kTop - kBottom;
-  double y_max = 0;
+  double y_max = 0, y_min = 0;
   bool any = false;
   for (const auto& s : panel.series) {
     for (const auto& p : s.points) {
+      y_min = any ? std::min(y_min, p.second) : p.second;
       y_max = std::max(y_max, p.second);
       any = true;
     }
   }
   const double top = o.y_max > 0 ? o.y_max : o.integer_y ? std::max(5.0, std::ceil(y_max * 1.05)) : y_max * 1.05;
-  const Axis y_axis = nice_axis(0, top, 6, /*from_zero=*/true);
+  const Axis y_axis = o.log_when_wide && o.y_max <= 0 ? latency_axis(y_min, y_max) : nice_axis(0, top, 6, /*from_zero=*/true);
   auto px = [&](double x) { return kLeft + std::clamp(x_axis.fraction(x), 0.0, 1.0) * pw; };
   auto py = [&](double y) { return kTop + ph - y_axis.fraction(y) * ph; };
 
@@ -110,7 +111,7 @@ std::string render_svg_chart(const Panel& panel, const Axis& x_axis, const SvgOp
   fmt::format_to(out, R"(<text x="{:.1f}" y="{:.1f}" class="xl">{}</text>)", kLeft + pw / 2, o.height - 10.0,
                  escape_html(panel.x_label));
   fmt::format_to(out, R"~(<text transform="translate(16 {:.1f}) rotate(-90)" class="yl">{}</text>)~", kTop + ph / 2,
-                 escape_html(panel.y_label));
+                 escape_html(axis_title(panel.y_label, y_axis)));
   if (!any) {
     fmt::format_to(out, R"(<text x="{:.1f}" y="{:.1f}" class="nodata">no data</text></svg>)", kLeft + pw / 2, kTop + ph / 2);
     return svg;

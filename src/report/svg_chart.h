@@ -18,6 +18,7 @@ struct SvgOptions {
   bool integer_y = false;  // counts: whole-number ticks only
   std::string x_unit;    // appended to tooltip values, e.g. "req/s"
   std::string y_unit;
+  bool log_when_wide = false;  // a log y axis when the values span more than 20x (latency_axis)
 };
 
 // `x_axis` is given by the caller so several charts can share it; the y axis starts at 0 and

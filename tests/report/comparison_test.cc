@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <algorithm>
 
 #include "core/error.h"
@@ -86,6 +88,36 @@ TEST(Axis, NiceTicks) {
   const Axis zero = nice_axis(0, 0, 6, true);
   EXPECT_DOUBLE_EQ(zero.min, 0);
   EXPECT_DOUBLE_EQ(zero.max, 1);
+}
+
+// One baseline 100x slower than the others (prefixaware piling every user onto one engine, say):
+// the latency axis turns logarithmic so the fast ones stay readable; a narrow range stays linear.
+TEST(Axis, LatencyAxisGoesLogarithmicOnlyForWideRanges) {
+  const Axis wide = latency_axis(150, 17000);
+  ASSERT_TRUE(wide.log);
+  EXPECT_DOUBLE_EQ(wide.min, 100);
+  EXPECT_DOUBLE_EQ(wide.max, 20000);
+  EXPECT_EQ(wide.ticks, (std::vector<double>{100, 200, 500, 1000, 2000, 5000, 10000, 20000}));
+  const double span = std::log10(20000) - 2;
+  EXPECT_NEAR(wide.fraction(1000), 1 / span, 1e-12);
+  EXPECT_NEAR(wide.fraction(150), (std::log10(150) - 2) / span, 1e-12);
+  EXPECT_NEAR(wide.fraction(20000), 1, 1e-12);
+  EXPECT_EQ(wide.label(20000), "20000");
+  EXPECT_EQ(axis_title("TTFT (ms)", wide), "TTFT (ms, log scale)");
+
+  const Axis narrow = latency_axis(300, 3000);
+  EXPECT_FALSE(narrow.log);
+  EXPECT_DOUBLE_EQ(narrow.min, 0);
+  EXPECT_EQ(axis_title("TTFT (ms)", narrow), "TTFT (ms)");
+  EXPECT_FALSE(latency_axis(0, 5000).log);  // a zero value: no log axis
+
+  const Axis small = log_axis(0.03, 2);
+  EXPECT_DOUBLE_EQ(small.min, 0.02);
+  EXPECT_DOUBLE_EQ(small.max, 2);
+  EXPECT_EQ(small.label(0.05), "0.05");
+  EXPECT_EQ(small.label(2), "2");
+  const Axis many = log_axis(1, 2e6);  // seven decades: powers of ten only
+  EXPECT_EQ(many.ticks, (std::vector<double>{1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7}));
 }
 
 }  // namespace
