@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/process.h"
 #include "http/event_loop.h"
 #include "http/server.h"
 #include "http/sse.h"
@@ -324,6 +325,7 @@ int run_hold(const Args& a) {
 
 int main(int argc, char** argv) {
   using namespace lmbench;
+  core::raise_open_file_limit();
   try {
     const Args a = parse_args(argc, argv);
     if (a.mode == "max") return run_max(a);

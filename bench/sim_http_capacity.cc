@@ -8,11 +8,13 @@
 
 #include <cstring>
 
+#include "core/process.h"
 #include "sim/engine_loop.h"
 #include "sim_http_common.h"
 
 int main(int argc, char** argv) {
   using namespace lmbench;
+  core::raise_open_file_limit();
   using namespace lmbench::bench;
   int streams = 2000, tokens = 100, prompt = 32;
   for (int i = 1; i + 1 < argc; i += 2) {

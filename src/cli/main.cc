@@ -3,12 +3,15 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <string>
 #include <exception>
 #include <vector>
 
 #include "cli/command.h"
 #include "core/error.h"
+#include "core/process.h"
 
 namespace lmbench::cli {
 
@@ -21,6 +24,7 @@ int not_built_yet(const char* name, int issue) {
 
 int main(int argc, char** argv) {
   using namespace lmbench;
+  core::raise_open_file_limit();  // a load of thousands of concurrent streams needs a socket each
   CLI::App app{"lmbench: benchmark online LLM inference serving setups", "lmbench"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "lmbench 0.1.0");
@@ -33,7 +37,17 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version are "errors" that exit 0 and print to stdout.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    // Misuse: one line naming the subcommand and the reason.
+    std::string where = "lmbench";
+    for (const auto& c : commands) {
+      if (argc > 1 && c.app->get_name() == argv[1]) where += " " + c.app->get_name();
+    }
+    std::string reason = e.what();
+    std::replace(reason.begin(), reason.end(), '\n', ' ');
+    fmt::print(stderr, "{}: error: {} (see {} --help)\n", where, reason, where);
+    return e.get_exit_code();
   }
   try {
     for (const auto& c : commands) {

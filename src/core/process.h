@@ -70,4 +70,9 @@ struct CommandOutput {
 };
 Result<CommandOutput> run_command(const ProcessSpec& spec);
 
+// Raises this process's soft limit on open files to its hard limit (one socket per stream: a
+// load of 10,000 concurrent streams needs more than the usual default of 1,024). Children
+// inherit it. Returns the soft limit now in force.
+long raise_open_file_limit();
+
 }  // namespace lmbench::core
