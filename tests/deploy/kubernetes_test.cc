@@ -272,6 +272,27 @@ TEST(KubernetesBaseline, ManifestThatInlinesTheTokenPlaceholderIsRefused) {
   EXPECT_TRUE(c.tools.calls().empty());
 }
 
+// The manifest shipped in 2-serving-engines deploys as it is: it references the Secret lmbench
+// creates and names the Service the port-forward reaches.
+TEST(KubernetesBaseline, ShippedManifestDeploysThroughTheSecretAndService) {
+  Cluster c;
+  auto o = c.options();
+  o.manifest = std::filesystem::path(LMBENCH_SOURCE_DIR) /
+               "2-serving-engines/direct-production-stack/kubernetes_configurations/basic/llama-3.1-8b-vllm.yaml";
+  KubernetesBaseline b(o, c.clock);
+  auto e = b.up();
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(c.tools.calls(), (Calls{
+                                 c.k("delete secret hf-token-secret --ignore-not-found"),
+                                 c.k("create secret generic hf-token-secret --from-env-file=/dev/stdin"),
+                                 c.k("apply -f " + o.manifest.string()),
+                                 c.k("rollout status deployment/vllm-llama3 --timeout=600s"),
+                                 c.k("port-forward --address 127.0.0.1 svc/vllm-router-service " +
+                                     std::to_string(c.port) + ":80"),
+                             }));
+  EXPECT_FALSE(b.down().has_value());
+}
+
 TEST(KubernetesBaseline, DestructorTearsDown) {
   Cluster c;
   pid_t forward = 0;
