@@ -3,8 +3,10 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <string>
 
 #include "dashboard/query.h"
@@ -186,6 +188,32 @@ TEST(DashboardApi, SqlMetacharactersInEveryFieldRoundTrip) {
   EXPECT_EQ(series["lines"][0]["key"], doc.key);
   // A LIKE wildcard matches nothing it should not: '%' is a value, not a pattern.
   EXPECT_EQ(body_of(d.get("/api/workloads?suite=%25")).size(), 0u);
+  EXPECT_EQ(body_of(d.get("/api/suites")).size(), 2u);
+
+  // The error texts of a failed run (stored in the indexed error column) come back as written.
+  RunDoc failed = doc;
+  failed.qps = 1;
+  failed.failed = true;
+  json failed_run = make_run(failed);
+  failed_run["results"]["error"] = evil;
+  failed_run["results"]["message"] = "m\"'; DELETE FROM runs WHERE '1'='1";
+  const auto up = d.upload_json(failed_run.dump(2));
+  ASSERT_EQ(up.status, 201) << up.body;
+  const auto id = json::parse(up.body)["id"].get<std::int64_t>();
+  EXPECT_EQ(body_of(d.get("/api/runs/" + std::to_string(id))), failed_run);
+  const json with_failed = body_of(
+      d.get("/api/series/qps?suite=" + s + "&workload=" + w + "&metric=ttft_p99&session=" + url_encode(doc.session_id)));
+  ASSERT_EQ(with_failed["lines"].size(), 1u);
+
+  // A run without a "key" takes it from the file name: a hostile file name is a value too.
+  RunDoc nameless = other;
+  nameless.key = "";
+  nameless.qps = 2;
+  const std::string hostile_key = "n'); DELETE FROM runs;--";
+  const auto named = d.upload_multipart(make_run_text(nameless), hostile_key + "_synthetic_2_20231114-2213.json");
+  ASSERT_EQ(named.status, 201) << named.body;
+  const json keys = body_of(d.get("/api/keys?suite=plain&workload=synthetic"));
+  EXPECT_NE(std::find(keys.begin(), keys.end(), json(hostile_key)), keys.end()) << keys.dump();
   EXPECT_EQ(body_of(d.get("/api/suites")).size(), 2u);
 }
 

@@ -47,6 +47,12 @@ TEST(Slo, MetByChecksEveryBoundGiven) {
   EXPECT_FALSE(s.met_by(records[3]));  // failed
   EXPECT_FALSE(s.met_by(records[4]));  // ttft 400, tpot 40
   EXPECT_TRUE(parse_slo("tpot_ms=1").met_by(records[2]));  // one token: no TPOT to miss
+  // TPOT alone decides: 20 and 15 ms meet a 30 ms bound, 40 ms misses it, whatever the TTFT.
+  EXPECT_TRUE(parse_slo("tpot_ms=30").met_by(records[0]));
+  EXPECT_TRUE(parse_slo("tpot_ms=30").met_by(records[1]));
+  EXPECT_FALSE(parse_slo("tpot_ms=30").met_by(records[4]));
+  EXPECT_TRUE(parse_slo("tpot_ms=40.5").met_by(records[4]));
+  EXPECT_FALSE(parse_slo("tpot_ms=17").met_by(records[0]));
   EXPECT_FALSE(parse_slo("e2e_ms=200").met_by(records[1]));  // e2e 230
   EXPECT_TRUE(Slo{}.met_by(records[0]));
 }
