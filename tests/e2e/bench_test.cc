@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <pty.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -67,6 +69,60 @@ testing::RawServer::Script paced(int tokens, bool chat, bool usage) {
     steps.push_back(testing::raw_write(tail));
     return steps;
   };
+}
+
+// Runs lmbench with a pseudo-terminal as its stdin, stdout and stderr (as a user's shell would)
+// and returns everything it wrote there. The terminal turns "\n" into "\r\n".
+std::string run_on_a_terminal(const std::vector<std::string>& args) {
+  int master = -1;
+  const pid_t pid = ::forkpty(&master, nullptr, nullptr, nullptr);
+  if (pid == 0) {
+    std::vector<char*> argv;
+    std::string exe = LMBENCH_BIN;
+    argv.push_back(exe.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(exe.c_str(), argv.data());
+    ::_exit(127);
+  }
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(master, buf, sizeof buf);
+    if (n <= 0) break;  // EIO once the child has closed the terminal
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(master);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
+  return out;
+}
+
+// On a terminal the progress is one line redrawn in place ("\r" + the line + clear to the end),
+// never a scroll of lines, and it ends with one newline; off a terminal (the other tests) it is
+// plain lines.
+TEST(BenchRandom, ProgressIsOneLineRedrawnInPlaceOnATerminal) {
+  testing::RawServer server(paced(4, false, true));
+  const std::string out =
+      run_on_a_terminal({"bench", "random", "--base-url", server.url(), "--model", "test-model", "--qps", "20",
+                         "--num-users", "4", "--num-rounds", "5", "--prompt-len", "16", "--answer-len", "4",
+                         "--tokenizer", kTokenizer, "--progress-interval", "0.1"});
+  const std::string redraw = "\r\x1b[K";
+  std::vector<std::size_t> at;
+  for (auto p = out.find(redraw); p != std::string::npos; p = out.find(redraw, p + 1)) at.push_back(p);
+  ASSERT_GE(at.size(), 3u) << out;
+  for (std::size_t i = 0; i + 1 < at.size(); ++i) {
+    const std::string between = out.substr(at[i], at[i + 1] - at[i]);
+    EXPECT_EQ(between.find('\n'), std::string::npos) << "a progress line scrolled: " << between;
+    EXPECT_NE(between.find("sent "), std::string::npos) << between;
+  }
+  // The last redraw is the final count, followed by the one newline that ends it.
+  const std::string last = out.substr(at.back());
+  EXPECT_NE(last.find("sent 20  done 20  failed 0"), std::string::npos) << last;
+  EXPECT_NE(last.find("\r\n"), std::string::npos);
+  EXPECT_NE(out.find("20 ok, 0 failed"), std::string::npos) << out;
 }
 
 TEST(BenchRandom, CompletionsRunWritesCsvAndJson) {

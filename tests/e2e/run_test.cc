@@ -257,6 +257,53 @@ TEST(Run, ResumeSkipsRunsThatAreDone) {
   EXPECT_TRUE(found_new);
 }
 
+// Staged start (--start-from 3): nothing is deployed; the workloads run against an endpoint the
+// user already has (here a simulator the test starts), only for the baseline named by --key,
+// with the model given by --model-url. The spec's baselines need a cluster: if lmbench tried to
+// deploy them, kubectl (pointed at a program that does not exist) would fail the run.
+TEST(Run, StartFromThreeRunsOnlyTheKeyAgainstTheGivenEndpoint) {
+  TempTree t;
+  write_run_bench(t, "Kubernetes");
+  t.write("2-serving-engines/helm-production-stack/helm_configurations/a.yaml", "servingEngineSpec: {}\n");
+  t.write("2-serving-engines/helm-production-stack/helm_configurations/b.yaml", "servingEngineSpec: {}\n");
+  t.write("0-bench-specs/suite.yaml", std::string("Name: staged\nServing:\n") +
+                                          "  - Helm-ProductionStack: {helmConfigSelection: a.yaml, hf_token: <YOUR_HF_TOKEN>, "
+                                          "modelURL: meta-llama/Other-Model}\n" +
+                                          "  - Helm-ProductionStack: {helmConfigSelection: b.yaml, hf_token: <YOUR_HF_TOKEN>, "
+                                          "modelURL: meta-llama/Other-Model}\n" +
+                                          "Workload:\n  Random:\n    - {NUM_USERS: 1, NUM_ROUNDS: 2, PROMPT_LEN: 16, "
+                                          "ANSWER_LEN: 4, QPS: [5]}\n");
+  auto sim = core::ChildProcess::spawn({.argv = {LMBENCH_BIN, "sim", "--port", "0", "--model", "m-staged", "--time-scale", "20"},
+                                        .log_file = t.path("sim.log")});
+  ASSERT_TRUE(sim.ok());
+  std::string url;
+  const std::regex line(R"(listening on (http://127\.0\.0\.1:\d+)\n)");
+  for (int i = 0; i < 300 && url.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const auto log = core::read_file(t.path("sim.log"));
+    std::smatch m;
+    if (std::regex_search(log, m, line)) url = m[1];
+  }
+  ASSERT_FALSE(url.empty()) << core::read_file(t.path("sim.log"));
+
+  const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet", "--start-from", "3",
+                              "--port-forward-url", url, "--model-url", "m-staged", "--key", "helm_b",
+                              "--kubectl", "/nonexistent/kubectl", "--helm", "/nonexistent/helm"},
+                             {"HF_TOKEN="}, t.root().string());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("serving m-staged at " + url), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("/nonexistent/"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("helm_a"), std::string::npos) << "only --key's baseline runs:\n" << r.out;
+  const auto jsons = files_with(t.path("out/staged"), ".json");
+  ASSERT_EQ(jsons.size(), 2u) << r.out;  // helm_b's one run and the comparison file
+  EXPECT_EQ(jsons[0].filename().string().rfind("helm_b_random_5_", 0), 0u) << jsons[0];
+  const auto j = read_json(jsons[0]);
+  EXPECT_EQ(j["key"], "helm_b");
+  EXPECT_EQ(j["results"]["successful_requests"], 2);
+  EXPECT_EQ(jsons[1].filename(), "random_comparison.json");
+  sim->terminate(std::chrono::seconds(2));
+}
+
 TEST(Run, TheTokenNeverReachesArtifactsLogsOrCommandLines) {
   TempTree t;
   write_run_bench(t, "Local-Flat");
