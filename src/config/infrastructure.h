@@ -26,7 +26,10 @@ std::optional<Location> parse_location(std::string_view name);
 struct Infrastructure {
   Location location = Location::kSimulated;
   std::optional<int> num_cluster_gpus;  // LMCacheGKE only (required there)
-  int a100_vram_gb = 40;                // LMCacheGKE only: 40 or 80 (the original's default is 40)
+  // A100_VRAM as written (40 or 80). LMCacheGKE: the cluster's GPUs (the original's default, 40,
+  // when not written). Simulated: the A100 profile Helm-ProductionStack baselines are simulated
+  // on (llama-3.1-8b-a100-40gb / -80gb; not written: the simulator's default, 80 GB).
+  std::optional<int> a100_vram_gb;
   core::SourceLocation where;           // the 1-infrastructure map
   nlohmann::ordered_json raw;           // the map as written: "infra" of every result JSON
 };

@@ -69,6 +69,16 @@ std::vector<RatePoint> rate_points(const config::WorkloadConfig& workload) {
 
 Plan make_plan(config::Infrastructure infrastructure, std::vector<config::Spec> specs) {
   Plan plan{std::move(infrastructure), std::move(specs), {}};
+  // Under Location Simulated, A100_VRAM picks the profile a values file is simulated on: a suite
+  // written for a cluster of 40 GB A100s keeps their (smaller) KV cache on the simulator.
+  if (plan.infrastructure.location == config::Location::kSimulated && plan.infrastructure.a100_vram_gb) {
+    const std::string profile = fmt::format("llama-3.1-8b-a100-{}gb", *plan.infrastructure.a100_vram_gb);
+    for (auto& spec : plan.specs) {
+      for (auto& b : spec.serving) {
+        if (auto* h = std::get_if<config::HelmProductionStack>(&b.kind); h && h->values) h->values->engine.profile = profile;
+      }
+    }
+  }
   for (std::size_t s = 0; s < plan.specs.size(); ++s) {
     const config::Spec& spec = plan.specs[s];
     const std::vector<std::string> keys = assign_keys(spec.serving);

@@ -34,12 +34,15 @@ std::string engine_text(const config::SimulatedEngine& e) {
   return s;
 }
 
-std::string baseline_details(const config::Baseline& b, const PlanTextOptions& o) {
+std::string baseline_details(const config::Baseline& b, const PlanTextOptions& o, bool simulated) {
   std::string details = std::visit(
       Overloaded{
-          [](const config::HelmProductionStack& h) {
+          [simulated](const config::HelmProductionStack& h) {
             std::string s = "values " + h.values_path.string();
-            if (h.values) s += " (" + engine_text(h.values->engine) + ")";
+            if (h.values) {
+              s += " (" + engine_text(h.values->engine) +
+                   (simulated ? ", simulated on profile " + h.values->engine.profile : std::string()) + ")";
+            }
             return s;
           },
           [](const config::DirectProductionStack& d) { return "manifest " + d.manifest_path.string(); },
@@ -108,7 +111,11 @@ std::string plan_text(const Plan& plan, const PlanTextOptions& o) {
     out += fmt::format("  Location: {}", config::location_name(plan.infrastructure.location));
     if (plan.infrastructure.num_cluster_gpus) {
       out += fmt::format(" (numClusterGPUs {}, A100_VRAM {})", *plan.infrastructure.num_cluster_gpus,
-                         plan.infrastructure.a100_vram_gb);
+                         plan.infrastructure.a100_vram_gb.value_or(40));
+    }
+    if (plan.infrastructure.location == config::Location::kSimulated && plan.infrastructure.a100_vram_gb) {
+      out += fmt::format(" (A100_VRAM {}: Helm-ProductionStack baselines on the llama-3.1-8b-a100-{}gb profile)",
+                         *plan.infrastructure.a100_vram_gb, *plan.infrastructure.a100_vram_gb);
     }
     if (plan.infrastructure.location == config::Location::kNoBench) out += "  (`run` validates and exits)";
     out += "\n";
@@ -126,7 +133,7 @@ std::string plan_text(const Plan& plan, const PlanTextOptions& o) {
     for (const auto& b : suite.baselines) {
       const config::Baseline& baseline = spec.serving.at(b.index);
       out += fmt::format("      {:<{}}  {:<{}}  {}\n", b.key, key_width, baseline.type, type_width,
-                         baseline_details(baseline, o));
+                         baseline_details(baseline, o, plan.infrastructure.location == config::Location::kSimulated));
     }
     out += fmt::format("    Workloads ({}):\n", spec.workloads.size());
     std::size_t per_baseline = 0;

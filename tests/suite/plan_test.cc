@@ -193,5 +193,51 @@ Serving:
             "fail this baseline");
 }
 
+// A suite written for a cluster of 40 GB A100s keeps their KV cache size on the simulator:
+// under Location Simulated, A100_VRAM picks the profile of the Helm-ProductionStack baselines.
+// Simulated baselines keep their own profile; a real cluster's plan does not mention one.
+TEST(PlanText, A100VramPicksTheProfileValuesFilesAreSimulatedOn) {
+  TempTree t;
+  t.write("2-serving-engines/helm-production-stack/helm_configurations/routing/session.yaml",
+          "servingEngineSpec:\n  modelSpec:\n  - {modelURL: m, replicaCount: 4}\nrouterSpec: {routingLogic: session}\n");
+  std::vector<config::Spec> specs;
+  specs.push_back(load(t, std::string(R"(Name: gpu
+Serving:
+  - Helm-ProductionStack: {helmConfigSelection: routing/session.yaml, hf_token: x, modelURL: m}
+  - Simulated: {modelURL: m, helmConfigSelection: routing/session.yaml}
+)") + kRandom));
+  auto profile_of = [](const Plan& p) {
+    return std::get<config::HelmProductionStack>(p.specs[0].serving[0].kind).values->engine.profile;
+  };
+  auto simulated_profile_of = [](const Plan& p) { return std::get<config::Simulated>(p.specs[0].serving[1].kind).engine.profile; };
+
+  config::Infrastructure infra;
+  infra.location = config::Location::kSimulated;
+  EXPECT_EQ(profile_of(make_plan(infra, specs)), "llama-3.1-8b-a100-80gb");  // not written: the simulator's default
+  infra.a100_vram_gb = 40;
+  const Plan forty = make_plan(infra, specs);
+  EXPECT_EQ(profile_of(forty), "llama-3.1-8b-a100-40gb");
+  EXPECT_EQ(simulated_profile_of(forty), "llama-3.1-8b-a100-80gb");
+  const std::string text = plan_text(forty, {});
+  EXPECT_NE(text.find("  Location: Simulated (A100_VRAM 40: Helm-ProductionStack baselines on the "
+                      "llama-3.1-8b-a100-40gb profile)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("4 engines, routing session on x-user-id, prefix caching, no LMCache, maxModelLen 32768, "
+                      "simulated on profile llama-3.1-8b-a100-40gb)"),
+            std::string::npos)
+      << text;
+  infra.a100_vram_gb = 80;
+  EXPECT_EQ(profile_of(make_plan(infra, specs)), "llama-3.1-8b-a100-80gb");
+
+  config::Infrastructure gke;
+  gke.location = config::Location::kLMCacheGKE;
+  gke.num_cluster_gpus = 4;
+  gke.a100_vram_gb = 40;
+  const std::string cluster = plan_text(make_plan(gke, specs), {});
+  EXPECT_EQ(cluster.find("simulated on"), std::string::npos) << cluster;
+  EXPECT_NE(cluster.find("(numClusterGPUs 4, A100_VRAM 40)"), std::string::npos) << cluster;
+}
+
 }  // namespace
 }  // namespace lmbench::suite
