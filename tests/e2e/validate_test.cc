@@ -29,6 +29,21 @@ TEST(Validate, ShippedRunBenchPrintsThePlan) {
   }
 }
 
+// The shipped routing comparison: five simulated four-engine baselines, one per routing logic,
+// on 40 GB A100 profiles.
+TEST(Validate, ShippedRoutingRunBenchPrintsThePlan) {
+  const auto r = run_lmbench({"validate", "run-bench-routing.yaml"}, {}, LMBENCH_SOURCE_DIR);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  for (const char* policy : {"roundrobin", "session", "prefixaware", "kvaware", "leastloaded"}) {
+    EXPECT_TRUE(contains(r.out, std::string("      sim_routing_") + policy + " ")) << policy << "\n" << r.out;
+    EXPECT_TRUE(contains(r.out, std::string("4 engines, routing ") + policy)) << policy << "\n" << r.out;
+  }
+  EXPECT_TRUE(contains(r.out, "LMCache 60 GB CPU")) << r.out;
+  EXPECT_TRUE(contains(r.out, "profile llama-3.1-8b-a100-40gb, timeScale 10")) << r.out;
+  EXPECT_TRUE(contains(r.out, "    Runs: 15 (5 baselines x 3 workload runs)\n")) << r.out;
+}
+
 TEST(Validate, EveryShippedSpecIsValid) {
   std::vector<std::string> args = {"validate"};
   for (const auto& e : std::filesystem::recursive_directory_iterator(std::filesystem::path(LMBENCH_SOURCE_DIR) / "0-bench-specs")) {
