@@ -169,6 +169,14 @@ OrchestratorResult run_plan(const Plan& plan, const OrchestratorOptions& options
         continue;
       }
       log << fmt::format("-- baseline {}: serving {} at {}\n", bp.key, endpoint.model, endpoint.base_url);
+      auto warm = warm_up(endpoint, bcfg.api_type, clock);
+      if (!warm) {
+        baseline->down();
+        fail_all(warm.error().message);
+        continue;
+      }
+      log << fmt::format("-- baseline {}: warmed up (one unmeasured request, {:.0f} ms)\n", bp.key,
+                         core::to_seconds(*warm) * 1000);
 
       for (std::size_t i = 0; i < bp.runs.size(); ++i) {
         const auto& run = bp.runs[i];

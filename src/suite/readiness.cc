@@ -67,4 +67,39 @@ core::Result<bool> wait_until_ready(const deploy::ServingEndpoint& endpoint, dep
   }
 }
 
+core::Result<core::Duration> warm_up(const deploy::ServingEndpoint& endpoint, config::ApiType api,
+                                     const core::Clock& clock, core::Duration timeout) {
+  auto base = http::Url::parse(endpoint.base_url);
+  if (!base) return base.error();
+  const bool chat = api == config::ApiType::kChat;
+  nlohmann::json body = {{"model", endpoint.model}, {"max_tokens", 4}, {"temperature", 0}, {"stream", false}};
+  if (chat) {
+    body["messages"] = nlohmann::json::array({{{"role", "user"}, {"content", "Say hello."}}});
+  } else {
+    body["prompt"] = "Say hello.";
+  }
+  http::Request req;
+  req.method = "POST";
+  req.url = base->with_path(chat ? "v1/chat/completions" : "v1/completions");
+  req.body = body.dump();
+  req.content_type = "application/json";
+  http::ClientOptions client;
+  client.connect_timeout = std::chrono::milliseconds(5000);
+  const auto timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(timeout);
+  client.first_byte_timeout = timeout_ms;
+  client.idle_timeout = timeout_ms;
+  if (endpoint.api_key) client.bearer_token = endpoint.api_key->reveal();
+  const auto start = clock.now();
+  auto r = http::fetch(req, clock, client, timeout_ms);
+  if (!r) return core::Error{"warm_up", fmt::format("warm-up request to {}: {}", req.url.origin(), r.error().message)};
+  if (r->status != 200) {
+    std::string head = r->body.substr(0, 200);
+    for (char& c : head) {
+      if (c == '\n' || c == '\r') c = ' ';
+    }
+    return core::Error{"warm_up", fmt::format("warm-up request POST {} answered {}: {}", req.url.target, r->status, head)};
+  }
+  return clock.now() - start;
+}
+
 }  // namespace lmbench::suite

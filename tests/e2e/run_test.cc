@@ -19,6 +19,7 @@
 #include "core/process.h"
 #include "e2e/dashboard_process.h"
 #include "e2e/run_binary.h"
+#include "load/raw_server.h"
 
 namespace lmbench::e2e {
 namespace {
@@ -137,6 +138,9 @@ TEST(Run, SmallSuiteLeavesEveryArtifactWithItsContent) {
   EXPECT_TRUE(cmp[1]["cached"].contains("TTFT"));
   EXPECT_GT(fs::file_size(dir / "random_comparison.png"), 10000u);
   EXPECT_TRUE(fs::exists(dir / "report.html"));
+  // Each baseline was warmed up with one unmeasured request before its runs.
+  EXPECT_NE(r.out.find("-- baseline plain: warmed up (one unmeasured request, "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("-- baseline cached: warmed up (one unmeasured request, "), std::string::npos) << r.out;
   // The summary table names every run and the report.
   EXPECT_NE(r.out.find("Report: "), std::string::npos);
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n') > 4, true);
@@ -176,6 +180,38 @@ TEST(Run, AServerThatNeverBecomesHealthyTimesOut) {
   EXPECT_NE(r.out.find("did not become ready within 1 s"), std::string::npos) << r.out;
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
   EXPECT_TRUE(files_with(t.path("out/dead"), ".json").empty());
+}
+
+// A server that lists the model but cannot answer a completion fails at the warm-up request,
+// with its answer in the reason, before any measured run; nothing is written for it.
+TEST(Run, AServerThatFailsTheWarmUpRequestIsReportedBeforeAnyRun) {
+  testing::RawServer server([](int, const testing::RawRequest& req) {
+    if (req.target == "/v1/models") {
+      return std::vector<testing::RawStep>{testing::raw_write(testing::raw_length_response(
+          200, std::string(R"({"object":"list","data":[{"id":")") + kModel + R"(","object":"model"}]})"))};
+    }
+    return std::vector<testing::RawStep>{testing::raw_write(testing::raw_length_response(
+        500, R"j({"error":{"message":"CUDA error: device-side assert (pretend)","type":"InternalServerError","code":500}})j"))};
+  });
+  TempTree t;
+  write_run_bench(t);
+  t.write("0-bench-specs/suite.yaml", std::string("Name: warm\nServing:\n") + "  - Endpoint: {baseURL: '" + server.url() +
+                                          "', modelURL: " + kModel + "}\n" +
+                                          "Workload:\n  Random:\n    - {NUM_USERS: 1, NUM_ROUNDS: 1, PROMPT_LEN: 8, "
+                                          "ANSWER_LEN: 4, QPS: [1]}\n");
+  const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet"}, {}, t.root().string());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("warm-up request POST /v1/completions answered 500: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("CUDA error: device-side assert (pretend)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("   run endpoint random"), std::string::npos) << r.out;
+  EXPECT_TRUE(files_with(t.path("out/warm"), ".json").empty());
+  // One GET /v1/models (ready at once) and the one warm-up request, nothing measured.
+  const auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[1].target, "/v1/completions");
+  const auto body = nlohmann::json::parse(reqs[1].body);
+  EXPECT_EQ(body["model"], kModel);
+  EXPECT_EQ(body["max_tokens"], 4);
 }
 
 TEST(Run, ABaselineThatNeedsAnHfTokenFailsClearlyWithoutOne) {
