@@ -77,6 +77,16 @@ http::ServerResponse SimServer::models() const {
   return http::ServerResponse::json(200, json{{"object", "list"}, {"data", json::array({model})}}.dump());
 }
 
+// GET /lmbench/engines: every engine of this `lmbench sim`, in port order, and which one answers.
+http::ServerResponse SimServer::engines() const {
+  const std::vector<std::string> urls = config_.directory ? config_.directory->urls() : std::vector<std::string>{};
+  if (config_.directory && urls.empty()) {
+    throw http::HttpError(503, "the engines of this lmbench sim are still starting", "service_unavailable");
+  }
+  return http::ServerResponse::json(
+      200, json{{"model", config_.model}, {"engine", config_.engine_index}, {"engines", urls}}.dump());
+}
+
 http::ServerResponse SimServer::tokenize(const http::ServerRequest& req) const {
   const json j = parse_body(req);
   std::vector<std::int32_t> ids;
@@ -167,6 +177,7 @@ http::Router SimServer::router() {
   r.on_stream("POST", "/tokenize", with_id([this](const http::ServerRequest& req) { return tokenize(req); }));
   r.on_stream("POST", "/detokenize", with_id([this](const http::ServerRequest& req) { return detokenize(req); }));
   r.on_stream("POST", "/lmbench/cache_lookup", with_id([this](const http::ServerRequest& req) { return cache_lookup(req); }));
+  r.on_stream("GET", "/lmbench/engines", with_id([this](const http::ServerRequest&) { return engines(); }));
   r.on_stream("GET", "/metrics", with_id([this](const http::ServerRequest&) { return metrics(); }));
   return r;
 }

@@ -14,7 +14,9 @@
 // the EngineLoop's queue and are answered from the loop's thread through the ResponseWriter.
 
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "http/server.h"
 #include "sim/engine_loop.h"
@@ -23,10 +25,30 @@
 
 namespace lmbench::sim {
 
+// The engines of one `lmbench sim --engines N`, as every one of them reports them at
+// GET /lmbench/engines (how `lmbench router --discover URL` finds its backends). Filled once
+// every engine listens; empty before.
+class EngineDirectory {
+ public:
+  void set(std::vector<std::string> urls) {
+    std::lock_guard lock(mu_);
+    urls_ = std::move(urls);
+  }
+  std::vector<std::string> urls() const {
+    std::lock_guard lock(mu_);
+    return urls_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::string> urls_;
+};
+
 struct ServerConfig {
   std::string model;     // served model name (the id in /v1/models); "" = the profile's model
   int engine_index = 0;  // the `engine` label of /metrics
   FaultConfig faults;
+  std::shared_ptr<const EngineDirectory> directory;  // null: this engine alone
 };
 
 class SimServer {
@@ -42,6 +64,7 @@ class SimServer {
  private:
   void generate(bool chat, const http::ServerRequest& req, const std::shared_ptr<http::ResponseWriter>& w);
   http::ServerResponse models() const;
+  http::ServerResponse engines() const;
   http::ServerResponse tokenize(const http::ServerRequest& req) const;
   http::ServerResponse detokenize(const http::ServerRequest& req) const;
   http::ServerResponse cache_lookup(const http::ServerRequest& req) const;

@@ -19,6 +19,7 @@ struct SimCluster::Instance {
 };
 
 struct SimCluster::State {
+  std::shared_ptr<EngineDirectory> directory = std::make_shared<EngineDirectory>();
   std::shared_ptr<const text::Tokenizer> tokenizer;
   std::unique_ptr<TokenCodec> codec;
   std::vector<Instance> instances;
@@ -64,6 +65,7 @@ SimCluster::SimCluster(SimOptions options, const core::Clock& clock)
     ServerConfig sc;
     sc.model = options_.model;
     sc.engine_index = i;
+    sc.directory = state_->directory;
     sc.faults = options_.faults;
     sc.faults.seed = options_.faults.seed + static_cast<std::uint64_t>(i);
     inst.api = std::make_unique<SimServer>(*inst.loop, *state_->codec, sc);
@@ -109,6 +111,7 @@ core::Result<std::vector<std::uint16_t>> SimCluster::start() {
     if (r.ok()) {
       for (auto& inst : insts) inst.loop->start();
       state_->started = true;
+      state_->directory->set(urls());
       std::vector<std::uint16_t> ports;
       for (const auto& inst : insts) ports.push_back(inst.port);
       return ports;

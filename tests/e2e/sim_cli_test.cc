@@ -9,7 +9,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <regex>
+#include <set>
+#include <string>
+#include <vector>
 #include <thread>
 
 #include "config/temp_tree.h"
@@ -20,8 +24,8 @@
 namespace lmbench::e2e {
 namespace {
 
-// GET path on 127.0.0.1:port with HTTP/1.0 (the server closes after the answer); the whole answer.
-std::string http_get(int port, const std::string& path) {
+// `method` path on 127.0.0.1:port with HTTP/1.0 (the server closes after the answer); the whole answer.
+std::string http_call(int port, const std::string& method, const std::string& path, const std::string& body = "") {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -31,7 +35,9 @@ std::string http_get(int port, const std::string& path) {
     ::close(fd);
     return "";
   }
-  const std::string req = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  std::string req = method + " " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  if (!body.empty()) req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  req += "\r\n" + body;
   [[maybe_unused]] auto w = ::write(fd, req.data(), req.size());
   std::string out;
   char buf[4096];
@@ -39,6 +45,22 @@ std::string http_get(int port, const std::string& path) {
   while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
   ::close(fd);
   return out;
+}
+
+std::string http_get(int port, const std::string& path) { return http_call(port, "GET", path); }
+
+// The "listening on http://127.0.0.1:PORT" ports in a log file, waiting until `count` are there.
+std::vector<int> wait_for_ports(const std::filesystem::path& log, std::size_t count, core::ChildProcess& child) {
+  std::vector<int> ports;
+  const std::regex line(R"(listening on http://127\.0\.0\.1:(\d+)\n)");
+  for (int i = 0; i < 300 && ports.size() < count; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const auto text = core::read_file(log);
+    ports.clear();
+    for (std::sregex_iterator it(text.begin(), text.end(), line), end; it != end; ++it) ports.push_back(std::stoi((*it)[1]));
+    if (child.poll().has_value()) break;
+  }
+  return ports;
 }
 
 TEST(SimCli, SeveralEnginesOnConsecutivePortsStopCleanlyOnSigint) {
@@ -62,9 +84,56 @@ TEST(SimCli, SeveralEnginesOnConsecutivePortsStopCleanlyOnSigint) {
     const auto answer = http_get(port, "/v1/models");
     EXPECT_NE(answer.find("200 OK"), std::string::npos) << answer;
     EXPECT_NE(answer.find("\"id\":\"m-test\""), std::string::npos) << answer;
+    // Every engine lists all of them (what `lmbench router --discover` reads).
+    const auto engines = http_get(port, "/lmbench/engines");
+    EXPECT_NE(engines.find("\"engines\":[\"http://127.0.0.1:" + std::to_string(ports[0]) + "\",\"http://127.0.0.1:" +
+                               std::to_string(ports[1]) + "\"]"),
+              std::string::npos)
+        << engines;
   }
   ::kill(child->pid(), SIGINT);
   EXPECT_EQ(child->wait(), 0) << core::read_file(t.path("sim.log"));
+}
+
+// `lmbench router --discover URL` finds every engine of an `lmbench sim --engines 3` from one of
+// them and routes to all three (roundrobin: each engine answers one of three requests).
+TEST(SimCli, RouterDiscoversTheEnginesOfASim) {
+  lmbench::testing::TempTree t;
+  auto sim = core::ChildProcess::spawn({.argv = {LMBENCH_BIN, "sim", "--engines", "3", "--port", "0", "--model", "m-test",
+                                                 "--time-scale", "20"},
+                                        .log_file = t.path("sim.log")});
+  ASSERT_TRUE(sim.ok());
+  const auto engines = wait_for_ports(t.path("sim.log"), 3, *sim);
+  ASSERT_EQ(engines.size(), 3u) << core::read_file(t.path("sim.log"));
+  auto router = core::ChildProcess::spawn(
+      {.argv = {LMBENCH_BIN, "router", "--port", "0", "--routing-logic", "roundrobin", "--discover",
+                "http://127.0.0.1:" + std::to_string(engines[1])},
+       .log_file = t.path("router.log")});
+  ASSERT_TRUE(router.ok());
+  const auto port = wait_for_ports(t.path("router.log"), 1, *router);
+  ASSERT_EQ(port.size(), 1u) << core::read_file(t.path("router.log"));
+  EXPECT_NE(core::read_file(t.path("router.log")).find("discovered 3 engine(s) from http://127.0.0.1:" + std::to_string(engines[1])),
+            std::string::npos);
+  std::set<std::string> backends;
+  for (int i = 0; i < 3; ++i) {
+    const auto answer = http_call(port[0], "POST", "/v1/completions", R"({"model":"m-test","prompt":"hi","max_tokens":2})");
+    ASSERT_NE(answer.find("200 OK"), std::string::npos) << answer;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(answer, m, std::regex(R"([Xx]-[Ll]mbench-[Bb]ackend: (\S+)\r\n)"))) << answer;
+    backends.insert(m[1]);
+  }
+  std::set<std::string> expected;
+  for (int p : engines) expected.insert("http://127.0.0.1:" + std::to_string(p));
+  EXPECT_EQ(backends, expected);
+
+  // Neither --backend nor --discover: a one-line error.
+  const auto none = run_lmbench({"router", "--port", "0"});
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_EQ(none.err, "lmbench: error: give the engines: --backend URL (repeatable) or --discover URL of one `lmbench sim` engine\n");
+  ::kill(router->pid(), SIGINT);
+  EXPECT_EQ(router->wait(), 0);
+  ::kill(sim->pid(), SIGINT);
+  EXPECT_EQ(sim->wait(), 0);
 }
 
 }  // namespace
