@@ -55,6 +55,10 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
   ProgressTracker progress;
   core::TimePoint last_progress{};
   std::optional<core::TimePoint> deadline;
+  // The wall-clock time of result.start. Launch times are this plus the run's own clock since
+  // then, so on a time-scaled run (a simulator 10x faster) launch and finish times share the
+  // scale of the latencies (CSV launch_time/finish_time, the report's requests in flight).
+  std::chrono::system_clock::time_point wall_start{};
 
   bool sending = true;     // false once sending stopped
   bool cancelling = false;
@@ -65,6 +69,7 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
 
   void start() {
     result.start = clock.now();
+    wall_start = std::chrono::system_clock::now();
     last_progress = result.start;
     if (options.time_limit) deadline = result.start + *options.time_limit;
     workload.start(result.start);
@@ -157,7 +162,7 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
 
     auto handler = std::make_shared<Recorder>(shared_from_this(), index, req.max_tokens);
     rec.actual_send = clock.now();
-    rec.launch_wall = std::chrono::system_clock::now();
+    rec.launch_wall = wall_start + std::chrono::duration_cast<std::chrono::system_clock::duration>(rec.actual_send - result.start);
     progress.on_sent(rec.actual_send - rec.intended_send);
     pending.push_back(true);
     client_ids.push_back(0);

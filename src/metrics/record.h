@@ -34,6 +34,8 @@ struct RequestRecord {
   core::TimePoint end{};          // last byte (or the failure)
   std::vector<core::TimePoint> chunk_times;  // arrival of every content chunk, in order
   // Wall-clock time of actual_send: labels the record (CSV launch_time), never used to measure.
+  // The run's wall-clock start plus the run's clock since then, so on a time-scaled run
+  // launch times are spaced like the latencies, in modelled time.
   std::chrono::system_clock::time_point launch_wall{};
 
   int prompt_tokens = 0;

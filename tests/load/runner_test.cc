@@ -54,6 +54,31 @@ std::vector<PlannedRequest> at_once(int n, workloads::Api api = workloads::Api::
   return plan;
 }
 
+// On a time-scaled run (a simulator ten times faster than real time, measured on a
+// ScaledClock of 10) launch times are spaced in the run's own time, like every latency: two
+// requests planned 2 s apart on that clock (0.2 s of wall time) launch 2 s apart, not 0.2 s.
+TEST(Runner, LaunchTimesShareTheScaleOfTheRunsClock) {
+  RawServer server([](int, const RawRequest&) {
+    return std::vector<RawStep>{testing::raw_write(testing::raw_stream_answer(2, false, true))};
+  });
+  ListWorkload w({{0ms, simple_request(0)}, {2000ms, simple_request(1)}});
+  core::SteadyClock steady;
+  core::ScaledClock scaled(steady, 10);
+  http::EventLoop loop;
+  RunnerOptions o = options_for(server);
+  o.time_scale = 10;  // as lmbench run sets it for a simulator started with --time-scale 10
+  Runner runner(loop, scaled, o);
+  const auto before = std::chrono::system_clock::now();
+  const RunResult r = runner.run(w);
+  ASSERT_EQ(r.records.size(), 2u);
+  const double launch_gap = std::chrono::duration<double>(r.records[1].launch_wall - r.records[0].launch_wall).count();
+  const double send_gap = core::to_seconds(r.records[1].actual_send - r.records[0].actual_send);
+  EXPECT_NEAR(send_gap, 2.0, 0.05);
+  EXPECT_NEAR(launch_gap, send_gap, 1e-6);
+  // The first launch is the wall-clock time the run started.
+  EXPECT_LT(std::chrono::abs(r.records[0].launch_wall - before), std::chrono::milliseconds(200));
+}
+
 TEST(Runner, CompletionsWithUsage) {
   RawServer server([](int, const RawRequest&) {
     return std::vector<RawStep>{testing::raw_write(testing::raw_stream_answer(5, false, true, 42))};
