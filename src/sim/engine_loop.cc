@@ -36,8 +36,8 @@ void EngineLoop::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void EngineLoop::submit(RequestSpec spec, std::shared_ptr<TokenSink> sink) {
-  const core::Duration arrival = pacer_.virtual_now();
+void EngineLoop::submit(RequestSpec spec, std::shared_ptr<TokenSink> sink, std::optional<core::Duration> at) {
+  const core::Duration arrival = at.value_or(pacer_.virtual_now());
   {
     std::lock_guard lock(queue_mu_);
     queue_.push_back({std::move(spec), std::move(sink), arrival});

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -63,8 +64,12 @@ class EngineLoop {
   // Stops the thread; requests still in flight get no further callbacks.
   void stop();
 
-  // Queues a request arriving now (virtual time of the call).
-  void submit(RequestSpec spec, std::shared_ptr<TokenSink> sink);
+  // Queues a request that arrived at virtual time `arrival` (see arrival_now()), or now. The
+  // HTTP server stamps a request when it has read it, before parsing and tokenizing it: that work
+  // is part of the modelled frontend delay (SIMULATOR.md §1.4), so it must not come on top of it.
+  void submit(RequestSpec spec, std::shared_ptr<TokenSink> sink, std::optional<core::Duration> arrival = std::nullopt);
+  // The virtual time of now, for submit()'s `arrival`.
+  core::Duration arrival_now() const { return pacer_.virtual_now(); }
 
   // Runs `fn(const Engine&)` with the engine locked (metrics, cache lookups). The engine's clock
   // is first brought to the present when it lags (idle), so time-dependent answers (an LMCache

@@ -156,6 +156,7 @@ class GenerationSink final : public TokenSink {
 }  // namespace
 
 void SimServer::generate(bool chat, const http::ServerRequest& req, const std::shared_ptr<http::ResponseWriter>& w) {
+  const core::Duration arrival = loop_.arrival_now();  // before parsing and tokenizing (frontend delay)
   const std::string request_id = request_id_for(req);
   const auto fail = [&](int status, std::string_view message, std::string_view type, std::string_view param = {}) {
     w->respond(error_response(status, message, type, param, request_id));
@@ -235,7 +236,7 @@ void SimServer::generate(bool chat, const http::ServerRequest& req, const std::s
   if (p.stream) {
     w->begin_stream(200, "text/event-stream", {{"X-Request-Id", request_id}, {"Cache-Control", "no-cache"}});
   }
-  loop_.submit(std::move(spec), std::make_shared<GenerationSink>(codec_, w, std::move(setup)));
+  loop_.submit(std::move(spec), std::make_shared<GenerationSink>(codec_, w, std::move(setup)), arrival);
 }
 
 }  // namespace lmbench::sim
