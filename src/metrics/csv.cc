@@ -204,6 +204,7 @@ core::Result<std::vector<CsvRow>> parse_csv(std::string_view text, const std::st
     if (const auto* f = get("user_id")) row.user_id = *f;
     if (const auto* f = get("outcome"); f && !f->empty()) row.outcome = *f;
     if (const auto* f = get("warmup")) row.warmup = *f == "1";
+    if (const auto* f = get("backend")) row.backend = *f;
     if (const auto* f = get("itl_ms"); f && !f->empty()) {
       std::size_t pos = 0;
       while (pos < f->size()) {

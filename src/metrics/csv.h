@@ -39,6 +39,7 @@ struct CsvRow {
   double finish_time = 0;  // Unix seconds
   std::string outcome = "ok";
   bool warmup = false;
+  std::string backend;  // the engine that served it (router's x-lmbench-backend); "" when unknown
   std::vector<double> itl_ms;
 };
 

@@ -91,6 +91,27 @@ std::string table(const Comparison& c) {
   return out + "</table><p class=meta>Latencies in ms (p50 = median). Throughputs over each run's measured window.</p>";
 }
 
+// Requests per engine of the runs at one QPS that went through a router (their CSV names engines):
+// load imbalance, and which engine was slow.
+std::string engines_table(const std::vector<std::pair<std::string, std::vector<BackendShare>>>& runs) {
+  if (runs.empty()) return "";
+  std::string out =
+      "<table class=engines><tr><th class=k>baseline</th><th class=k>engine</th><th>requests</th><th>share</th>"
+      "<th>failed</th><th>TTFT p50</th><th>mean prompt tokens</th></tr>";
+  for (const auto& [key, shares] : runs) {
+    int total = 0;
+    for (const auto& s : shares) total += s.requests;
+    for (const auto& s : shares) {
+      out += fmt::format("<tr><td class=k>{}</td><td class=k>{}</td><td>{}</td><td>{:.0f}%</td><td>{}</td><td>{}</td><td>{:.0f}</td></tr>",
+                         escape_html(key), escape_html(s.backend), s.requests, 100.0 * s.requests / std::max(1, total),
+                         s.failed, s.ttft_p50_ms ? fmt::format("{:.2f}", *s.ttft_p50_ms) : std::string("&mdash;"),
+                         s.mean_prompt_tokens);
+    }
+  }
+  return out + "</table><p class=meta>Requests per engine behind the router (each response's x-lmbench-backend); "
+               "TTFT in ms.</p>";
+}
+
 // The CDF and in-flight charts of every baseline at each QPS.
 std::string details(const Comparison& c, Notes* notes) {
   const auto keys = c.keys();
@@ -99,6 +120,7 @@ std::string details(const Comparison& c, Notes* notes) {
     Panel ttft{"TTFT distribution", "TTFT (ms)", "fraction of requests", {}};
     Panel itl{"ITL distribution", "inter-token latency (ms)", "fraction of gaps", {}};
     Panel flight{"Requests in flight", "time since first send (s)", "requests in flight", {}};
+    std::vector<std::pair<std::string, std::vector<BackendShare>>> engines;
     for (const auto& [key, point] : row.by_key) {
       const auto style = static_cast<std::size_t>(std::find(keys.begin(), keys.end(), key) - keys.begin());
       auto csv_path = point.run->path;
@@ -108,6 +130,7 @@ std::string details(const Comparison& c, Notes* notes) {
         notes->push_back(fmt::format("{}: no curves, {}", point.run->path.filename().string(), rows.error().message));
         continue;
       }
+      if (auto shares = backend_shares(*rows); !shares.empty()) engines.emplace_back(key, std::move(shares));
       RunCurves curves = run_curves(*rows, key, style);
       ttft.series.push_back(std::move(curves.ttft_cdf));
       itl.series.push_back(std::move(curves.itl_cdf));
@@ -128,6 +151,7 @@ std::string details(const Comparison& c, Notes* notes) {
     out += render_svg_chart(itl, x_range(itl), cdf_opt);
     out += render_svg_chart(flight, x_range(flight), flight_opt);
     out += "</div>";
+    out += engines_table(engines);
   }
   return out;
 }

@@ -1,6 +1,9 @@
 #include "report/run_curves.h"
 
 #include <algorithm>
+#include <map>
+
+#include "metrics/percentile.h"
 
 namespace lmbench::report {
 
@@ -61,6 +64,31 @@ std::vector<std::pair<double, double>> in_flight(const std::vector<metrics::CsvR
 }
 
 }  // namespace
+
+std::vector<BackendShare> backend_shares(const std::vector<metrics::CsvRow>& rows) {
+  std::map<std::string, std::pair<BackendShare, std::vector<double>>> by;
+  std::map<std::string, double> prompt_sum;
+  for (const auto& r : rows) {
+    if (r.warmup || r.backend.empty()) continue;
+    auto& [share, ttfts] = by[r.backend];
+    share.backend = r.backend;
+    ++share.requests;
+    prompt_sum[r.backend] += r.prompt_tokens;
+    if (r.outcome != "ok") ++share.failed;
+    else if (r.ttft_s) ttfts.push_back(*r.ttft_s * 1000);
+  }
+  std::vector<BackendShare> out;
+  for (auto& [name, entry] : by) {
+    auto& [share, ttfts] = entry;
+    if (!ttfts.empty()) {
+      std::sort(ttfts.begin(), ttfts.end());
+      share.ttft_p50_ms = metrics::percentile_sorted(ttfts, 50);
+    }
+    share.mean_prompt_tokens = prompt_sum[name] / share.requests;
+    out.push_back(std::move(share));
+  }
+  return out;
+}
 
 RunCurves run_curves(const std::vector<metrics::CsvRow>& rows, const std::string& name, std::size_t style,
                      std::size_t max_points) {

@@ -63,6 +63,43 @@ TEST(HtmlReport, SelfContainedAndEscaped) {
   fs::remove_all(suite.parent_path());
 }
 
+// A run routed over several engines gets a table of requests per engine (load imbalance).
+TEST(HtmlReport, RequestsPerEngineOfARoutedRun) {
+  const fs::path suite = testing::copy_suite("engines");
+  const fs::path csv = suite / "helm_routing_2_session_synthetic_1_20250529-0812.csv";
+  // Name an engine in the backend column (the 17th): rows alternate engine A, A, B.
+  std::string text = core::read_file(csv), out;
+  std::size_t line = 0, start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string row = text.substr(start, end - start);
+    if (line > 0 && !row.empty()) {
+      std::size_t pos = 0;
+      for (int commas = 0; commas < 16; ++commas) pos = row.find(',', pos) + 1;
+      row.insert(pos, line % 3 == 0 ? "http://engine-b:8000" : "http://engine-a:8000");
+    }
+    out += row + "\n";
+    ++line;
+    start = end + 1;
+  }
+  core::write_file_atomic(csv, out);
+  generate_suite_report(suite);
+  const std::string html = core::read_file(suite / "report.html");
+  const auto at = html.find("<table class=engines>");
+  ASSERT_NE(at, std::string::npos);
+  const std::string table = html.substr(at, html.find("</table>", at) - at);
+  // 40 requests: rows 1..40, every third (3, 6, ..., 39) on engine B.
+  EXPECT_NE(table.find("<td class=k>helm_routing_2_session</td><td class=k>http://engine-a:8000</td><td>27</td><td>68%</td>"),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("<td class=k>http://engine-b:8000</td><td>13</td><td>32%</td>"), std::string::npos) << table;
+  // Only that run names engines: only it has rows.
+  EXPECT_EQ(table.find("kvaware"), std::string::npos);
+  EXPECT_EQ(html.find("<table class=engines>", at + 1), std::string::npos);
+  fs::remove_all(suite.parent_path());
+}
+
 TEST(HtmlReport, OpensInHeadlessChromiumWithoutErrorsAndChartsAreDrawn) {
   ASSERT_TRUE(fs::exists("/usr/bin/chromium")) << "Debian's chromium is needed (scripts/setup.sh installs it)";
   const fs::path suite = testing::copy_suite("browser");

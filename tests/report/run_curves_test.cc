@@ -71,5 +71,35 @@ TEST(RunCurves, CdfsOverSuccessfulRowsWithBothEnds) {
     EXPECT_GT(curves.ttft_cdf.points[i].second, curves.ttft_cdf.points[i - 1].second);
 }
 
+// Load imbalance behind a router: requests, failures and TTFT per engine, warm-ups left out.
+TEST(RunCurves, BackendSharesCountEachEngine) {
+  std::vector<metrics::CsvRow> rows;
+  auto add = [&](const std::string& backend, double ttft_s, int prompt, const std::string& outcome = "ok") {
+    auto r = row(0, 1);
+    r.backend = backend;
+    r.ttft_s = ttft_s;
+    r.prompt_tokens = prompt;
+    r.outcome = outcome;
+    rows.push_back(r);
+  };
+  add("http://127.0.0.1:2", 0.3, 100);
+  add("http://127.0.0.1:1", 0.1, 200);
+  add("http://127.0.0.1:1", 0.2, 400);
+  add("http://127.0.0.1:1", 0.9, 300, "error");
+  add("http://127.0.0.1:2", 5.0, 100);
+  rows.back().warmup = true;
+  const auto shares = backend_shares(rows);
+  ASSERT_EQ(shares.size(), 2u);
+  EXPECT_EQ(shares[0].backend, "http://127.0.0.1:1");
+  EXPECT_EQ(shares[0].requests, 3);
+  EXPECT_EQ(shares[0].failed, 1);
+  ASSERT_TRUE(shares[0].ttft_p50_ms);
+  EXPECT_DOUBLE_EQ(*shares[0].ttft_p50_ms, 150);  // of the two successful ones
+  EXPECT_DOUBLE_EQ(shares[0].mean_prompt_tokens, 300);
+  EXPECT_EQ(shares[1].requests, 1);
+  EXPECT_DOUBLE_EQ(*shares[1].ttft_p50_ms, 300);
+  EXPECT_TRUE(backend_shares({row(0, 1)}).empty());  // no router: no engine named
+}
+
 }  // namespace
 }  // namespace lmbench::report
