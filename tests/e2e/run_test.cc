@@ -10,8 +10,10 @@
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "config/temp_tree.h"
@@ -144,6 +146,82 @@ TEST(Run, SmallSuiteLeavesEveryArtifactWithItsContent) {
   // The summary table names every run and the report.
   EXPECT_NE(r.out.find("Report: "), std::string::npos);
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n') > 4, true);
+}
+
+// A suite written for a cluster runs unchanged under Location Simulated: a Helm-ProductionStack
+// baseline becomes the simulator from its values file (two engines, session routing, LMCache),
+// started as children (engines and router) that are all gone after the run; every request went
+// through the router, each user's to one engine (which engine depends on the hash of the
+// engines' random ports, so the test does not say which).
+TEST(Run, HelmProductionStackUnderSimulatedRunsFromItsValuesFile) {
+  TempTree t;
+  t.write("run-bench.yaml", "0-bench-specs:\n  - suite.yaml\n1-infrastructure:\n  Location: Simulated\n  A100_VRAM: 40\n");
+  t.write("2-serving-engines/helm-production-stack/helm_configurations/routing/session.yaml",
+          std::string("servingEngineSpec:\n  modelSpec:\n  - name: llama3\n    modelURL: ") + kModel +
+              "\n    replicaCount: 2\n    vllmConfig: {enablePrefixCaching: true, maxModelLen: 16000}\n"
+              "    lmcacheConfig: {enabled: true, cpuOffloadingBufferSize: \"10\"}\n"
+              "routerSpec: {routingLogic: session, sessionKey: x-user-id}\n");
+  t.write("0-bench-specs/suite.yaml", std::string("Name: helm-sim\nServing:\n") +
+                                          "  - Helm-ProductionStack: {helmConfigSelection: routing/session.yaml, "
+                                          "hf_token: <YOUR_HF_TOKEN>, modelURL: " + kModel + "}\n" +
+                                          "Workload:\n  Random:\n    - {NUM_USERS: 6, NUM_ROUNDS: 2, PROMPT_LEN: 16, "
+                                          "ANSWER_LEN: 4, QPS: [10]}\n");
+  auto child = core::ChildProcess::spawn(
+      {.argv = {LMBENCH_BIN, "run", "run-bench.yaml", "--results", "out", "--quiet", "--time-scale", "20"},
+       .env = {{"HF_TOKEN", ""}},
+       .cwd = t.root(),
+       .log_file = t.path("run.log")});
+  ASSERT_TRUE(child.ok());
+  std::map<pid_t, std::string> descendants;
+  while (!child->poll()) {
+    for (const auto& [pid, cmd] : children_of(child->pid())) descendants.emplace(pid, cmd);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const auto log = core::read_file(t.path("run.log"));
+  ASSERT_EQ(*child->poll(), 0) << log;
+  // The simulator (two engines, LMCache 10 GB, the 40 GB A100 profile) and the router, as children.
+  bool saw_sim = false, saw_router = false;
+  for (const auto& [pid, cmd] : descendants) {
+    if (cmd.find(" sim ") != std::string::npos) {
+      saw_sim = true;
+      EXPECT_NE(cmd.find("--engines 2 "), std::string::npos) << cmd;
+      EXPECT_NE(cmd.find("--profile llama-3.1-8b-a100-40gb"), std::string::npos) << cmd;
+      EXPECT_NE(cmd.find("--lmcache --cpu-offloading-buffer-size 10"), std::string::npos) << cmd;
+      EXPECT_NE(cmd.find("--max-model-len 16000"), std::string::npos) << cmd;
+    }
+    if (cmd.find(" router ") != std::string::npos) {
+      saw_router = true;
+      EXPECT_NE(cmd.find("--routing-logic session --session-key x-user-id"), std::string::npos) << cmd;
+    }
+    EXPECT_FALSE(alive(pid)) << pid << " " << cmd;
+  }
+  EXPECT_TRUE(saw_sim) << log;
+  EXPECT_TRUE(saw_router) << log;
+  const auto jsons = files_with(t.path("out/helm-sim"), ".json");
+  ASSERT_EQ(jsons.size(), 2u) << log;
+  const auto j = read_json(jsons[0]);
+  EXPECT_EQ(j["key"], "helm_routing_session");
+  EXPECT_EQ(j["serving"]["baseline_type"], "Helm-ProductionStack");
+  EXPECT_EQ(j["results"]["successful_requests"], 12);
+  // Session routing: each user's two requests on one engine, and both engines used.
+  auto csv = jsons[0];
+  csv.replace_extension(".csv");
+  std::map<std::string, std::set<std::string>> engines_of_user;
+  std::istringstream lines(core::read_file(csv));
+  std::string line;
+  std::getline(lines, line);
+  while (std::getline(lines, line)) {
+    std::vector<std::string> cells;
+    std::istringstream in(line);
+    std::string cell;
+    while (std::getline(in, cell, ',')) cells.push_back(cell);
+    ASSERT_GT(cells.size(), 16u) << line;
+    if (cells[12] == "1") continue;  // warm-up rows
+    EXPECT_EQ(cells[16].rfind("http://127.0.0.1:", 0), 0u) << line;
+    engines_of_user[cells[4]].insert(cells[16]);
+  }
+  EXPECT_EQ(engines_of_user.size(), 6u);
+  for (const auto& [user, e] : engines_of_user) EXPECT_EQ(e.size(), 1u) << user;
 }
 
 TEST(Run, AScriptThatDiesDuringStartUpIsReportedAndTheNextBaselineRuns) {
