@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <string>
 #include <exception>
+#include <string>
 #include <vector>
 
 #include "cli/command.h"
