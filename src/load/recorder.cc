@@ -38,6 +38,7 @@ void fill_record(metrics::RequestRecord& rec, openai::StreamResult& r, std::stri
     rec.output_tokens = r.usage->completion_tokens;
     rec.output_token_source = metrics::TokenSource::kServerUsage;
     if (r.usage->prompt_tokens > 0) rec.prompt_tokens = r.usage->prompt_tokens;
+    rec.cached_tokens = r.usage->cached_tokens;
   } else if (tokenizer != nullptr && r.ok) {
     rec.output_tokens = static_cast<int>(tokenizer->count(r.text));
     rec.output_token_source = metrics::TokenSource::kTokenizer;

@@ -15,7 +15,7 @@ namespace {
 constexpr const char* kColumns[] = {
     "prompt_tokens", "generation_tokens", "ttft", "generation_time", "user_id", "question_id",
     "launch_time", "finish_time", "request_id", "outcome", "error_kind", "error_message", "warmup",
-    "e2e_latency", "scheduling_lag", "output_tokens_source", "backend", "chunks", "itl_ms"};
+    "e2e_latency", "scheduling_lag", "output_tokens_source", "backend", "chunks", "itl_ms", "cached_tokens"};
 
 std::string quote(std::string_view s) {
   if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
@@ -65,12 +65,13 @@ void append_row(std::string& out, const RequestRecord& r) {
     if (i > 1) itl += ' ';
     itl += fmt::format("{:.3f}", core::to_ms(r.chunk_times[i] - r.chunk_times[i - 1]));
   }
-  fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{:.6f},{:.6f},{},{},{},{},{},{},{},{},{},{},{}\n",
+  fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{:.6f},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                  r.prompt_tokens, r.output_tokens, ttft, generation, quote(r.user_id), r.round, launch,
                  finish, r.request_id, outcome_name(r.outcome), quote(r.error_kind), quote(r.error_message),
                  r.warmup ? 1 : 0, core::to_seconds(end - r.actual_send),
                  core::to_seconds(r.actual_send - r.intended_send), source_name(r.output_token_source),
-                 quote(r.backend), r.chunk_times.size(), itl);
+                 quote(r.backend), r.chunk_times.size(), itl,
+                 r.cached_tokens ? std::to_string(*r.cached_tokens) : std::string());
 }
 
 // Splits CSV text into rows of fields. Returns an error naming the line of an unterminated quote.
@@ -205,6 +206,11 @@ core::Result<std::vector<CsvRow>> parse_csv(std::string_view text, const std::st
     if (const auto* f = get("outcome"); f && !f->empty()) row.outcome = *f;
     if (const auto* f = get("warmup")) row.warmup = *f == "1";
     if (const auto* f = get("backend")) row.backend = *f;
+    if (const auto* f = get("cached_tokens"); f && !f->empty()) {
+      int cached = 0;
+      number("cached_tokens", &cached);
+      row.cached_tokens = cached;
+    }
     if (const auto* f = get("itl_ms"); f && !f->empty()) {
       std::size_t pos = 0;
       while (pos < f->size()) {

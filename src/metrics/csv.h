@@ -40,6 +40,7 @@ struct CsvRow {
   std::string outcome = "ok";
   bool warmup = false;
   std::string backend;  // the engine that served it (router's x-lmbench-backend); "" when unknown
+  std::optional<int> cached_tokens;  // prompt tokens from the server's prefix cache, when it said
   std::vector<double> itl_ms;
 };
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,7 @@ struct RequestRecord {
 
   int prompt_tokens = 0;
   int output_tokens = 0;
+  std::optional<int> cached_tokens;  // prompt tokens the server served from its prefix cache, if it said
   TokenSource output_token_source = TokenSource::kNone;
 
   Outcome outcome = Outcome::kOk;

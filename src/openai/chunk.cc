@@ -354,6 +354,17 @@ bool parse_usage(Scanner& s, Chunk& out) {
     if (key == "prompt_tokens") return s.integer(u.prompt_tokens);
     if (key == "completion_tokens") return s.integer(u.completion_tokens);
     if (key == "total_tokens") return s.integer(u.total_tokens);
+    if (key == "prompt_tokens_details") {
+      if (s.is_null()) return true;
+      return s.object([&](std::string_view k) {
+        if (k != "cached_tokens") return s.skip_value();
+        if (s.is_null()) return true;
+        int cached = 0;
+        if (!s.integer(cached)) return false;
+        u.cached_tokens = cached;
+        return true;
+      });
+    }
     return s.skip_value();
   });
   if (ok) out.usage = u;

@@ -14,6 +14,9 @@ struct Usage {
   int prompt_tokens = 0;
   int completion_tokens = 0;
   int total_tokens = 0;
+  // usage.prompt_tokens_details.cached_tokens: prompt tokens served from the prefix cache (GPU
+  // or an external tier such as LMCache), when the server reports it.
+  std::optional<int> cached_tokens;
   bool operator==(const Usage&) const = default;
 };
 

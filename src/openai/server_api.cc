@@ -178,7 +178,9 @@ void append_finish(std::string& out, std::string_view finish_reason) {
 void append_usage(std::string& out, const Usage& u) {
   out += "\"usage\":{\"prompt_tokens\":" + std::to_string(u.prompt_tokens) +
          ",\"total_tokens\":" + std::to_string(u.total_tokens) +
-         ",\"completion_tokens\":" + std::to_string(u.completion_tokens) + "}";
+         ",\"completion_tokens\":" + std::to_string(u.completion_tokens);
+  if (u.cached_tokens) out += ",\"prompt_tokens_details\":{\"cached_tokens\":" + std::to_string(*u.cached_tokens) + "}";
+  out += "}";
 }
 
 void append_tail(std::string& out, const Usage* usage) {

@@ -97,19 +97,21 @@ std::string engines_table(const std::vector<std::pair<std::string, std::vector<B
   if (runs.empty()) return "";
   std::string out =
       "<table class=engines><tr><th class=k>baseline</th><th class=k>engine</th><th>requests</th><th>share</th>"
-      "<th>failed</th><th>TTFT p50</th><th>mean prompt tokens</th></tr>";
+      "<th>failed</th><th>TTFT p50</th><th>mean prompt tokens</th><th>cache hit</th></tr>";
   for (const auto& [key, shares] : runs) {
     int total = 0;
     for (const auto& s : shares) total += s.requests;
     for (const auto& s : shares) {
-      out += fmt::format("<tr><td class=k>{}</td><td class=k>{}</td><td>{}</td><td>{:.0f}%</td><td>{}</td><td>{}</td><td>{:.0f}</td></tr>",
+      out += fmt::format("<tr><td class=k>{}</td><td class=k>{}</td><td>{}</td><td>{:.0f}%</td><td>{}</td><td>{}</td><td>{:.0f}</td><td>{}</td></tr>",
                          escape_html(key), escape_html(s.backend), s.requests, 100.0 * s.requests / std::max(1, total),
                          s.failed, s.ttft_p50_ms ? fmt::format("{:.2f}", *s.ttft_p50_ms) : std::string("&mdash;"),
-                         s.mean_prompt_tokens);
+                         s.mean_prompt_tokens,
+                         s.cache_hit_rate ? fmt::format("{:.0f}%", 100 * *s.cache_hit_rate) : std::string("&mdash;"));
     }
   }
   return out + "</table><p class=meta>Requests per engine behind the router (each response's x-lmbench-backend); "
-               "TTFT in ms.</p>";
+               "TTFT in ms; cache hit: the share of prompt tokens the engine served from its prefix cache, GPU or "
+               "LMCache (usage.prompt_tokens_details.cached_tokens), where the server reports it.</p>";
 }
 
 // The CDF and in-flight charts of every baseline at each QPS.

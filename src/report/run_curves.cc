@@ -66,26 +66,35 @@ std::vector<std::pair<double, double>> in_flight(const std::vector<metrics::CsvR
 }  // namespace
 
 std::vector<BackendShare> backend_shares(const std::vector<metrics::CsvRow>& rows) {
-  std::map<std::string, std::pair<BackendShare, std::vector<double>>> by;
-  std::map<std::string, double> prompt_sum;
+  struct Acc {
+    BackendShare share;
+    std::vector<double> ttfts;
+    double prompt = 0;
+    double cached = 0, cached_of = 0;  // over rows that report cached tokens
+  };
+  std::map<std::string, Acc> by;
   for (const auto& r : rows) {
     if (r.warmup || r.backend.empty()) continue;
-    auto& [share, ttfts] = by[r.backend];
-    share.backend = r.backend;
-    ++share.requests;
-    prompt_sum[r.backend] += r.prompt_tokens;
-    if (r.outcome != "ok") ++share.failed;
-    else if (r.ttft_s) ttfts.push_back(*r.ttft_s * 1000);
+    Acc& a = by[r.backend];
+    a.share.backend = r.backend;
+    ++a.share.requests;
+    a.prompt += r.prompt_tokens;
+    if (r.cached_tokens && r.prompt_tokens > 0) {
+      a.cached += *r.cached_tokens;
+      a.cached_of += r.prompt_tokens;
+    }
+    if (r.outcome != "ok") ++a.share.failed;
+    else if (r.ttft_s) a.ttfts.push_back(*r.ttft_s * 1000);
   }
   std::vector<BackendShare> out;
-  for (auto& [name, entry] : by) {
-    auto& [share, ttfts] = entry;
-    if (!ttfts.empty()) {
-      std::sort(ttfts.begin(), ttfts.end());
-      share.ttft_p50_ms = metrics::percentile_sorted(ttfts, 50);
+  for (auto& [name, a] : by) {
+    if (!a.ttfts.empty()) {
+      std::sort(a.ttfts.begin(), a.ttfts.end());
+      a.share.ttft_p50_ms = metrics::percentile_sorted(a.ttfts, 50);
     }
-    share.mean_prompt_tokens = prompt_sum[name] / share.requests;
-    out.push_back(std::move(share));
+    a.share.mean_prompt_tokens = a.prompt / a.share.requests;
+    if (a.cached_of > 0) a.share.cache_hit_rate = a.cached / a.cached_of;
+    out.push_back(std::move(a.share));
   }
   return out;
 }

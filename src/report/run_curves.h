@@ -24,6 +24,9 @@ struct BackendShare {
   int failed = 0;
   std::optional<double> ttft_p50_ms;  // of its successful requests
   double mean_prompt_tokens = 0;
+  // Share of prompt tokens the engine served from its prefix cache (GPU or LMCache), over the
+  // requests whose answer reported it (usage.prompt_tokens_details.cached_tokens); none: unknown.
+  std::optional<double> cache_hit_rate;
 };
 // One entry per engine, in name order; empty when no row names an engine.
 std::vector<BackendShare> backend_shares(const std::vector<metrics::CsvRow>& rows);

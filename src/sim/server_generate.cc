@@ -79,7 +79,7 @@ class GenerationSink final : public TokenSink {
   void on_finished(const FinishedRequest& f) override {
     if (done_) return;
     done_ = true;
-    const openai::Usage usage{f.prompt_tokens, f.output_tokens, f.prompt_tokens + f.output_tokens};
+    const openai::Usage usage{f.prompt_tokens, f.output_tokens, f.prompt_tokens + f.output_tokens, f.cached_tokens};
     if (finish_reason_.empty()) finish_reason_ = std::string(finish_reason_name(f.reason));
     if (s_.stream) {
       if (outputs_ == 0 || f.reason == FinishReason::kAbort) {

@@ -16,7 +16,9 @@ TEST(Csv, OriginalColumnsFirstThenExtras) {
   EXPECT_EQ(csv_header().rfind(
                 "prompt_tokens,generation_tokens,ttft,generation_time,user_id,question_id,launch_time,finish_time,", 0),
             0u);
-  const std::string csv = to_csv(testing::fixed_records());
+  auto records = testing::fixed_records();
+  records[0].cached_tokens = 64;  // the server said 64 prompt tokens came from its prefix cache
+  const std::string csv = to_csv(records);
   std::vector<std::string> lines;
   std::size_t pos = 0;
   while (pos < csv.size()) {
@@ -26,15 +28,17 @@ TEST(Csv, OriginalColumnsFirstThenExtras) {
   }
   ASSERT_EQ(lines.size(), 8u);  // header + 7 records, warm-up and failures included
   EXPECT_EQ(lines[1],
-            "100,4,0.1,0.06,user-1,1,1700000000.000000,1700000000.160000,1,ok,,,0,0.16,0,usage,,4,10.000 20.000 30.000");
+            "100,4,0.1,0.06,user-1,1,1700000000.000000,1700000000.160000,1,ok,,,0,0.16,0,usage,,4,10.000 20.000 30.000,64");
   EXPECT_EQ(lines[4],
             "0,0,,,user-1,4,1700000003.000000,1700000003.050000,4,failed,http_500,"
-            "\"server said: \"\"overloaded, retry\"\"\",0,0.05,0,none,,0,");
+            "\"server said: \"\"overloaded, retry\"\"\",0,0.05,0,none,,0,,");
 }
 
 TEST(Csv, WrittenFileReadsBack) {
   const fs::path path = fs::temp_directory_path() / ("lmbench_csv_" + std::to_string(::getpid()) + ".csv");
-  write_csv(path, testing::fixed_records());
+  auto records = testing::fixed_records();
+  records[0].cached_tokens = 64;
+  write_csv(path, records);
   auto rows = read_csv(path);
   fs::remove(path);
   ASSERT_TRUE(rows) << rows.error().message;
@@ -48,6 +52,8 @@ TEST(Csv, WrittenFileReadsBack) {
   EXPECT_DOUBLE_EQ(first.launch_time, 1700000000.0);
   EXPECT_DOUBLE_EQ(first.finish_time, 1700000000.16);
   EXPECT_EQ(first.itl_ms, (std::vector<double>{10, 20, 30}));
+  EXPECT_EQ(first.cached_tokens, 64);
+  EXPECT_FALSE((*rows)[1].cached_tokens);  // not reported: unknown, not zero
   const CsvRow& failed = (*rows)[3];
   EXPECT_EQ(failed.outcome, "failed");
   EXPECT_FALSE(failed.ttft_s);

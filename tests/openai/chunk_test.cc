@@ -36,6 +36,13 @@ TEST(Chunk, ChatDeltaFinishAndUsage) {
   EXPECT_FALSE(c.has_choices);
   EXPECT_EQ(c.content, "");
   EXPECT_EQ(*c.usage, (Usage{12, 10, 22}));
+  // vLLM's and OpenAI's prompt_tokens_details: the cached prompt tokens; null means not reported.
+  ASSERT_TRUE(parse_chunk(
+      R"({"choices":[],"usage":{"prompt_tokens":2048,"total_tokens":2058,"completion_tokens":10,"prompt_tokens_details":{"cached_tokens":1536}}})",
+      c));
+  EXPECT_EQ(*c.usage, (Usage{2048, 10, 2058, 1536}));
+  ASSERT_TRUE(parse_chunk(R"({"choices":[],"usage":{"prompt_tokens":5,"total_tokens":6,"completion_tokens":1,"prompt_tokens_details":null}})", c));
+  EXPECT_EQ(*c.usage, (Usage{5, 1, 6}));
   ASSERT_TRUE(parse_chunk(R"({"choices":[{"delta":{"role":"assistant","content":null},"finish_reason":null}]})", c));
   EXPECT_EQ(c.content, "");
   ASSERT_TRUE(parse_chunk(R"({"choices":[{"delta":{"reasoning_content":"think"}}]})", c));

@@ -88,6 +88,8 @@ TEST(RunCurves, BackendSharesCountEachEngine) {
   add("http://127.0.0.1:1", 0.9, 300, "error");
   add("http://127.0.0.1:2", 5.0, 100);
   rows.back().warmup = true;
+  rows[1].cached_tokens = 150;  // engine 1: 150 + 100 cached of the 600 prompt tokens reported
+  rows[2].cached_tokens = 100;
   const auto shares = backend_shares(rows);
   ASSERT_EQ(shares.size(), 2u);
   EXPECT_EQ(shares[0].backend, "http://127.0.0.1:1");
@@ -96,6 +98,9 @@ TEST(RunCurves, BackendSharesCountEachEngine) {
   ASSERT_TRUE(shares[0].ttft_p50_ms);
   EXPECT_DOUBLE_EQ(*shares[0].ttft_p50_ms, 150);  // of the two successful ones
   EXPECT_DOUBLE_EQ(shares[0].mean_prompt_tokens, 300);
+  ASSERT_TRUE(shares[0].cache_hit_rate);
+  EXPECT_DOUBLE_EQ(*shares[0].cache_hit_rate, 250.0 / 600);  // the failed row reported nothing
+  EXPECT_FALSE(shares[1].cache_hit_rate);
   EXPECT_EQ(shares[1].requests, 1);
   EXPECT_DOUBLE_EQ(*shares[1].ttft_p50_ms, 300);
   EXPECT_TRUE(backend_shares({row(0, 1)}).empty());  // no router: no engine named

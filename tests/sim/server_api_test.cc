@@ -246,6 +246,11 @@ TEST_F(ServerApi, ChatTurnIsATokenPrefixOfTheNextAndHitsTheCache) {
   EXPECT_EQ(lookup["prompt_tokens"], ids2.size());
   const json by_tokens = sim().post("/lmbench/cache_lookup", {{"tokens", ids2}}).json();
   EXPECT_EQ(by_tokens["gpu_tokens"], cached);
+
+  // The answers say how much of the prompt came from the cache, as vLLM's usage does.
+  EXPECT_EQ(turn1["usage"]["prompt_tokens_details"]["cached_tokens"], 0) << turn1.dump();
+  const json turn2 = sim().post("/v1/chat/completions", {{"messages", messages}, {"max_tokens", 4}}).json();
+  EXPECT_EQ(turn2["usage"]["prompt_tokens_details"]["cached_tokens"], cached) << turn2["usage"].dump();
 }
 
 }  // namespace
