@@ -7,6 +7,7 @@
 
 #include "core/interrupt.h"
 #include "http/client.h"
+#include "openai/request.h"
 
 namespace lmbench::suite {
 
@@ -30,7 +31,7 @@ core::Result<bool> wait_until_ready(const deploy::ServingEndpoint& endpoint, dep
   auto base = http::Url::parse(endpoint.base_url);
   if (!base) return base.error();
   http::Request req;
-  req.url = base->with_path("v1/models");
+  req.url = openai::api_url(*base, "v1/models");  // a base URL ending in /v1 gets no second one
   http::ClientOptions client;
   client.connect_timeout = std::chrono::milliseconds(2000);
   client.verify_tls = true;
@@ -71,18 +72,18 @@ core::Result<core::Duration> warm_up(const deploy::ServingEndpoint& endpoint, co
                                      const core::Clock& clock, core::Duration timeout) {
   auto base = http::Url::parse(endpoint.base_url);
   if (!base) return base.error();
-  const bool chat = api == config::ApiType::kChat;
-  nlohmann::json body = {{"model", endpoint.model}, {"max_tokens", 4}, {"temperature", 0}, {"stream", false}};
-  if (chat) {
-    body["messages"] = nlohmann::json::array({{{"role", "user"}, {"content", "Say hello."}}});
+  openai::RequestParams params;
+  params.api = api == config::ApiType::kChat ? openai::Api::kChat : openai::Api::kCompletions;
+  params.model = endpoint.model;
+  if (params.api == openai::Api::kChat) {
+    params.messages = {{"user", "Say hello."}};
   } else {
-    body["prompt"] = "Say hello.";
+    params.prompt = "Say hello.";
   }
-  http::Request req;
-  req.method = "POST";
-  req.url = base->with_path(chat ? "v1/chat/completions" : "v1/completions");
-  req.body = body.dump();
-  req.content_type = "application/json";
+  params.max_tokens = 4;
+  params.temperature = 0;
+  params.stream = false;
+  const http::Request req = openai::make_request(*base, params);
   http::ClientOptions client;
   client.connect_timeout = std::chrono::milliseconds(5000);
   const auto timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(timeout);

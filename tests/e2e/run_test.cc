@@ -400,12 +400,14 @@ TEST(Run, StartFromThreeRunsOnlyTheKeyAgainstTheGivenEndpoint) {
   }
   ASSERT_FALSE(url.empty()) << core::read_file(t.path("sim.log"));
 
+  // Given as users often copy it, with /v1: it is served at the base URL, not at /v1/v1.
   const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet", "--start-from", "3",
-                              "--port-forward-url", url, "--model-url", "m-staged", "--key", "helm_b",
+                              "--port-forward-url", url + "/v1", "--model-url", "m-staged", "--key", "helm_b",
                               "--kubectl", "/nonexistent/kubectl", "--helm", "/nonexistent/helm"},
                              {"HF_TOKEN="}, t.root().string());
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("serving m-staged at " + url), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("serving m-staged at " + url + "\n"), std::string::npos) << r.out;  // /v1 dropped once
+  EXPECT_NE(r.out.find("-- baseline helm_b: warmed up"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("/nonexistent/"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("helm_a"), std::string::npos) << "only --key's baseline runs:\n" << r.out;
   const auto jsons = files_with(t.path("out/staged"), ".json");
