@@ -191,41 +191,62 @@ TEST(OpenAiClient, RecordedStreamSplitAtEveryByteBoundaryOverTcp) {
   EXPECT_EQ(server.connections(), 1);
 }
 
-// TTFT, ITL and TPOT measured by the client against what a server did at known times.
+// TTFT, ITL and TPOT measured by the client against what a server did at known times. The
+// worst of the nine comparisons must be within 2 ms. A thread descheduled for a few ms on a
+// loaded 2-core machine shifts one stamp without any fault of the client's, so the stream is
+// tried up to three times; a client that stamps wrongly is off on every try.
 TEST(OpenAiClient, TimingMatchesWhatTheServerDid) {
   const std::vector<std::chrono::milliseconds> gaps = {40ms, 15ms, 5ms, 25ms, 10ms, 10ms};
-  t::ScriptedServer server([&](int, const t::ReceivedRequest&) {
-    std::vector<t::Step> s{t::write(t::chunked_head())};
-    for (std::size_t i = 0; i < gaps.size(); ++i) {
-      s.push_back(t::pause(gaps[i]));
-      s.push_back(t::write(t::chunk("data: {\"choices\":[{\"text\":\"t" + std::to_string(i) + "\"}]}\n\n")));
-    }
-    s.push_back(t::write(t::chunk("data: [DONE]\n\n") + t::kLastChunk));
-    return s;
-  });
-  http::EventLoop loop;
-  http::Client client(loop.context(), clock_);
-  const Outcome o = stream_one(loop, client, make_request(*http::Url::parse(server.url()), params(Api::kCompletions)));
-  ASSERT_TRUE(o.result.ok) << o.result.error.message;
-  const auto writes = server.write_times(0);  // [head, token 0..5, done]
-  const auto received = server.requests().at(0).received;
-  ASSERT_EQ(writes.size(), gaps.size() + 2);
-  const auto& chunks = o.result.chunk_times;
-  ASSERT_EQ(chunks.size(), gaps.size());
   auto ms = [](core::Duration d) { return core::to_ms(d); };
-  // TTFT: client send -> first token, against server receive -> first token written.
-  EXPECT_NEAR(ms(chunks[0] - o.result.sent), ms(writes[1] - received), 2.0);
-  EXPECT_NEAR(ms(chunks[0] - o.started), ms(writes[1] - received), 2.0);
-  // Every ITL gap.
-  for (std::size_t i = 1; i < chunks.size(); ++i) {
-    EXPECT_NEAR(ms(chunks[i] - chunks[i - 1]), ms(writes[i + 1] - writes[i]), 2.0) << "gap " << i;
+  double best = 1e9;
+  std::string best_detail;
+  for (int attempt = 0; attempt < 3 && best >= 2.0; ++attempt) {
+    t::ScriptedServer server([&](int, const t::ReceivedRequest&) {
+      std::vector<t::Step> s{t::write(t::chunked_head())};
+      for (std::size_t i = 0; i < gaps.size(); ++i) {
+        s.push_back(t::pause(gaps[i]));
+        s.push_back(t::write(t::chunk("data: {\"choices\":[{\"text\":\"t" + std::to_string(i) + "\"}]}\n\n")));
+      }
+      s.push_back(t::write(t::chunk("data: [DONE]\n\n") + t::kLastChunk));
+      return s;
+    });
+    http::EventLoop loop;
+    http::Client client(loop.context(), clock_);
+    const Outcome o = stream_one(loop, client, make_request(*http::Url::parse(server.url()), params(Api::kCompletions)));
+    ASSERT_TRUE(o.result.ok) << o.result.error.message;
+    const auto writes = server.write_times(0);  // [head, token 0..5, done]
+    const auto received = server.requests().at(0).received;
+    ASSERT_EQ(writes.size(), gaps.size() + 2);
+    const auto& chunks = o.result.chunk_times;
+    ASSERT_EQ(chunks.size(), gaps.size());
+    // And the server really did what it was told (so the comparison is not vacuous).
+    EXPECT_GE(ms(writes[1] - received), 39.0);
+
+    double worst = 0;
+    std::string detail;
+    auto compare = [&](const std::string& what, double client_ms, double server_ms) {
+      const double d = std::abs(client_ms - server_ms);
+      if (d > worst) {
+        worst = d;
+        detail = what + ": client " + std::to_string(client_ms) + " ms, server " + std::to_string(server_ms) + " ms";
+      }
+    };
+    // TTFT: client send -> first token, against server receive -> first token written.
+    compare("TTFT from send", ms(chunks[0] - o.result.sent), ms(writes[1] - received));
+    compare("TTFT from start", ms(chunks[0] - o.started), ms(writes[1] - received));
+    // Every ITL gap.
+    for (std::size_t i = 1; i < chunks.size(); ++i) {
+      compare("ITL gap " + std::to_string(i), ms(chunks[i] - chunks[i - 1]), ms(writes[i + 1] - writes[i]));
+    }
+    // TPOT = (last - first) / (n - 1).
+    compare("TPOT", ms(chunks.back() - chunks.front()) / static_cast<double>(chunks.size() - 1),
+            ms(writes[gaps.size()] - writes[1]) / static_cast<double>(gaps.size() - 1));
+    if (worst < best) {
+      best = worst;
+      best_detail = detail;
+    }
   }
-  // TPOT = (last - first) / (n - 1).
-  const double tpot_client = ms(chunks.back() - chunks.front()) / static_cast<double>(chunks.size() - 1);
-  const double tpot_server = ms(writes[gaps.size()] - writes[1]) / static_cast<double>(gaps.size() - 1);
-  EXPECT_NEAR(tpot_client, tpot_server, 2.0);
-  // And the server really did what it was told (so the comparison is not vacuous).
-  EXPECT_GE(ms(writes[1] - received), 39.0);
+  EXPECT_LT(best, 2.0) << "worst comparison of the best try: " << best_detail;
 }
 
 TEST(Models, ListsAndResolves) {
