@@ -81,6 +81,15 @@ std::vector<pid_t> processes_in_group(pid_t pgid) {
   return out;
 }
 
+bool group_gone_within(pid_t pgid, int ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  while (!processes_in_group(pgid).empty()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
 std::string proc_file(pid_t pid, const std::string& which) {
   std::string text = read_text("/proc/" + std::to_string(pid) + "/" + which);
   for (auto& c : text) {

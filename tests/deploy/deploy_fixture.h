@@ -34,6 +34,9 @@ bool gone_within(pid_t pid, int ms);
 
 // Pids of every process whose process group is `pgid`.
 std::vector<pid_t> processes_in_group(pid_t pgid);
+// Polls processes_in_group() for up to `ms` milliseconds; true once it is empty. A process killed
+// by SIGKILL is still listed (running its exit) for a moment after the signal.
+bool group_gone_within(pid_t pgid, int ms);
 // /proc/<pid>/cmdline or /proc/<pid>/environ with the NULs turned into '\n' ("" if unreadable).
 std::string proc_file(pid_t pid, const std::string& which);
 

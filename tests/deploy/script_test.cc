@@ -45,7 +45,7 @@ TEST(ScriptBaseline, ScriptThatServesNothingStaysUpUntilDown) {
 
   EXPECT_FALSE(b.down().has_value());
   EXPECT_TRUE(testing::gone_within(pid, 1000));
-  EXPECT_TRUE(testing::processes_in_group(pid).empty());
+  EXPECT_TRUE(testing::group_gone_within(pid, 1000));
   EXPECT_FALSE(b.down().has_value());  // idempotent
 }
 
@@ -123,7 +123,7 @@ TEST(ScriptBaseline, ScriptIgnoringSigtermIsKilledAfterTheGrace) {
   EXPECT_LT(took, 5s);
   EXPECT_EQ(b.exit_status(), 128 + SIGKILL);
   EXPECT_TRUE(testing::gone_within(pid, 1000));
-  EXPECT_TRUE(testing::processes_in_group(pid).empty());
+  EXPECT_TRUE(testing::group_gone_within(pid, 1000));
 }
 
 TEST(ScriptBaseline, TokenInTheEnvironmentOfEveryChildNeverOnACommandLine) {
