@@ -4,7 +4,9 @@
 #include <boost/asio/experimental/as_tuple.hpp>
 #include <boost/beast.hpp>
 
+#include <algorithm>
 #include <list>
+#include <mutex>
 #include <optional>
 
 namespace lmbench::http {
@@ -91,69 +93,79 @@ ServerResponse ServerResponse::text(int status, std::string body, std::string co
 }
 
 // ---- ResponseWriter ----
+//
+// One lock per call: a simulated engine hands a token to thousands of writers at each step's end,
+// so what runs under the lock is a vector push_back and what runs after it is one wake-up.
 
-void ResponseWriter::push(Item item) {
-  std::function<void()> wake;
-  {
-    std::lock_guard lock(mu_);
-    if (closed_) return;
-    queue_.push_back(std::move(item));
-    if (waiting_) {
-      waiting_ = false;
-      wake = wake_;
-    }
-  }
-  if (wake) wake();
+bool ResponseWriter::enqueue_locked(Item item) {
+  queue_.push_back(std::move(item));
+  if (!waiting_) return false;
+  waiting_ = false;
+  return true;
+}
+
+void ResponseWriter::wake_if(bool wake) {
+  if (wake) wake_();  // wake_ never changes after construction: no copy, no lock needed
 }
 
 void ResponseWriter::respond(ServerResponse response) {
+  bool wake = false;
   {
     std::lock_guard lock(mu_);
     if (started_ || closed_) return;
     started_ = finished_ = true;
+    wake = enqueue_locked(Item{Item::Kind::kWhole, std::make_unique<ServerResponse>(std::move(response)), {}});
   }
-  push(Item{Item::Kind::kWhole, std::move(response), {}});
+  wake_if(wake);
 }
 
 void ResponseWriter::begin_stream(int status, std::string content_type, Headers headers) {
+  auto head = std::make_unique<ServerResponse>();
+  head->status = status;
+  head->content_type = std::move(content_type);
+  head->headers = std::move(headers);
+  bool wake = false;
   {
     std::lock_guard lock(mu_);
     if (started_ || closed_) return;
     started_ = true;
+    wake = enqueue_locked(Item{Item::Kind::kBegin, std::move(head), {}});
   }
-  ServerResponse head;
-  head.status = status;
-  head.content_type = std::move(content_type);
-  head.headers = std::move(headers);
-  push(Item{Item::Kind::kBegin, std::move(head), {}});
+  wake_if(wake);
 }
 
 bool ResponseWriter::write(std::string data) {
-  bool need_begin = false;
+  bool wake = false;
   {
     std::lock_guard lock(mu_);
     if (closed_ || finished_) return false;
-    need_begin = !started_;
+    if (!started_) {
+      started_ = true;
+      auto head = std::make_unique<ServerResponse>();
+      head->content_type = "text/event-stream";
+      wake = enqueue_locked(Item{Item::Kind::kBegin, std::move(head), {}});
+    }
+    if (!data.empty()) wake = enqueue_locked(Item{Item::Kind::kChunk, nullptr, std::move(data)}) || wake;
   }
-  if (need_begin) begin_stream();
-  if (data.empty()) return !closed();
-  push(Item{Item::Kind::kChunk, {}, std::move(data)});
-  return !closed();
+  wake_if(wake);
+  return true;
 }
 
 void ResponseWriter::end() {
-  bool need_begin = false;
+  bool wake = false;
   {
     std::lock_guard lock(mu_);
     if (closed_ || finished_) return;
-    need_begin = !started_;
-  }
-  if (need_begin) begin_stream();
-  {
-    std::lock_guard lock(mu_);
+    if (!started_) {
+      started_ = true;
+      auto head = std::make_unique<ServerResponse>();
+      head->content_type = "text/event-stream";
+      wake = enqueue_locked(Item{Item::Kind::kBegin, std::move(head), {}});
+    }
     finished_ = true;
+    wake = enqueue_locked(Item{Item::Kind::kEnd, nullptr, {}}) || wake;
   }
-  push(Item{Item::Kind::kEnd, {}, {}});
+  wake_if(wake);
 }
 
 bool ResponseWriter::closed() const {
@@ -179,17 +191,15 @@ bool ResponseWriter::take(std::vector<Item>& out) {
 }
 
 void ResponseWriter::close() {
-  std::function<void()> wake;
+  bool wake = false;
   {
     std::lock_guard lock(mu_);
     if (closed_) return;
     closed_ = true;
-    if (waiting_) {
-      waiting_ = false;
-      wake = wake_;
-    }
+    wake = waiting_;
+    waiting_ = false;
   }
-  if (wake) wake();
+  wake_if(wake);
 }
 
 // ---- Router ----
@@ -234,6 +244,83 @@ void Router::dispatch(const ServerRequest& request, const std::shared_ptr<Respon
 
 // ---- Server ----
 
+// Wakes delivery coroutines waiting on their timers. Producers on other threads add timers; only
+// the first addition since the last drain posts to the server's thread, and none while the
+// producing thread holds a WakeBatch (its end posts once), so the thousands of writes an engine
+// makes at one step's end cost one post and one wake-up of the server's thread.
+class WakeQueue : public std::enable_shared_from_this<WakeQueue> {
+ public:
+  explicit WakeQueue(net::io_context& io) : io_(io) {}
+
+  void add(std::shared_ptr<net::steady_timer> timer);
+  // Posts a drain unless one is pending already.
+  void release() {
+    {
+      std::lock_guard lock(mu_);
+      if (posted_ || pending_.empty()) return;
+      posted_ = true;
+    }
+    net::post(io_, [self = shared_from_this()] { self->drain(); });
+  }
+
+ private:
+  void drain() {
+    {
+      std::lock_guard lock(mu_);
+      draining_.swap(pending_);
+      posted_ = false;
+    }
+    for (auto& timer : draining_) timer->cancel();
+    draining_.clear();  // keeps its capacity for the next burst
+  }
+
+  net::io_context& io_;
+  std::mutex mu_;
+  std::vector<std::shared_ptr<net::steady_timer>> pending_;
+  std::vector<std::shared_ptr<net::steady_timer>> draining_;  // the server's thread only
+  bool posted_ = false;
+};
+
+namespace {
+// The current thread's WakeBatch: whether one is alive, and the queues it holds wake-ups for.
+struct HeldWakes {
+  bool active = false;
+  std::vector<std::shared_ptr<WakeQueue>> queues;
+};
+thread_local HeldWakes tl_held;
+}  // namespace
+
+void WakeQueue::add(std::shared_ptr<net::steady_timer> timer) {
+  const bool held = tl_held.active;
+  bool post = false;
+  {
+    std::lock_guard lock(mu_);
+    pending_.push_back(std::move(timer));
+    if (!held && !posted_) post = posted_ = true;
+  }
+  if (post) {
+    net::post(io_, [self = shared_from_this()] { self->drain(); });
+  } else if (held && std::none_of(tl_held.queues.begin(), tl_held.queues.end(),
+                                  [this](const auto& q) { return q.get() == this; })) {
+    tl_held.queues.push_back(shared_from_this());
+  }
+}
+
+WakeBatch::WakeBatch() {
+  if (tl_held.active) throw std::logic_error("http::WakeBatch: one per thread at a time");
+  tl_held.active = true;
+}
+
+void WakeBatch::flush() {
+  for (auto& queue : tl_held.queues) queue->release();
+  tl_held.queues.clear();
+}
+
+WakeBatch::~WakeBatch() {
+  flush();
+  tl_held.active = false;
+}
+
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(net::io_context& io_in, Router router_in, ServerOptions options_in)
       : io(io_in), router(std::move(router_in)), options(std::move(options_in)) {}
@@ -246,6 +333,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   net::io_context& io;
   Router router;
   ServerOptions options;
+  std::shared_ptr<WakeQueue> wakes = std::make_shared<WakeQueue>(io);
   std::unique_ptr<tcp::acceptor> acceptor;
   std::uint16_t port = 0;
   bool stopped = false;
@@ -315,13 +403,13 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       for (auto& item : items) {
         switch (item.kind) {
           case ResponseWriter::Item::Kind::kWhole: {
-            const bool ok = co_await write_whole(stream, std::move(item.response), keep_alive, version);
+            const bool ok = co_await write_whole(stream, std::move(*item.response), keep_alive, version);
             w.close();
             co_return ok && keep_alive;
           }
           case ResponseWriter::Item::Kind::kBegin: {
-            bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(item.response.status), version};
-            fill_head(res, item.response, keep_alive);
+            bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(item.response->status), version};
+            fill_head(res, *item.response, keep_alive);
             res.chunked(true);
             bhttp::response_serializer<bhttp::empty_body> sr{res};
             stream.expires_after(options.write_timeout);
@@ -417,9 +505,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         req.body = std::move(msg.body());
 
         auto timer = std::make_shared<net::steady_timer>(io);
-        auto writer = std::make_shared<ResponseWriter>([timer] {
-          net::post(timer->get_executor(), [timer] { timer->cancel(); });
-        });
+        auto writer = std::make_shared<ResponseWriter>([wakes = wakes, timer] { wakes->add(timer); });
         it->writer = writer;
         // The one place where handler failures become HTTP errors.
         try {

@@ -85,9 +85,11 @@ class ResponseWriter {
   // Server side (not for handlers).
   struct Item {
     enum class Kind { kWhole, kBegin, kChunk, kEnd } kind;
-    ServerResponse response;  // kWhole; kBegin uses status, content_type, headers
-    std::string data;         // kChunk
+    std::unique_ptr<ServerResponse> response;  // kWhole; kBegin uses status, content_type, headers
+    std::string data;                          // kChunk
   };
+  // `wake` is called (from the producing thread, outside the writer's lock) when an item arrives
+  // while the server waits for one; it must not block.
   explicit ResponseWriter(std::function<void()> wake) : wake_(std::move(wake)) {}
   // Moves queued items into `out`; when there are none, arms the wake-up and returns false.
   bool take(std::vector<Item>& out);
@@ -95,7 +97,9 @@ class ResponseWriter {
   bool started() const;
 
  private:
-  void push(Item item);
+  // Queues `item` under the lock already held; returns whether the server must be woken.
+  bool enqueue_locked(Item item);
+  void wake_if(bool wake);
 
   mutable std::mutex mu_;
   std::vector<Item> queue_;
@@ -104,6 +108,19 @@ class ResponseWriter {
   bool closed_ = false;
   bool started_ = false;   // respond() or begin_stream() called
   bool finished_ = false;  // respond() or end() called
+};
+
+// While one lives on a thread, the server wake-ups that this thread's ResponseWriter calls cause
+// are held, and issued together when it ends or at flush(): one post to each server's thread for a
+// burst instead of one per response. For a producer that writes to thousands of streams at one
+// instant (the simulated engine at a step's end). One per thread at a time.
+class WakeBatch {
+ public:
+  WakeBatch();
+  ~WakeBatch();
+  WakeBatch(const WakeBatch&) = delete;
+  WakeBatch& operator=(const WakeBatch&) = delete;
+  void flush();
 };
 
 using Handler = std::function<void(const ServerRequest&, std::shared_ptr<ResponseWriter>)>;

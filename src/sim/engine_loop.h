@@ -46,6 +46,7 @@ class TokenSink {
 struct DeliveryStats {
   std::vector<std::int64_t> lag_ns;  // per emission: delivered - scheduled wall time
   std::vector<std::int64_t> wake_lag_ns;  // per step: the loop woke - scheduled wall time
+  std::vector<core::TimePoint> step_due;   // per step: the scheduled wall time of its end
   std::uint64_t steps = 0;
 };
 
