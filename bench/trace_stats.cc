@@ -14,7 +14,7 @@
 int main(int argc, char** argv) {
   using namespace lmbench;
   using Clock = std::chrono::steady_clock;
-  const std::string path = argc > 1 ? argv[1] : std::string(LMBENCH_SHARED_DATA) + "/traces/mooncake_trace.jsonl";
+  const std::string path = argc > 1 ? argv[1] : std::string(LMBENCH_WORKLOADS_DIR) + "/trace-replayer/traces/mooncake_trace.jsonl";
   double best_parse = 1e9;
   double best_stats = 1e9;
   double best_total = 1e9;

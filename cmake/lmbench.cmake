@@ -38,7 +38,7 @@ function(lmbench_test folder)
   target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   target_compile_definitions(${target} PRIVATE
     LMBENCH_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-    LMBENCH_SHARED_DATA="${LMBENCH_SHARED_DATA}"
+    LMBENCH_WORKLOADS_DIR="${LMBENCH_WORKLOADS_DIR}"
     LMBENCH_NPM_DIR="${LMBENCH_NPM_DIR}"
     LMBENCH_BIN="$<TARGET_FILE:lmbench>")
   # Only test binaries that run the real executable wait for it to be built, so a folder's

@@ -156,7 +156,7 @@ TEST(TokenizerReference, HandwrittenCorpusMatchesHuggingFace) { expect_matches_r
 TEST(TokenizerReference, SeededRandomStringsMatchHuggingFace) { expect_matches_reference(random_corpus(400)); }
 
 TEST(TokenizerReference, SonnetLinesMatchHuggingFace) {
-  const std::string sonnet = core::read_file(std::string(LMBENCH_SHARED_DATA) + "/datasets/sonnet.txt");
+  const std::string sonnet = core::read_file(std::string(LMBENCH_WORKLOADS_DIR) + "/vllm-benchmark-serving/sonnet.txt");
   std::vector<std::string> lines;
   std::size_t start = 0;
   while (start < sonnet.size()) {

@@ -119,7 +119,7 @@ TEST(TraceFile, MissingFileIsAConfigError) {
 }
 
 TEST(TraceFile, ReadsTheMooncakeTrace) {
-  const Trace t = read_trace(std::string(LMBENCH_SHARED_DATA) + "/traces/mooncake_trace.jsonl");
+  const Trace t = read_trace(std::string(LMBENCH_WORKLOADS_DIR) + "/trace-replayer/traces/mooncake_trace.jsonl");
   EXPECT_EQ(t.entries.size(), 12031u);
   EXPECT_EQ(t.unit, TimeUnit::kMilliseconds);
   EXPECT_TRUE(t.was_sorted);
@@ -129,7 +129,7 @@ TEST(TraceFile, ReadsTheMooncakeTrace) {
 }
 
 TEST(TraceFile, ReadsTheGmiTraceWithNanosecondStrings) {
-  const Trace t = read_trace(std::string(LMBENCH_SHARED_DATA) + "/traces/gmi_trace.jsonl");
+  const Trace t = read_trace(std::string(LMBENCH_WORKLOADS_DIR) + "/trace-replayer/traces/gmi_trace.jsonl");
   EXPECT_EQ(t.entries.size(), 1931u);
   EXPECT_EQ(t.unit, TimeUnit::kNanoseconds);
   EXPECT_EQ(t.entries[1].offset, nanoseconds{1753694362521840563LL - 1753694362340138614LL});

@@ -20,7 +20,7 @@ TEST(TracePrompt, SharedLeadingHashIdsShareExactlyThoseBlocks) {
   const text::PromptSynth synth(tokenizer);
   constexpr int kBlock = text::PromptSynth::kBlockTokens;
 
-  const std::string all = core::read_file(std::string(LMBENCH_SHARED_DATA) + "/traces/mooncake_trace.jsonl");
+  const std::string all = core::read_file(std::string(LMBENCH_WORKLOADS_DIR) + "/trace-replayer/traces/mooncake_trace.jsonl");
   std::size_t cut = 0;
   for (int lines = 0; lines < 120; ++lines) cut = all.find('\n', cut) + 1;
   const Trace trace = parse_trace(std::string_view(all).substr(0, cut), "mooncake slice");

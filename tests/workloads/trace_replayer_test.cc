@@ -18,7 +18,7 @@ using testing::ids;
 using testing::secs;
 
 const Trace& mooncake() {
-  static const auto* t = new Trace(read_trace(LMBENCH_SHARED_DATA "/traces/mooncake_trace.jsonl"));
+  static const auto* t = new Trace(read_trace(LMBENCH_WORKLOADS_DIR "/trace-replayer/traces/mooncake_trace.jsonl"));
   return *t;
 }
 

@@ -12,7 +12,7 @@
 namespace lmbench::workloads {
 namespace {
 
-std::string mooncake_path() { return std::string(LMBENCH_SHARED_DATA) + "/traces/mooncake_trace.jsonl"; }
+std::string mooncake_path() { return std::string(LMBENCH_WORKLOADS_DIR) + "/trace-replayer/traces/mooncake_trace.jsonl"; }
 
 // Reuse the slow way: for each request, the longest leading run of hash ids it shares with any
 // earlier request, compared pairwise.

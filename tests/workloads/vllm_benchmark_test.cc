@@ -96,7 +96,7 @@ TEST(VllmBenchmark, GammaArrivalsAndPassThroughParameters) {
 }
 
 TEST(VllmBenchmark, SonnetPromptsShareThePrefixAndStayWithinTheLength) {
-  const std::string file = LMBENCH_SHARED_DATA "/datasets/sonnet.txt";
+  const std::string file = LMBENCH_WORKLOADS_DIR "/vllm-benchmark-serving/sonnet.txt";
   const std::string text = core::read_file(file);
   const auto prompts = vllm_sonnet_prompts(testing::tokenizer(), text, file, 12, 550, 200, 150, 0);
   ASSERT_EQ(prompts.size(), 12u);
