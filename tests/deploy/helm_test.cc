@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "core/interrupt.h"
-#include "deploy_fixture.h"
+#include "support/deploy_fixture.h"
 
 namespace lmbench::deploy {
 namespace {
@@ -17,7 +17,9 @@ namespace {
 using namespace std::chrono_literals;
 using testing::StandIn;
 using testing::TempDir;
-using Calls = std::vector<std::string>;
+using testing::Calls;
+using testing::joined;
+using testing::words;
 
 constexpr const char* kToken = "hf_HelmTok3nOnlyOnStdin";
 constexpr const char* kValues = R"(servingEngineSpec:
@@ -90,8 +92,8 @@ TEST(HelmBaseline, ProductionStackExactCallsTokenOnlyOnStdin) {
   EXPECT_TRUE(testing::gone_within(forward, 2000));
   auto calls = c.tools.calls();
   ASSERT_EQ(calls.size(), 3u + 7u + 1u);
-  EXPECT_EQ(calls[3], "kubectl --context gke --namespace bench get pods -o name");
-  EXPECT_EQ(calls.back(), "helm --kube-context gke --namespace bench uninstall vllm --wait --timeout 300s");
+  EXPECT_EQ(calls[3], words("kubectl --context gke --namespace bench get pods -o name"));
+  EXPECT_EQ(calls.back(), words("helm --kube-context gke --namespace bench uninstall vllm --wait --timeout 300s"));
   EXPECT_FALSE(b.down().has_value());
   EXPECT_EQ(c.tools.calls().size(), calls.size());
 
@@ -139,7 +141,7 @@ TEST(HelmBaseline, FailedInstallIsReportedAndTeardownToleratesAMissingRelease) {
   EXPECT_FALSE(b.down().has_value());  // "release: not found" is not a teardown failure
   auto calls = c.tools.calls();
   ASSERT_EQ(calls.size(), 3u);
-  EXPECT_EQ(calls[2], "helm --kube-context gke --namespace bench uninstall vllm --wait --timeout 300s");
+  EXPECT_EQ(calls[2], words("helm --kube-context gke --namespace bench uninstall vllm --wait --timeout 300s"));
 }
 
 TEST(HelmBaseline, FailedUninstallIsReportedByDown) {
@@ -199,7 +201,7 @@ TEST(HelmBaselineDeathTest, InterruptDuringInstallStillUninstalls) {
     const bool quick = std::chrono::steady_clock::now() - start < 10s;
     b.down();
     const auto calls = c.tools.calls();
-    const bool torn_down = calls.size() == 3 && calls[2].find(" uninstall vllm ") != std::string::npos;
+    const bool torn_down = calls.size() == 3 && joined(calls[2]).find(" uninstall vllm ") != std::string::npos;
     return "kind=" + (e.ok() ? std::string("ok") : e.error().kind) + " quick=" + std::to_string(quick) +
            " torn_down=" + std::to_string(torn_down);
   };

@@ -12,7 +12,7 @@
 #include "core/interrupt.h"
 #include "deploy/net.h"
 #include "deploy/tool_runner.h"
-#include "deploy_fixture.h"
+#include "support/deploy_fixture.h"
 
 namespace lmbench::deploy {
 namespace {
@@ -20,7 +20,9 @@ namespace {
 using namespace std::chrono_literals;
 using testing::StandIn;
 using testing::TempDir;
-using Calls = std::vector<std::string>;
+using testing::Calls;
+using testing::joined;
+using testing::words;
 
 constexpr const char* kToken = "hf_KubeTok3nNeverOnDisk";
 constexpr const char* kManifest = R"(apiVersion: apps/v1
@@ -120,7 +122,7 @@ TEST(KubernetesBaseline, UpLogsDownExactCallsAndNoTokenAnywhereButStdin) {
   };
   auto calls = c.tools.calls();
   ASSERT_EQ(calls.size(), 6 + after_logs.size());
-  EXPECT_EQ(Calls(calls.begin() + 6, calls.end()), after_logs);
+  EXPECT_EQ(Calls(std::vector<testing::Argv>(calls.begin() + 6, calls.end())), after_logs);
 
   // down() again: nothing more to do.
   EXPECT_FALSE(b.down().has_value());
@@ -167,8 +169,8 @@ TEST(KubernetesBaseline, RolloutTimeoutIsAFailureAndDownStillCleansUp) {
   EXPECT_FALSE(b.down().has_value());
   auto calls = c.tools.calls();
   ASSERT_EQ(calls.size(), 6u);
-  EXPECT_EQ(calls[4], c.k("delete -f " + c.manifest.string() + " --ignore-not-found --cascade=foreground --timeout=300s"));
-  EXPECT_EQ(calls[5], c.k("delete secret hf-token-secret --ignore-not-found"));
+  EXPECT_EQ(calls[4], words(c.k("delete -f " + c.manifest.string() + " --ignore-not-found --cascade=foreground --timeout=300s")));
+  EXPECT_EQ(calls[5], words(c.k("delete secret hf-token-secret --ignore-not-found")));
 }
 
 TEST(KubernetesBaseline, PortForwardThatExitsIsReportedWithItsOutput) {
@@ -305,8 +307,8 @@ TEST(KubernetesBaseline, DestructorTearsDown) {
   EXPECT_TRUE(testing::gone_within(forward, 2000));
   auto calls = c.tools.calls();
   ASSERT_GE(calls.size(), 2u);
-  EXPECT_EQ(calls[calls.size() - 2], c.k("delete -f " + c.manifest.string() + " --ignore-not-found --cascade=foreground --timeout=300s"));
-  EXPECT_EQ(calls.back(), c.k("delete secret hf-token-secret --ignore-not-found"));
+  EXPECT_EQ(calls[calls.size() - 2], words(c.k("delete -f " + c.manifest.string() + " --ignore-not-found --cascade=foreground --timeout=300s")));
+  EXPECT_EQ(calls.back(), words(c.k("delete secret hf-token-secret --ignore-not-found")));
 }
 
 // Ctrl-C during the rollout wait: up() gives up at once and down() still deletes everything.
@@ -328,8 +330,8 @@ TEST(KubernetesBaselineDeathTest, InterruptDuringRolloutStillTearsDown) {
     const bool quick = std::chrono::steady_clock::now() - start < 10s;
     b.down();
     const auto calls = c.tools.calls();
-    const bool torn_down = calls.size() == 6 && calls[4].find(" delete -f ") != std::string::npos &&
-                           calls[5].find(" delete secret ") != std::string::npos;
+    const bool torn_down = calls.size() == 6 && joined(calls[4]).find(" delete -f ") != std::string::npos &&
+                           joined(calls[5]).find(" delete secret ") != std::string::npos;
     return "kind=" + (e.ok() ? std::string("ok") : e.error().kind) + " quick=" + std::to_string(quick) +
            " torn_down=" + std::to_string(torn_down);
   };

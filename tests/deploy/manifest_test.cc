@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "deploy_fixture.h"
+#include "support/deploy_fixture.h"
 
 namespace lmbench::deploy {
 namespace {

@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "core/interrupt.h"
-#include "deploy_fixture.h"
+#include "support/deploy_fixture.h"
 
 namespace lmbench::deploy {
 namespace {

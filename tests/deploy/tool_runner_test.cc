@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "deploy/log_tail.h"
-#include "deploy_fixture.h"
+#include "support/deploy_fixture.h"
 
 namespace lmbench::deploy {
 namespace {

@@ -1,4 +1,4 @@
-#include "deploy_fixture.h"
+#include "support/deploy_fixture.h"
 
 #include <netinet/in.h>
 #include <signal.h>
@@ -122,8 +122,13 @@ std::string stand_in_script(const fs::path& dir, const std::string& tool) {
   return R"SH(#!/bin/sh
 dir=')SH" + dir.string() + R"SH('
 tool=')SH" + tool + R"SH('
+exec 9>>"$dir/calls.lock"
+flock 9
 echo "$tool $*" >> "$dir/calls.log"
 n=$(wc -l < "$dir/calls.log" | tr -d ' ')
+printf '%s\0' "$tool" "$@" > "$dir/call-$n.argv"
+flock -u 9
+exec 9>&-
 input=$(cat)
 if [ -n "$input" ]; then printf '%s' "$input" > "$dir/stdin-$n.txt"; fi
 args=" $* "
@@ -184,10 +189,40 @@ StandIn::StandIn(const fs::path& dir) : dir_(dir) {
   write_script(dir_ / "helm", stand_in_script(dir_, "helm"));
 }
 
-std::vector<std::string> StandIn::calls() const {
-  std::vector<std::string> out;
-  std::istringstream in(read_text(dir_ / "calls.log"));
-  for (std::string line; std::getline(in, line);) out.push_back(line);
+std::vector<Argv> StandIn::calls() const {
+  std::vector<Argv> out;
+  for (std::size_t n = 1;; ++n) {
+    const fs::path file = dir_ / ("call-" + std::to_string(n) + ".argv");
+    std::error_code ec;
+    if (!fs::exists(file, ec)) break;
+    const std::string text = read_text(file);
+    Argv argv;
+    std::size_t start = 0;
+    for (std::size_t end; (end = text.find('\0', start)) != std::string::npos; start = end + 1) {
+      argv.push_back(text.substr(start, end - start));
+    }
+    out.push_back(std::move(argv));
+  }
+  return out;
+}
+
+Argv words(const std::string& line) {
+  Argv out;
+  std::size_t start = 0;
+  for (std::size_t end; (end = line.find(' ', start)) != std::string::npos; start = end + 1) {
+    out.push_back(line.substr(start, end - start));
+  }
+  out.push_back(line.substr(start));
+  return out;
+}
+
+Calls::Calls(std::initializer_list<std::string> lines) {
+  for (const auto& l : lines) push_back(words(l));
+}
+
+std::string joined(const Argv& argv) {
+  std::string out;
+  for (const auto& a : argv) out += (out.empty() ? "" : " ") + a;
   return out;
 }
 

@@ -46,15 +46,28 @@ std::string read_text(const std::filesystem::path& path);
 // Waits up to `ms` milliseconds for a file to exist and be non-empty.
 bool wait_for_file(const std::filesystem::path& path, int ms);
 
+// One call's arguments, the program's name first, with their boundaries kept.
+using Argv = std::vector<std::string>;
+// Expected calls written one line each, split at spaces into the argument vector: a call whose
+// real arguments differ in boundaries ("a b" as one argument) does not compare equal. Write an
+// argument that holds a space as an explicit Argv instead.
+Argv words(const std::string& line);
+struct Calls : std::vector<Argv> {
+  Calls(std::initializer_list<std::string> lines);
+  explicit Calls(std::vector<Argv> calls) : std::vector<Argv>(std::move(calls)) {}
+};
+std::string joined(const Argv& argv);  // for messages and substring checks
+
 // The one allowed stand-in of these tests: no cluster can run on the test machines, so
-// `kubectl` and `helm` are shell scripts that append their argv (program name first, then the
-// arguments, space-separated) to calls.log, keep whatever arrived on stdin in
-// stdin-<call number>.txt, and answer like the real tools do. `port-forward` execs a small
-// node TCP listener on the local port and records its pid in port-forward.pid, so the
-// readiness check and the teardown by pid are real. A file fail-<what> in the folder makes the
-// matching call fail (rollout, port-forward, install, uninstall, apply); slow-<what> makes it hang.
-// set_port_forward_backend() replaces the listener by any server (a simulator, say) started
-// with the local port as $1, so everything behind the port-forward can be real.
+// `kubectl` and `helm` are shell scripts that record each call's argument vector exactly
+// (call-<n>.argv, NUL-separated; calls.log has one readable line per call), keep whatever
+// arrived on stdin in stdin-<call number>.txt, and answer like the real tools do.
+// `port-forward` execs a small node TCP listener on the local port and records its pid in
+// port-forward.pid, so the readiness check and the teardown by pid are real. A file fail-<what>
+// in the folder makes the matching call fail (rollout, port-forward, install, uninstall, apply);
+// slow-<what> makes it hang. set_port_forward_backend() replaces the listener by any server (a
+// simulator, say) started with the local port as $1, so everything behind the port-forward can
+// be real.
 class StandIn {
  public:
   explicit StandIn(const std::filesystem::path& dir);
@@ -62,7 +75,7 @@ class StandIn {
   std::string helm() const { return (dir_ / "helm").string(); }
   const std::filesystem::path& dir() const { return dir_; }
 
-  std::vector<std::string> calls() const;  // one entry per call, in order
+  std::vector<Argv> calls() const;  // one entry per call, in order
   // What call number `n` (1-based) read from stdin; "" when nothing.
   std::string stdin_of(std::size_t n) const;
   void fail(const std::string& what) const;
