@@ -65,6 +65,7 @@ struct RunArgs {
   std::string kube_context;
   std::string kubectl = "kubectl";
   std::string helm = "helm";
+  int local_port = 30080;
   bool quiet = false;
 };
 
@@ -116,6 +117,7 @@ int run(const RunArgs& a) {
   o.deploy.kube_namespace = a.kube_namespace;
   o.deploy.kubectl = a.kubectl;
   o.deploy.helm = a.helm;
+  o.deploy.local_port = a.local_port;
   o.deploy.seed = a.seed;
   if (a.time_scale > 0) o.deploy.time_scale = a.time_scale;
   if (a.auto_upload) o.after_run = make_uploader(a.api_url, a.upload_token_env);
@@ -163,6 +165,9 @@ Command add_run(CLI::App& app) {
   sub->add_option("--context", a->kube_context, "Kubernetes context for kubectl/helm baselines");
   sub->add_option("--kubectl", a->kubectl, "kubectl program (default: kubectl on PATH)");
   sub->add_option("--helm", a->helm, "helm program (default: helm on PATH)");
+  sub->add_option("--local-port", a->local_port,
+                  "Local port where script baselines serve and port-forwards listen (default 30080, the original's)")
+      ->check(CLI::Range(1, 65535));
   sub->add_flag("--quiet", a->quiet, "No progress lines");
   return {sub, [a] { return run(*a); }};
 }

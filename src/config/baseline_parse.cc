@@ -173,6 +173,10 @@ Baseline parse_baseline(const ParseContext& ctx, const YAML::Node& item, int ind
     } else {
       b.hf_token = token;
     }
+  } else if (type == "SGLang" || type == "RayServe" || type == "Flat" || type == "Dynamo") {
+    // The original format gives script baselines no hf_token key: their scripts read HF_TOKEN
+    // from the environment, so lmbench takes the exported one (validate and run then agree).
+    if (ctx.hf_token && !ctx.hf_token->empty()) b.hf_token = *ctx.hf_token;
   }
   b.model_url = r.req_string("modelURL");
   b.api_type = r.opt_choice("apiType", {"completions", "chat"}, "completions") == "chat" ? ApiType::kChat

@@ -100,8 +100,9 @@ struct Baseline {
   BaselineKind kind;
   std::string model_url;
   ApiType api_type = ApiType::kCompletions;
-  // The token after <YOUR_HF_TOKEN> substitution. nullopt when the spec names none, or names the
-  // placeholder while HF_TOKEN is unset. Never printed.
+  // The token after <YOUR_HF_TOKEN> substitution; for script kinds (SGLang, RayServe, Flat,
+  // Dynamo), which have no hf_token key in the original format, HF_TOKEN itself. nullopt when
+  // the spec names none (or the placeholder) and HF_TOKEN is unset. Never printed.
   std::optional<std::string> hf_token;
   bool hf_token_key_present = false;  // the spec has an hf_token key
   // The baseline's map exactly as written (placeholders NOT substituted): serving.config of the

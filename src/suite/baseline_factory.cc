@@ -131,9 +131,10 @@ std::unique_ptr<deploy::Baseline> make_baseline(const config::Baseline& b, confi
   }
   if (const auto* f = std::get_if<config::Flat>(&b.kind)) return script(f->script_path, {}, {}, b, ctx, clock);
   if (const auto* d = std::get_if<config::Dynamo>(&b.kind)) {
-    // Dynamo's launch script takes its configuration file as its one argument.
+    // Dynamo's launch script takes its configuration file as its one argument, absolute: the
+    // script runs in its own folder, where a path relative to lmbench's would not resolve.
     const auto launcher = ctx.project_root / "2-serving-engines" / "dynamo" / "run-dynamo.sh";
-    return script(launcher, {d->config_path.string()}, {}, b, ctx, clock);
+    return script(launcher, {std::filesystem::absolute(d->config_path).string()}, {}, b, ctx, clock);
   }
   cannot(b, location, "unknown baseline kind");
 }

@@ -185,6 +185,7 @@ exit 0
 }  // namespace
 
 StandIn::StandIn(const fs::path& dir) : dir_(dir) {
+  fs::create_directories(dir_);
   write_script(dir_ / "kubectl", stand_in_script(dir_, "kubectl"));
   write_script(dir_ / "helm", stand_in_script(dir_, "helm"));
 }

@@ -1,0 +1,266 @@
+// One suite with every baseline kind of the original LMBench, run end to end by the real binary
+// with HF_TOKEN exported as the original's README says, and no hf_token key where the original
+// format has none. The script kinds (SGLang, RayServe, Dynamo, Flat) run scripts that serve the
+// OpenAI API by starting `lmbench sim` on $PORT; the Kubernetes kinds (Helm-ProductionStack,
+// Direct-ProductionStack, LLM-D) run against the recording kubectl/helm stand-ins, whose
+// port-forward starts `lmbench sim` on the local port. Every baseline must finish its run, the
+// token must reach each deployment only through its environment or stdin, and appear in no
+// artifact, log or command line.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "config/temp_tree.h"
+#include "core/files.h"
+#include "core/process.h"
+#include "e2e/run_binary.h"
+#include "support/deploy_fixture.h"
+
+namespace lmbench::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+using deploy::testing::Argv;
+using deploy::testing::Calls;
+using deploy::testing::StandIn;
+using lmbench::testing::TempTree;
+
+constexpr const char* kModel = "meta-llama/Llama-3.1-8B-Instruct";
+constexpr const char* kToken = "hf_EveryKindT0kenValue987";
+
+// Descendants of `pid` (children, grandchildren, ...) with their command lines.
+void collect_descendants(pid_t pid, std::map<pid_t, std::string>& out) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc", ec)) {
+    const auto name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string stat;
+    try {
+      stat = core::read_file(e.path() / "stat");
+    } catch (const std::exception&) {
+      continue;
+    }
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos || close + 4 >= stat.size()) continue;
+    std::istringstream rest(stat.substr(close + 2));
+    char state;
+    pid_t ppid;
+    rest >> state >> ppid;
+    if (ppid != pid || state == 'Z') continue;
+    const pid_t child = static_cast<pid_t>(std::stoi(name));
+    std::string cmd;
+    try {
+      cmd = core::read_file(e.path() / "cmdline");
+    } catch (const std::exception&) {
+    }
+    std::replace(cmd.begin(), cmd.end(), '\0', ' ');
+    out[child] = cmd;
+    collect_descendants(child, out);
+  }
+}
+
+// A script that checks its token arrived (printing only its length), then serves with the real
+// simulator on $PORT.
+std::string serving_script(const std::string& check) {
+  return "#!/bin/bash\n" + check +
+         "if [ -z \"$HF_TOKEN\" ]; then echo 'no HF_TOKEN in the environment'; exit 3; fi\n"
+         "echo \"token length ${#HF_TOKEN}\"\n"
+         "exec '" LMBENCH_BIN "' sim --port \"$PORT\" --model \"$MODEL_URL\" --time-scale 20\n";
+}
+
+struct Project {
+  TempTree t;
+  StandIn tools{t.root() / "tools"};
+
+  Project() {
+    t.write("run-bench.yaml", "0-bench-specs:\n  - suite.yaml\n1-infrastructure:\n  Location: LMCacheGKE\n"
+                              "  numClusterGPUs: 1\n  A100_VRAM: 80\n");
+    t.write("2-serving-engines/helm-production-stack/helm_configurations/basic/sim.yaml",
+            std::string("servingEngineSpec:\n  modelSpec:\n  - name: llama3\n    modelURL: ") + kModel +
+                "\n    replicaCount: 1\n    hf_token: <YOUR_HF_TOKEN>\n");
+    t.write("2-serving-engines/direct-production-stack/kubernetes_configurations/basic/sim.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: vllm-engine}\nspec:\n  template:\n    spec:\n"
+            "      containers:\n      - name: vllm\n        env:\n        - name: HF_TOKEN\n"
+            "          valueFrom: {secretKeyRef: {name: hf-token-secret, key: token}}\n---\n"
+            "apiVersion: v1\nkind: Service\nmetadata: {name: vllm-router-service}\n");
+    t.write("2-serving-engines/llm-d/basic/sim.yaml", std::string("modelArtifacts: {uri: hf://") + kModel + "}\n");
+    t.write("2-serving-engines/sglang/sim.sh", serving_script(""));
+    t.write("2-serving-engines/flat/sim/run.sh", serving_script(""));
+    // RayServe's script is Python, run with python3; it hands over to the same bash server.
+    t.write("2-serving-engines/rayserve/sim.py",
+            "import os, sys\n"
+            "print('accelerator', os.environ.get('ACCELERATOR_TYPE'), flush=True)\n"
+            "os.execv('/bin/bash', ['bash', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'serve.sh')])\n");
+    t.write("2-serving-engines/rayserve/serve.sh", serving_script(""));
+    // Dynamo's launcher takes the configuration file as its one argument.
+    t.write("2-serving-engines/dynamo/run-dynamo.sh",
+            serving_script("if [ ! -f \"$1\" ]; then echo \"no config file: $1\"; exit 4; fi\n"));
+    t.write("2-serving-engines/dynamo/dynamo_configurations/sim.yaml", "Frontend: {}\n");
+    t.write("0-bench-specs/suite.yaml",
+            std::string("Name: every-kind\nServing:\n") +
+                "  - Helm-ProductionStack: {helmConfigSelection: basic/sim.yaml, hf_token: <YOUR_HF_TOKEN>, modelURL: " +
+                kModel + "}\n" +
+                "  - Direct-ProductionStack: {kubernetesConfigSelection: basic/sim.yaml, hf_token: <YOUR_HF_TOKEN>, "
+                "modelURL: " + kModel + "}\n" +
+                "  - SGLang: {scriptName: sim.sh, modelURL: " + kModel + "}\n" +
+                "  - RayServe: {scriptName: sim.py, acceleratorType: A100, modelURL: " + kModel + "}\n" +
+                "  - Dynamo: {configSelection: sim.yaml, modelURL: " + kModel + "}\n" +
+                "  - LLM-D: {configSelection: basic/sim.yaml, hf_token: <YOUR_HF_TOKEN>, modelURL: " + kModel + "}\n" +
+                "  - Flat: {configSelection: sim/run.sh, modelURL: " + kModel + "}\n" +
+                "Workload:\n  Random:\n    - {NUM_USERS: 1, NUM_ROUNDS: 2, PROMPT_LEN: 16, ANSWER_LEN: 4, QPS: [5]}\n");
+    tools.set_port_forward_backend("#!/bin/bash\nexec '" LMBENCH_BIN "' sim --port \"$1\" --model '" +
+                                   std::string(kModel) + "' --time-scale 20\n");
+  }
+};
+
+TEST(EveryBaselineKind, RunsWithTheExportedTokenAndTheTokenStaysOutOfEverything) {
+  Project p;
+  const int port = deploy::testing::free_port();
+  auto child = core::ChildProcess::spawn(
+      {.argv = {LMBENCH_BIN, "run", "run-bench.yaml", "--results", "out", "--quiet", "--local-port",
+                std::to_string(port), "--kubectl", p.tools.kubectl(), "--helm", p.tools.helm(), "--namespace",
+                "bench"},
+       .env = {{"HF_TOKEN", kToken}},
+       .cwd = p.t.root(),
+       .log_file = p.t.path("run.log")});
+  ASSERT_TRUE(child.ok());
+  // While it runs, no descendant's command line holds the token.
+  std::map<pid_t, std::string> seen;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(200);
+  while (!child->poll()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      child->terminate(std::chrono::seconds(2));
+      FAIL() << "lmbench run did not finish in 200 s";
+    }
+    collect_descendants(child->pid(), seen);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const std::string log = core::read_file(p.t.path("run.log"));
+  ASSERT_EQ(*child->poll(), 0) << log;
+  EXPECT_EQ(log.find(kToken), std::string::npos);
+  EXPECT_EQ(log.find("Hugging Face token"), std::string::npos) << log;
+  ASSERT_FALSE(seen.empty());
+  for (const auto& [pid, cmd] : seen) EXPECT_EQ(cmd.find(kToken), std::string::npos) << cmd;
+
+  // Every baseline finished its run.
+  std::map<std::string, int> succeeded;
+  for (const auto& e : fs::directory_iterator(p.t.path("out/every-kind"))) {
+    if (e.path().extension() != ".json" || e.path().filename().string().find("_comparison") != std::string::npos) {
+      continue;
+    }
+    const auto j = nlohmann::json::parse(core::read_file(e.path()));
+    succeeded[j["key"].get<std::string>()] = j["results"].value("successful_requests", 0);
+  }
+  EXPECT_EQ(succeeded, (std::map<std::string, int>{{"helm_basic_sim", 2},
+                                                   {"basic_sim", 2},
+                                                   {"sglang_sim", 2},
+                                                   {"rayserve_sim_a100", 2},
+                                                   {"dynamo_sim", 2},
+                                                   {"llmd_basic_sim", 2},
+                                                   {"flat_sim_run", 2}}))
+      << log;
+
+  // The token in no file lmbench wrote; each script received it in its environment.
+  std::set<std::string> token_received;
+  for (const auto& e : fs::recursive_directory_iterator(p.t.path("out"))) {
+    if (!e.is_regular_file()) continue;
+    const std::string text = core::read_file(e.path());
+    EXPECT_EQ(text.find(kToken), std::string::npos) << e.path();
+    if (e.path().parent_path().filename() == "pod-logs" &&
+        text.find("token length " + std::to_string(std::string(kToken).size())) != std::string::npos) {
+      token_received.insert(e.path().filename().string());
+    }
+  }
+  // The scripts' logs as saved after each run ({script}_{KEY}_{workload}_{qps}.log).
+  EXPECT_EQ(token_received, (std::set<std::string>{"sim_sglang_sim_random_5.log", "sim_rayserve_sim_a100_random_5.log",
+                                                   "run-dynamo_dynamo_sim_random_5.log", "run_flat_sim_run_random_5.log"}));
+
+  // The cluster kinds: the exact calls, the token only on stdin.
+  // Paths as lmbench found them from run-bench.yaml, relative to the folder it runs in.
+  const std::string values = "2-serving-engines/helm-production-stack/helm_configurations/basic/sim.yaml";
+  const std::string manifest = "2-serving-engines/direct-production-stack/kubernetes_configurations/basic/sim.yaml";
+  const std::string llmd = "2-serving-engines/llm-d/basic/sim.yaml";
+  const std::string fwd = std::to_string(port) + ":80";
+  const std::string k = "kubectl --namespace bench ";
+  const std::string h = "helm --namespace bench ";
+  const std::vector<std::string> pod_logs = {
+      k + "get pods -o name",
+      k + "logs vllm-engine-0 --all-containers",
+      k + "logs vllm-engine-0 --all-containers --previous",
+      k + "describe pod vllm-engine-0",
+      k + "logs vllm-router-1 --all-containers",
+      k + "logs vllm-router-1 --all-containers --previous",
+      k + "describe pod vllm-router-1",
+  };
+  std::vector<std::string> expected = {
+      "helm repo add vllm https://vllm-project.github.io/production-stack --force-update",
+      h + "upgrade --install vllm vllm/vllm-stack -f " + values + " -f - --wait --timeout 1200s",
+      k + "port-forward --address 127.0.0.1 svc/vllm-router-service " + fwd,
+  };
+  expected.insert(expected.end(), pod_logs.begin(), pod_logs.end());
+  for (const std::string& c : {
+           h + "uninstall vllm --wait --timeout 300s",
+           k + "delete secret hf-token-secret --ignore-not-found",
+           k + "create secret generic hf-token-secret --from-env-file=/dev/stdin",
+           k + "apply -f " + manifest,
+           k + "rollout status deployment/vllm-engine --timeout=1200s",
+           k + "port-forward --address 127.0.0.1 svc/vllm-router-service " + fwd,
+       }) {
+    expected.push_back(c);
+  }
+  expected.insert(expected.end(), pod_logs.begin(), pod_logs.end());
+  for (const std::string& c : {
+           k + "delete -f " + manifest + " --ignore-not-found --cascade=foreground --timeout=300s",
+           k + "delete secret hf-token-secret --ignore-not-found",
+           std::string("helm repo add llm-d https://llm-d.ai/llm-d-deployer --force-update"),
+           k + "delete secret llm-d-hf-token --ignore-not-found",
+           k + "create secret generic llm-d-hf-token --from-env-file=/dev/stdin",
+           h + "upgrade --install llm-d llm-d/llm-d -f " + llmd + " --wait --timeout 1200s",
+           k + "port-forward --address 127.0.0.1 svc/llm-d-inference-gateway " + fwd,
+       }) {
+    expected.push_back(c);
+  }
+  expected.insert(expected.end(), pod_logs.begin(), pod_logs.end());
+  expected.push_back(h + "uninstall llm-d --wait --timeout 300s");
+  expected.push_back(k + "delete secret llm-d-hf-token --ignore-not-found");
+  std::vector<Argv> want;
+  for (const auto& line : expected) want.push_back(deploy::testing::words(line));
+  const auto calls = p.tools.calls();
+  EXPECT_EQ(calls, want);
+  // The token went only to stdin: the values file for helm, the Secrets for kubectl.
+  std::string stdin_text;
+  for (std::size_t n = 1; n <= calls.size(); ++n) stdin_text += p.tools.stdin_of(n) + "\n";
+  EXPECT_NE(stdin_text.find(std::string("hf_token: ") + kToken), std::string::npos);
+  EXPECT_NE(stdin_text.find(std::string("token=") + kToken), std::string::npos);
+  EXPECT_NE(stdin_text.find(std::string("HF_TOKEN=") + kToken), std::string::npos);
+  EXPECT_EQ(core::read_file(p.tools.dir() / "calls.log").find(kToken), std::string::npos);
+}
+
+TEST(EveryBaselineKind, ValidateSeesTheExportedTokenForEveryKind) {
+  Project p;
+  const auto with = run_lmbench({"validate", "run-bench.yaml"}, {std::string("HF_TOKEN=") + kToken}, p.t.root().string());
+  EXPECT_EQ(with.exit_code, 0) << with.err;
+  EXPECT_EQ(with.err.find("HF_TOKEN"), std::string::npos) << with.err;
+  EXPECT_EQ((with.out + with.err).find(kToken), std::string::npos);
+
+  // Without it: the kinds that need a token say so (the script kinds SGLang and RayServe among
+  // them); Flat and Dynamo, which only sometimes need one, do not.
+  const auto without = run_lmbench({"validate", "run-bench.yaml"}, {"HF_TOKEN="}, p.t.root().string());
+  for (const char* kind : {"Serving[0].Helm-ProductionStack", "Serving[1].Direct-ProductionStack", "Serving[2].SGLang",
+                           "Serving[3].RayServe", "Serving[5].LLM-D"}) {
+    EXPECT_NE(without.err.find(std::string(kind) + ": needs a Hugging Face token and HF_TOKEN is not set"), std::string::npos)
+        << kind << "\n" << without.err;
+  }
+  EXPECT_EQ(without.err.find("Serving[4].Dynamo: needs"), std::string::npos) << without.err;
+  EXPECT_EQ(without.err.find("Serving[6].Flat: needs"), std::string::npos) << without.err;
+}
+
+}  // namespace
+}  // namespace lmbench::e2e
