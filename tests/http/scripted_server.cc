@@ -216,6 +216,15 @@ std::vector<core::TimePoint> ScriptedServer::write_times(int index) const {
   return it == state_->writes.end() ? std::vector<core::TimePoint>{} : it->second;
 }
 
+std::vector<core::TimePoint> ScriptedServer::write_times(int index, std::size_t count) const {
+  auto times = write_times(index);
+  for (int waited = 0; times.size() < count && waited < 2000; waited += 2) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    times = write_times(index);
+  }
+  return times;
+}
+
 int ScriptedServer::connections() const {
   std::lock_guard lock(state_->mu);
   return state_->connections;

@@ -53,6 +53,9 @@ class ScriptedServer {
   std::vector<ReceivedRequest> requests() const;
   // steady_clock times at which each kWrite step of the index-th request finished writing.
   std::vector<core::TimePoint> write_times(int index) const;
+  // write_times(index) once it has at least `count` entries, waiting up to 2 s: the server
+  // stamps a write after it returns, so a client can have read the last byte before the stamp.
+  std::vector<core::TimePoint> write_times(int index, std::size_t count) const;
   int connections() const;
 
   struct State;

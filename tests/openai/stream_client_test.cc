@@ -214,7 +214,7 @@ TEST(OpenAiClient, TimingMatchesWhatTheServerDid) {
     http::Client client(loop.context(), clock_);
     const Outcome o = stream_one(loop, client, make_request(*http::Url::parse(server.url()), params(Api::kCompletions)));
     ASSERT_TRUE(o.result.ok) << o.result.error.message;
-    const auto writes = server.write_times(0);  // [head, token 0..5, done]
+    const auto writes = server.write_times(0, gaps.size() + 2);  // [head, token 0..5, done]
     const auto received = server.requests().at(0).received;
     ASSERT_EQ(writes.size(), gaps.size() + 2);
     const auto& chunks = o.result.chunk_times;

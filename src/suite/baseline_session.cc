@@ -1,0 +1,53 @@
+#include "suite/baseline_session.h"
+
+#include <fmt/format.h>
+
+#include "suite/baseline_factory.h"
+#include "suite/readiness.h"
+
+namespace lmbench::suite {
+
+core::Result<std::unique_ptr<BaselineSession>> BaselineSession::open(const SuiteEnv& env, const Plan& plan,
+                                                                     const BaselinePlan& bp,
+                                                                     const config::Baseline& bcfg) {
+  const auto& options = env.options;
+  std::unique_ptr<BaselineSession> s(new BaselineSession());
+  env.log << fmt::format("-- baseline {} ({}): deploying\n", bp.key, bcfg.type);
+  try {
+    if (options.start_from >= 3) {
+      config::Baseline b = bcfg;
+      b.kind = config::Endpoint{.base_url = options.endpoint_url.value_or("http://localhost:30080")};
+      s->baseline_ = make_baseline(b, plan.infrastructure.location, options.deploy, env.clock);
+      s->deployed_ = false;
+    } else {
+      DeployContext ctx = options.deploy;
+      if (!ctx.log_dir.empty()) ctx.log_dir /= bp.key;
+      s->baseline_ = make_baseline(bcfg, plan.infrastructure.location, ctx, env.clock);
+      s->time_scale_ = baseline_time_scale(bcfg, plan.infrastructure.location, options.deploy);
+    }
+  } catch (const core::ConfigError& e) {
+    return core::Error{"config", e.what()};
+  }
+  auto up = s->baseline_->up();
+  if (!up) return core::Error{"deploy", fmt::format("deploy: {}", up.error().message)};
+  s->endpoint_ = *up;
+  if (options.model_url) s->endpoint_.model = *options.model_url;
+  auto ready = wait_until_ready(s->endpoint_, *s->baseline_, env.clock, {.timeout = options.ready_timeout});
+  if (!ready) return core::Error{"not_ready", fmt::format("not ready: {}", ready.error().message)};
+  env.log << fmt::format("-- baseline {}: serving {} at {}\n", bp.key, s->endpoint_.model, s->endpoint_.base_url);
+  auto warm = warm_up(s->endpoint_, bcfg.api_type, env.clock);
+  if (!warm) return warm.error();
+  env.log << fmt::format("-- baseline {}: warmed up (one unmeasured request, {:.0f} ms)\n", bp.key,
+                         core::to_seconds(*warm) * 1000);
+  return s;
+}
+
+BaselineSession::~BaselineSession() { close(); }
+
+std::optional<core::Error> BaselineSession::close() {
+  if (closed_ || !baseline_) return std::nullopt;
+  closed_ = true;
+  return baseline_->down();
+}
+
+}  // namespace lmbench::suite

@@ -1,0 +1,159 @@
+#include "suite/run_executor.h"
+
+#include <fmt/format.h>
+
+#include "core/files.h"
+#include "core/ids.h"
+#include "http/event_loop.h"
+#include "load/progress.h"
+#include "load/runner.h"
+#include "metrics/csv.h"
+#include "metrics/summary_json.h"
+#include "suite/artifacts.h"
+#include "suite/workload_setup.h"
+
+namespace lmbench::suite {
+
+namespace {
+
+std::vector<std::string> secrets_of(const config::Baseline& b) {
+  std::vector<std::string> s;
+  if (b.hf_token && !b.hf_token->empty()) s.push_back(*b.hf_token);
+  return s;
+}
+
+std::optional<double> dist_value(const std::optional<metrics::Distribution>& d, double metrics::Distribution::*field) {
+  if (!d) return std::nullopt;
+  return (*d).*field;
+}
+
+class ProgressPrinter {
+ public:
+  ProgressPrinter(std::ostream& out, bool enabled, bool in_place, std::string label)
+      : out_(out), enabled_(enabled), in_place_(in_place), label_(std::move(label)) {}
+  void operator()(const load::Progress& p) {
+    if (!enabled_) return;
+    if (in_place_) {
+      // One line rewritten in place on a terminal; "\x1b[K" clears what a longer line left.
+      out_ << "\r  " << label_ << load::format_progress(p) << "\x1b[K" << (p.final ? "\n" : "") << std::flush;
+      return;
+    }
+    // Plain periodic lines in a log (CI, nohup): every tenth report and the last.
+    if (p.final || ++calls_ % 10 == 0) out_ << "  " << label_ << load::format_progress(p) << "\n" << std::flush;
+  }
+
+ private:
+  std::ostream& out_;
+  bool enabled_;
+  bool in_place_;
+  std::string label_;
+  int calls_ = 0;
+};
+
+}  // namespace
+
+RunRow plain_row(const RunTarget& t, std::string status, std::string detail) {
+  return RunRow{t.spec.name, t.baseline_plan.key, t.run.workload_name, t.run.rate.qps_label.value_or("-"),
+                std::move(status), {}, {}, {}, std::move(detail)};
+}
+
+RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunTarget& t) {
+  const auto& options = env.options;
+  const auto& run = t.run;
+  const auto& key = t.baseline_plan.key;
+  RunOutcome out;
+  const auto label_hint = run.rate.qps_label.value_or("?");
+  env.log << fmt::format("   run {} {} qps={}\n", key, run.workload_name, label_hint);
+  const auto& endpoint = session.endpoint();
+  std::unique_ptr<workloads::Workload> workload;
+  try {
+    workload = make_run_workload(t.workload, run, {.synth = &env.synth,
+                                                   .tokenizer = &env.tokenizer,
+                                                   .api = t.baseline.api_type,
+                                                   .model = endpoint.model,
+                                                   .seed = options.seed,
+                                                   .duration = options.max_run_duration});
+  } catch (const std::exception& e) {
+    out.failed = true;
+    out.row = plain_row(t, "failed", e.what());
+    env.log << fmt::format("!! {} {}: {}\n", key, run.workload_name, e.what());
+    return out;
+  }
+
+  http::EventLoop loop;
+  // Against a simulator running S times faster than modelled, schedule and stamps are in
+  // modelled time: QPS, DURATION and every latency mean what they mean on the hardware.
+  const double scale = session.time_scale();
+  const core::ScaledClock scaled_clock(env.clock, scale);
+  const core::Clock& run_clock = scale == 1.0 ? env.clock : static_cast<const core::Clock&>(scaled_clock);
+  load::RunnerOptions ro;
+  ro.time_scale = scale;
+  ro.base_url = *http::Url::parse(endpoint.base_url);
+  ro.model = endpoint.model;
+  if (endpoint.api_key) ro.client.bearer_token = endpoint.api_key->reveal();
+  ro.time_limit = options.max_run_duration;
+  ro.drain_timeout = options.drain_timeout;
+  ro.tokenizer = &env.tokenizer;
+  ro.on_progress = ProgressPrinter(env.log, options.progress, options.progress_in_place,
+                                   fmt::format("{} {} {}: ", key, run.workload_name, label_hint));
+  load::Runner runner(loop, run_clock, ro);
+  auto rr = runner.run(*workload);
+  out.interrupted = rr.reason == load::StopReason::kInterrupted;
+
+  metrics::SummaryOptions so;
+  so.window_start = rr.start;
+  so.window_end = rr.end;
+  so.slo = env.slo;
+  const auto summary = metrics::summarize(rr.records, so);
+  std::optional<double> measured;
+  if (!run.rate.qps_label) measured = summary.duration_s > 0 ? summary.total_requests / summary.duration_s : 0.0;
+
+  RunEnvelope envl;
+  envl.name = t.spec.name;
+  envl.session_id = options.session_id;
+  envl.timestamp = core::artifact_timestamp(std::chrono::system_clock::now());
+  envl.key = key;
+  envl.results = metrics::results_json(summary);
+  envl.infra = t.plan.infrastructure.raw;
+  envl.baseline_type = t.baseline.type;
+  envl.serving_config = t.baseline.raw;
+  envl.workload = workload_json(t.workload, run, measured);
+  const auto stem = artifact_stem(key, run.workload_name, qps_label_for(run, measured), envl.timestamp);
+  const auto json_path = run_json_path(options.results_root, t.spec.name, stem);
+  try {
+    // The CSV first and the JSON last: a JSON on disk means the run's artifacts are whole.
+    metrics::write_csv(run_csv_path(options.results_root, t.spec.name, stem), rr.records);
+    auto j = envelope_json(envl, secrets_of(t.baseline));
+    if (out.interrupted) j["interrupted"] = true;
+    core::write_file_atomic(json_path, j.dump(2) + "\n");
+    out.wrote = true;
+    out.json = json_path;
+  } catch (const std::exception& e) {
+    out.failed = true;
+    out.row = plain_row(t, "failed", fmt::format("cannot write results: {}", e.what()));
+    return out;
+  }
+  const auto suite_dir = options.results_root / t.spec.name;
+  if (auto logs = session.baseline().logs(suite_dir / "pod-logs",
+                                          fmt::format("{}_{}_{}", key, run.workload_name, qps_label_for(run, measured)));
+      !logs) {
+    env.log << fmt::format("   (logs not saved: {})\n", logs.error().message);
+  }
+  out.row = plain_row(t, out.interrupted ? "interrupted" : (summary.successful_requests > 0 ? "ok" : "failed"),
+                      json_path.string());
+  out.row.qps = qps_label_for(run, measured);
+  out.row.ttft_p50_ms = dist_value(summary.ttft_ms, &metrics::Distribution::median);
+  out.row.ttft_p99_ms = dist_value(summary.ttft_ms, &metrics::Distribution::p99);
+  out.row.output_tok_s = summary.output_token_throughput;
+  if (summary.successful_requests == 0) out.failed = true;
+  if (options.after_run) {
+    if (auto err = options.after_run(json_path); !err.empty()) {
+      env.log << fmt::format("   upload failed (the files stay on disk): {}\n", err);
+      out.failed = true;
+    }
+  }
+  out.summary = summary;
+  return out;
+}
+
+}  // namespace lmbench::suite
