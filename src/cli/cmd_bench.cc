@@ -38,6 +38,7 @@
 #include "metrics/summary_json.h"
 #include "text/prompt_synth.h"
 #include "text/tokenizer.h"
+#include "workloads/conversation.h"
 #include "workloads/factory.h"
 #include "workloads/random.h"
 
@@ -57,6 +58,7 @@ struct CommonOptions {
   std::string arrival = "constant";
   double burstiness = 1.0;
   std::uint64_t seed = 0;
+  std::uint32_t prompt_salt = 0;  // 0 on the command line: a random one, chosen in run_bench
   std::string api_key_env;
   bool insecure = false;
   std::string slo;
@@ -75,6 +77,7 @@ struct BenchContext {
   workloads::Api api;
   const text::Tokenizer* tokenizer;  // null when none could be loaded
   std::function<core::Duration()> next_gap;  // the chosen arrival process at --qps
+  std::uint64_t salt;                        // the prompt salt (--prompt-salt or random)
 };
 
 // A workload `bench` can run: its factory, and its keys for the run JSON's "workload" object.
@@ -101,6 +104,10 @@ void add_common_options(CLI::App* sub, CommonOptions& o) {
       ->capture_default_str();
   sub->add_option("--burstiness", o.burstiness, "gamma shape for --arrival poisson (1: Poisson)")->capture_default_str();
   sub->add_option("--seed", o.seed, "seed of prompts and arrivals")->capture_default_str();
+  sub->add_option("--prompt-salt", o.prompt_salt,
+                  "salt of the prompts, recorded in the JSON (default: a new random one, so a second run does not "
+                  "find the first one's prompts in the server's cache); a recorded value resends the same prompts")
+      ->check(CLI::Range(1u, 4294967295u));
   sub->add_option("--api-key-env", o.api_key_env, "environment variable holding the API key (sent as Bearer)");
   sub->add_flag("--insecure", o.insecure, "https: do not verify the server's certificate");
   sub->add_option("--slo", o.slo, "goodput objectives, e.g. ttft_ms=500,tpot_ms=50");
@@ -172,7 +179,7 @@ BenchWorkload add_random(CLI::App* sub) {
                                             .answer_len = o->answer_len,
                                             .qps = ctx.common.qps,
                                             .api = ctx.api,
-                                            .seed = ctx.common.seed,
+                                            .seed = workloads::salted(ctx.common.seed, ctx.salt),
                                             .ignore_eos = o->ignore_eos,
                                             .next_gap = ctx.next_gap});
   };
@@ -241,6 +248,7 @@ BenchWorkload add_from_spec(CLI::App* sub, const std::string& type, const std::s
     wc.api = ctx.api;
     wc.model = ctx.common.model;
     wc.seed = ctx.common.seed;
+    wc.salt = ctx.salt;
     if (ctx.common.duration_s > 0) wc.duration = core::from_seconds(ctx.common.duration_s);
     return workloads::make_workload(load_spec_workload(*o), o->rate_index, wc);
   };
@@ -280,8 +288,9 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
   }
 
   const std::unique_ptr<text::Tokenizer> tokenizer = load_tokenizer(o);
+  const std::uint32_t salt = o.prompt_salt != 0 ? o.prompt_salt : (core::random_u32() | 1u);
   const BenchContext ctx{o, o.api == "chat" ? workloads::Api::kChat : workloads::Api::kCompletions, tokenizer.get(),
-                         make_next_gap(o)};
+                         make_next_gap(o), salt};
   const std::unique_ptr<workloads::Workload> workload = w.make(ctx);
 
   load::RunnerOptions ro;
@@ -317,6 +326,7 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
   http::EventLoop loop;
   load::Runner runner(loop, clock, ro);
   load::RunResult run = runner.run(*workload);
+  const bool interrupted = run.reason == load::StopReason::kInterrupted;
 
   metrics::SummaryOptions so;
   so.window_start = run.start;
@@ -342,9 +352,12 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
     rf.serving["baseline_type"] = "Endpoint";
     rf.serving["config"] = {{"base_url", o.base_url}, {"model", o.model}, {"apiType", o.api}};
     rf.workload = w.keys(ctx);
+    if (interrupted) rf.extra["interrupted"] = true;
+    rf.extra["prompt_salt"] = salt;
     metrics::write_run_file(o.json, rf);
     fmt::print("wrote {}\n", o.json);
   }
+  if (interrupted) return 130;
   return summary.successful_requests > 0 ? 0 : 1;
 }
 

@@ -59,6 +59,7 @@ struct RunArgs {
   double max_run_seconds = 0;
   double ready_timeout_s = 600;
   std::uint64_t seed = 0;
+  std::uint32_t prompt_salt = 0;  // 0: a random one
   std::string slo;
   std::string tokenizer;
   std::string kube_namespace;
@@ -98,6 +99,7 @@ int run(const RunArgs& a) {
   if (!a.key.empty()) o.only_key = a.key;
   o.resume = a.resume;
   o.seed = a.seed;
+  o.prompt_salt = a.prompt_salt != 0 ? a.prompt_salt : (core::random_u32() | 1u);
   o.slo = a.slo;
   o.progress = !a.quiet;
   o.progress_in_place = ::isatty(STDOUT_FILENO) == 1;
@@ -159,6 +161,10 @@ Command add_run(CLI::App& app) {
   sub->add_option("--max-run-seconds", a->max_run_seconds, "Cap each run's sending window (seconds)");
   sub->add_option("--ready-timeout", a->ready_timeout_s, "Seconds to wait for a baseline's /v1/models (default 600)");
   sub->add_option("--seed", a->seed, "Seed for prompts and simulated outputs (default 0)");
+  sub->add_option("--prompt-salt", a->prompt_salt,
+                  "Salt of every run's prompts, recorded in each run JSON (default: a new random one, so no run "
+                  "finds prompts an earlier run left in a server's cache); give a recorded value to resend the same prompts")
+      ->check(CLI::Range(1u, 4294967295u));
   sub->add_option("--slo", a->slo, "SLOs for goodput, e.g. ttft_ms=500,tpot_ms=50");
   sub->add_option("--tokenizer", a->tokenizer, "tokenizer.json (default: the one scripts/setup.sh installs)");
   sub->add_option("--namespace", a->kube_namespace, "Kubernetes namespace for kubectl/helm baselines");

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <set>
 
 #include "core/files.h"
 
@@ -20,6 +21,11 @@ std::optional<double> RunFile::qps() const {
 }
 
 bool RunFile::failed() const { return results.is_object() && results.contains("error"); }
+
+bool RunFile::interrupted() const {
+  const auto it = extra.find("interrupted");
+  return it != extra.end() && it->is_boolean() && it->get<bool>();
+}
 
 std::optional<double> RunFile::stat(std::string_view metric, std::string_view stat) const {
   if (!results.is_object()) return std::nullopt;
@@ -40,6 +46,7 @@ nlohmann::ordered_json to_json(const RunFile& run) {
   j["infra"] = run.infra;
   j["serving"] = run.serving;
   j["workload"] = run.workload;
+  for (const auto& [k, v] : run.extra.items()) j[k] = v;
   return j;
 }
 
@@ -104,6 +111,11 @@ core::Result<RunFile> parse_run_file(std::string_view text, const std::filesyste
   run.workload = j["workload"];
   if (j.contains("infra")) run.infra = j["infra"];
   if (j.contains("serving")) run.serving = j["serving"];
+  for (const auto& [k, v] : j.items()) {
+    static const std::set<std::string> kOriginal = {"name",  "lmbench-session-id", "timestamp", "key",
+                                                    "results", "infra", "serving", "workload"};
+    if (!kOriginal.contains(k)) run.extra[k] = v;
+  }
   run.key = string_field(j, "key");
   if (run.key.empty()) {
     auto key = key_from_file_name(origin.stem().string(), run.workload_name());

@@ -25,6 +25,9 @@ struct RunFile {
   nlohmann::ordered_json infra = nlohmann::ordered_json::object();
   nlohmann::ordered_json serving = nlohmann::ordered_json::object();   // {baseline_type, config}
   nlohmann::ordered_json workload = nlohmann::ordered_json::object();  // {WORKLOAD, QPS, every key}
+  // lmbench's own top-level fields, written after the original's and kept as read: "status",
+  // "interrupted", "prompt_salt", "validity", ... (the README's run JSON section lists them).
+  nlohmann::ordered_json extra = nlohmann::ordered_json::object();
   std::filesystem::path path;  // where it was read from; empty when built in memory
 
   // workload["WORKLOAD"], or "" when missing.
@@ -33,11 +36,13 @@ struct RunFile {
   std::optional<double> qps() const;
   // results is the {"error", "message"} shape: nothing succeeded.
   bool failed() const;
+  // Ctrl-C stopped the run before its end ("interrupted": true).
+  bool interrupted() const;
   // results[metric][stat] (e.g. "ttft_ms", "mean") when present and a number.
   std::optional<double> stat(std::string_view metric, std::string_view stat) const;
 };
 
-// Keys in the order of LMBENCH-FORMAT.md, with "key" after "timestamp".
+// Keys in the order of LMBENCH-FORMAT.md, with "key" after "timestamp", then `extra`'s.
 nlohmann::ordered_json to_json(const RunFile& run);
 
 // "{KEY}_{WORKLOAD}_{QPS}_{TIMESTAMP}.json". `qps` is printed as JSON prints it (1, 0.7, 2.0),

@@ -116,22 +116,12 @@ nlohmann::ordered_json strip_secrets(const nlohmann::ordered_json& config, const
   return config;
 }
 
-nlohmann::ordered_json envelope_json(const RunEnvelope& e, const std::vector<std::string>& secret_values) {
-  nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  j["name"] = e.name;
-  j["lmbench-session-id"] = e.session_id;
-  j["timestamp"] = e.timestamp;
-  j["key"] = e.key;
-  j["results"] = e.results;
-  j["infra"] = e.infra.is_null() ? nlohmann::ordered_json::object() : e.infra;
-  j["serving"] = {{"baseline_type", e.baseline_type}, {"config", strip_secrets(e.serving_config, secret_values)}};
-  j["workload"] = e.workload;
-  return j;
-}
-
-void write_run_json(const std::filesystem::path& path, const RunEnvelope& envelope,
-                    const std::vector<std::string>& secret_values) {
-  core::write_file_atomic(path, envelope_json(envelope, secret_values).dump(2) + "\n");
+void write_run_json(const std::filesystem::path& path, metrics::RunFile run, const std::vector<std::string>& secret_values) {
+  if (run.serving.is_object() && run.serving.contains("config")) {
+    run.serving["config"] = strip_secrets(run.serving["config"], secret_values);
+  }
+  if (run.infra.is_null()) run.infra = nlohmann::ordered_json::object();
+  core::write_file_atomic(path, metrics::to_json(run).dump(2) + "\n");
 }
 
 }  // namespace lmbench::suite

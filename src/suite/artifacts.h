@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "metrics/run_file.h"
 #include "suite/plan.h"
 
 namespace lmbench::suite {
@@ -29,19 +30,10 @@ std::filesystem::path run_json_path(const std::filesystem::path& results_root, c
 std::filesystem::path run_csv_path(const std::filesystem::path& results_root, const std::string& suite_name,
                                    const std::string& stem);
 
-// What one run's JSON holds. `results` comes from src/metrics (the Summary's JSON, or
-// {"error": ..., "message": ...} when nothing succeeded).
-struct RunEnvelope {
-  std::string name;        // the spec's Name
-  std::string session_id;  // lmbench-<unix seconds>-<8 hex>
-  std::string timestamp;   // YYYYMMDD-HHMM, the same as in the file name
-  std::string key;         // new: the baseline KEY (reports and the dashboard store read it)
-  nlohmann::ordered_json results;
-  nlohmann::ordered_json infra;           // 1-infrastructure as written
-  std::string baseline_type;              // e.g. "Helm-ProductionStack"
-  nlohmann::ordered_json serving_config;  // the baseline's map as written; secrets are removed on write
-  nlohmann::ordered_json workload;        // workload_json()
-};
+// Removes secrets from a config object, recursively: keys named like a credential (hf_token,
+// *token*, *secret*, *password*, *api_key*/*apikey*, but not apiKeyEnv, which only names a
+// variable) and any string that contains one of `secret_values` (e.g. the HF token itself).
+nlohmann::ordered_json strip_secrets(const nlohmann::ordered_json& config, const std::vector<std::string>& secret_values);
 
 // The "workload" object: WORKLOAD, QPS (a number: the target rate, or the measured one for
 // Agentic; absent for a timed trace replay, which has MODE "timed"), then every key as the user
@@ -49,18 +41,8 @@ struct RunEnvelope {
 nlohmann::ordered_json workload_json(const config::WorkloadConfig& workload, const PlannedRun& run,
                                      std::optional<double> measured_qps);
 
-// Removes secrets from a config object, recursively: keys named like a credential (hf_token,
-// *token*, *secret*, *password*, *api_key*/*apikey*, but not apiKeyEnv, which only names a
-// variable) and any string that contains one of `secret_values` (e.g. the HF token itself).
-nlohmann::ordered_json strip_secrets(const nlohmann::ordered_json& config, const std::vector<std::string>& secret_values);
-
-// The envelope as the original's keys plus "lmbench-session-id" and "key"; serving.config has
-// its secrets stripped.
-nlohmann::ordered_json envelope_json(const RunEnvelope& envelope, const std::vector<std::string>& secret_values);
-
-// Writes envelope_json() (2-space indent, trailing newline) atomically. Throws std::runtime_error
-// naming the path on failure.
-void write_run_json(const std::filesystem::path& path, const RunEnvelope& envelope,
-                    const std::vector<std::string>& secret_values);
+// Writes `run` (metrics::to_json: the original's keys, "key", then lmbench's own) with
+// serving.config's secrets stripped, atomically. Throws std::runtime_error naming the path.
+void write_run_json(const std::filesystem::path& path, metrics::RunFile run, const std::vector<std::string>& secret_values);
 
 }  // namespace lmbench::suite

@@ -37,6 +37,10 @@ struct OrchestratorOptions {
   core::Duration ready_timeout = std::chrono::minutes(10);
   std::string slo;                        // "ttft_ms=...,tpot_ms=..." for goodput; "" = none
   std::uint64_t seed = 0;
+  // The invocation's prompt salt (--prompt-salt): each run's prompts derive from it and the run's
+  // place (suite::run_salt). Recorded in every run JSON as "prompt_salt", so the same value
+  // reproduces the same prompts.
+  std::uint32_t prompt_salt = 1;
   // Called with each run JSON written (for --auto-upload). Returns an error message or "".
   std::function<std::string(const std::filesystem::path&)> after_run;
   bool progress = true;                   // a progress line per run on `log`

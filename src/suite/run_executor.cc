@@ -72,6 +72,7 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
                                                    .api = t.baseline.api_type,
                                                    .model = endpoint.model,
                                                    .seed = options.seed,
+                                                   .salt = run_salt(options.prompt_salt, t.workload, run),
                                                    .duration = options.max_run_duration});
   } catch (const std::exception& e) {
     out.failed = true;
@@ -108,24 +109,23 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   std::optional<double> measured;
   if (!run.rate.qps_label) measured = summary.duration_s > 0 ? summary.total_requests / summary.duration_s : 0.0;
 
-  RunEnvelope envl;
-  envl.name = t.spec.name;
-  envl.session_id = options.session_id;
-  envl.timestamp = core::artifact_timestamp(std::chrono::system_clock::now());
-  envl.key = key;
-  envl.results = metrics::results_json(summary);
-  envl.infra = t.plan.infrastructure.raw;
-  envl.baseline_type = t.baseline.type;
-  envl.serving_config = t.baseline.raw;
-  envl.workload = workload_json(t.workload, run, measured);
-  const auto stem = artifact_stem(key, run.workload_name, qps_label_for(run, measured), envl.timestamp);
+  metrics::RunFile rf;
+  rf.name = t.spec.name;
+  rf.session_id = options.session_id;
+  rf.timestamp = core::artifact_timestamp(std::chrono::system_clock::now());
+  rf.key = key;
+  rf.results = metrics::results_json(summary);
+  rf.infra = t.plan.infrastructure.raw;
+  rf.serving = {{"baseline_type", t.baseline.type}, {"config", t.baseline.raw}};
+  rf.workload = workload_json(t.workload, run, measured);
+  if (out.interrupted) rf.extra["interrupted"] = true;
+  rf.extra["prompt_salt"] = options.prompt_salt;
+  const auto stem = artifact_stem(key, run.workload_name, qps_label_for(run, measured), rf.timestamp);
   const auto json_path = run_json_path(options.results_root, t.spec.name, stem);
   try {
     // The CSV first and the JSON last: a JSON on disk means the run's artifacts are whole.
     metrics::write_csv(run_csv_path(options.results_root, t.spec.name, stem), rr.records);
-    auto j = envelope_json(envl, secrets_of(t.baseline));
-    if (out.interrupted) j["interrupted"] = true;
-    core::write_file_atomic(json_path, j.dump(2) + "\n");
+    write_run_json(json_path, rf, secrets_of(t.baseline));
     out.wrote = true;
     out.json = json_path;
   } catch (const std::exception& e) {

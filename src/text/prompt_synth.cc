@@ -28,6 +28,12 @@ std::uint64_t mix(std::uint64_t z) {
 
 constexpr int kMinWords = 64;
 
+// The stream seed of one trace block; salt 0 keeps the unsalted texts.
+std::uint64_t block_seed(std::uint64_t hash_id, std::uint64_t salt) {
+  const std::uint64_t seed = mix(kBlockSalt ^ mix(hash_id));
+  return salt == 0 ? seed : mix(seed ^ mix(salt));
+}
+
 }  // namespace
 
 // English-like sentences: a capitalised word, 5 to 16 words with an occasional comma, a period.
@@ -147,33 +153,36 @@ std::string PromptSynth::user_text(std::uint64_t user, std::uint64_t seed, int n
   return std::move(out.text);
 }
 
-SynthText PromptSynth::block_with_ids(std::uint64_t hash_id) const {
+SynthText PromptSynth::block_with_ids(std::uint64_t hash_id, std::uint64_t salt) const {
   SynthText out;
   out.ids.reserve(kBlockTokens);
-  append_stream(mix(kBlockSalt ^ mix(hash_id)), kBlockTokens, out);
+  append_stream(block_seed(hash_id, salt), kBlockTokens, out);
   return out;
 }
 
-std::string PromptSynth::block(std::uint64_t hash_id) const { return block_with_ids(hash_id).text; }
+std::string PromptSynth::block(std::uint64_t hash_id, std::uint64_t salt) const {
+  return block_with_ids(hash_id, salt).text;
+}
 
-SynthText PromptSynth::blocks_with_ids(std::span<const std::uint64_t> hash_ids, int n_tokens) const {
+SynthText PromptSynth::blocks_with_ids(std::span<const std::uint64_t> hash_ids, int n_tokens,
+                                       std::uint64_t salt) const {
   SynthText out;
   out.ids.reserve(n_tokens > 0 ? n_tokens : 0);
   int left = n_tokens;
-  std::uint64_t tail_seed = kTailSalt;
+  std::uint64_t tail_seed = salt == 0 ? kTailSalt : mix(kTailSalt ^ mix(salt));
   for (const std::uint64_t id : hash_ids) {
     tail_seed = mix(tail_seed ^ id);
     if (left <= 0) continue;
     const int take = left < kBlockTokens ? left : kBlockTokens;
-    append_stream(mix(kBlockSalt ^ mix(id)), take, out);
+    append_stream(block_seed(id, salt), take, out);
     left -= take;
   }
   append_stream(tail_seed, left, out);
   return out;
 }
 
-std::string PromptSynth::blocks(std::span<const std::uint64_t> hash_ids, int n_tokens) const {
-  return blocks_with_ids(hash_ids, n_tokens).text;
+std::string PromptSynth::blocks(std::span<const std::uint64_t> hash_ids, int n_tokens, std::uint64_t salt) const {
+  return blocks_with_ids(hash_ids, n_tokens, salt).text;
 }
 
 }  // namespace lmbench::text

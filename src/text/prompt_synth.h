@@ -50,10 +50,12 @@ class PromptSynth {
   std::string user_text(std::uint64_t user, std::uint64_t seed, int n_tokens) const;
   int user_tag_tokens() const { return user_tag_tokens_; }
 
-  // The 512 tokens that trace hash id `hash_id` stands for: the same id always gives the same
-  // text, different ids (almost surely) different text from the first token on.
-  std::string block(std::uint64_t hash_id) const;
-  SynthText block_with_ids(std::uint64_t hash_id) const;
+  // The 512 tokens that trace hash id `hash_id` stands for: the same (id, salt) always gives the
+  // same text, different ids or salts (almost surely) different text from the first token on.
+  // A salt gives a run its own blocks: shared within the run, new to a server an earlier run
+  // (another salt) filled. Salt 0 is the unsalted text.
+  std::string block(std::uint64_t hash_id, std::uint64_t salt = 0) const;
+  SynthText block_with_ids(std::uint64_t hash_id, std::uint64_t salt = 0) const;
 
   // A trace request's prompt: the blocks of `hash_ids` in order, cut to exactly n_tokens. The
   // last block used is cut short (its first tokens, the final one possibly replaced by a word so
@@ -61,8 +63,8 @@ class PromptSynth {
   // the ids. Requests sharing k leading hash ids share the first k * 512 tokens exactly. With no
   // ids at all the text depends on n_tokens only: callers wanting unique prompts for id-less
   // trace lines use user_text() instead.
-  std::string blocks(std::span<const std::uint64_t> hash_ids, int n_tokens) const;
-  SynthText blocks_with_ids(std::span<const std::uint64_t> hash_ids, int n_tokens) const;
+  std::string blocks(std::span<const std::uint64_t> hash_ids, int n_tokens, std::uint64_t salt = 0) const;
+  SynthText blocks_with_ids(std::span<const std::uint64_t> hash_ids, int n_tokens, std::uint64_t salt = 0) const;
 
   // Number of distinct one-token words available (the base of user tags).
   int word_count() const { return static_cast<int>(words_.size()); }

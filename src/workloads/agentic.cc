@@ -101,7 +101,9 @@ Request AgenticWorkload::take(core::TimePoint /*now*/) {
   }
   User& u = users_[*i];
   const int round = u.done + 1;
-  const int agent = (round - 1) % o_.num_agents;
+  // Warm-up user w asks agent w % NUM_AGENTS, so the warm-up puts every agent's system prompt in
+  // the server's cache (a measured user's round 1 always goes to agent 0).
+  const int agent = u.warmup ? static_cast<int>(*i % static_cast<std::size_t>(o_.num_agents)) : (round - 1) % o_.num_agents;
   std::string q = synth_.user_text(u.tag, mix_seed(o_.seed, static_cast<std::uint64_t>(round)), o_.question_len);
   if (round == 1 && o_.chat_history > 0) q = synth_.user_text(u.tag, mix_seed(o_.seed, 0), o_.chat_history) + q;
   u.history.push_back({"user", std::move(q)});

@@ -13,7 +13,9 @@
 // r + 1 goes the moment round r's answer arrives (closed loop, no think time); after NUM_ROUNDS
 // rounds the user is done. Nothing is sent at or after T + duration. QPS is whatever results.
 // Warm-up: NUM_USERS_WARMUP = W users ("warmup-0", ...) first send their round 1, one per
-// interval from t0, flagged warmup; T = max(t0 + W * interval, arrival of the last warm-up answer).
+// interval from t0, flagged warmup; warm-up user w asks agent w % NUM_AGENTS, so every agent's
+// system prompt is cached before measured users arrive (measured users arrive cold, as new users
+// do in steady state). T = max(t0 + W * interval, arrival of the last warm-up answer).
 // Headers: x-user-id.
 
 #include <cstdint>

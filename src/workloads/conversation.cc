@@ -64,4 +64,10 @@ std::uint64_t mix_seed(std::uint64_t a, std::uint64_t b, std::uint64_t c) {
   return splitmix(splitmix(splitmix(a) ^ b) ^ c);
 }
 
+std::uint64_t salted(std::uint64_t seed, std::uint64_t salt) { return salt == 0 ? seed : mix_seed(seed, salt, 0x5a17); }
+
+std::string salt_tag(const text::PromptSynth& synth, std::uint64_t salt) {
+  return synth.user_text(salt, 0x7a6, kSaltTagTokens);
+}
+
 }  // namespace lmbench::workloads

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "openai/chat.h"
+#include "text/prompt_synth.h"
 #include "text/tokenizer.h"
 #include "workloads/workload.h"
 
@@ -37,5 +38,14 @@ void set_single_turn(Request& req, Api api, std::string text, int tokens);
 
 // A well-mixed 64-bit value of its inputs (splitmix64 chained), for deterministic sub-seeds.
 std::uint64_t mix_seed(std::uint64_t a, std::uint64_t b, std::uint64_t c = 0);
+
+// `seed` given a run's prompt salt (WorkloadContext::salt): itself when the salt is 0.
+std::uint64_t salted(std::uint64_t seed, std::uint64_t salt);
+
+// A short text unique to `salt` (kSaltTagTokens tokens of PromptSynth::user_text), put before
+// prompts that come from a file (ShareGPT, sonnet, custom JSONL) so that a run's prompts are new
+// to a server an earlier run filled, while prompts of the same run keep their common prefix.
+inline constexpr int kSaltTagTokens = 6;
+std::string salt_tag(const text::PromptSynth& synth, std::uint64_t salt);
 
 }  // namespace lmbench::workloads

@@ -67,7 +67,7 @@ struct Maker {
     o.qps = rate_at(cfg, w.qps, "QPS", i);
     o.duration = ctx.duration ? *ctx.duration : seconds(w.duration);
     o.api = ctx.api;
-    o.seed = ctx.seed;
+    o.seed = salted(ctx.seed, ctx.salt);
     return std::make_unique<LMCacheSyntheticWorkload>(*ctx.tokenizer, *ctx.synth, o);
   }
 
@@ -83,7 +83,7 @@ struct Maker {
     o.kv_reuse_ratio = w.kv_reuse_ratio;
     o.duration = ctx.duration;
     o.api = ctx.api;
-    o.seed = ctx.seed;
+    o.seed = salted(ctx.seed, ctx.salt);
     return std::make_unique<StrictSyntheticWorkload>(*ctx.tokenizer, *ctx.synth, o);
   }
 
@@ -99,7 +99,7 @@ struct Maker {
     o.duration = ctx.duration ? *ctx.duration : seconds(w.duration);
     o.models = w.models;
     o.api = ctx.api;
-    o.seed = ctx.seed;
+    o.seed = salted(ctx.seed, ctx.salt);
     return std::make_unique<AgenticWorkload>(*ctx.tokenizer, *ctx.synth, o);
   }
 
@@ -111,7 +111,7 @@ struct Maker {
     o.answer_len = w.answer_len;
     o.qps = rate_at(cfg, w.qps, "QPS", i);
     o.api = ctx.api;
-    o.seed = ctx.seed;
+    o.seed = salted(ctx.seed, ctx.salt);
     return std::make_unique<RandomWorkload>(*ctx.synth, o);
   }
 
@@ -124,7 +124,15 @@ struct Maker {
     o.qps = rate_at(cfg, w.qps, "QPS", i);
     o.duration = ctx.duration;
     o.api = ctx.api;
-    return std::make_unique<ShareGptWorkload>(*ctx.tokenizer, parse_sharegpt(read_data(path), path.string()), o);
+    auto conversations = parse_sharegpt(read_data(path), path.string());
+    if (ctx.salt != 0) {
+      // Recorded conversations are the same text every run: the run's tag opens each one.
+      const std::string tag = salt_tag(*ctx.synth, ctx.salt);
+      for (auto& c : conversations) {
+        if (!c.rounds.empty()) c.rounds.front().question = tag + "\n" + c.rounds.front().question;
+      }
+    }
+    return std::make_unique<ShareGptWorkload>(*ctx.tokenizer, std::move(conversations), o);
   }
 
   std::unique_ptr<Workload> operator()(const config::TraceReplayer& w) const {
@@ -145,7 +153,8 @@ struct Maker {
     }
     o.send_limit = ctx.duration;
     o.api = ctx.api;
-    o.seed = ctx.seed;
+    o.seed = salted(ctx.seed, ctx.salt);
+    o.salt = ctx.salt;
     return std::make_unique<TraceReplayerWorkload>(*ctx.synth, read_trace(path), o);
   }
 
@@ -154,7 +163,7 @@ struct Maker {
     std::vector<VllmPrompt> prompts;
     if (w.dataset_name == "random") {
       prompts = vllm_random_prompts(*ctx.synth, w.num_prompts, w.random_input_len, w.random_output_len,
-                                    w.random_range_ratio, seed);
+                                    w.random_range_ratio, seed, salted(seed, ctx.salt));
     } else if (w.dataset_name == "sonnet") {
       const auto path = require_file(cfg, "DATASET_PATH", w.dataset_file);
       prompts = vllm_sonnet_prompts(*ctx.tokenizer, read_data(path), path.string(), w.num_prompts, w.sonnet_input_len,
@@ -170,6 +179,15 @@ struct Maker {
       throw core::ConfigError(cfg.where, cfg.path + ".DATASET_NAME: '" + w.dataset_name +
                                              "' needs the Hugging Face hub, which lmbench does not reach; export the "
                                              "dataset to JSONL and use DATASET_NAME: custom");
+    }
+    if (ctx.salt != 0 && w.dataset_name != "random") {
+      // A file's prompts are the same text every run: the run's tag opens each one (the same
+      // tag for all, so the sonnet prefix stays shared within the run).
+      const std::string tag = salt_tag(*ctx.synth, ctx.salt) + "\n";
+      for (auto& p : prompts) {
+        p.text = tag + p.text;
+        p.prompt_tokens = static_cast<int>(ctx.tokenizer->count(p.text));
+      }
     }
     VllmBenchmarkOptions o;
     o.dataset = w.dataset_name;

@@ -26,6 +26,12 @@ struct WorkloadContext {
   // The run's model. Requests leave Request::model empty for it; only Agentic's MODELS name others.
   std::string model;
   std::uint64_t seed = 0;  // prompts and schedules (VLLMBenchmark uses its own SEED key)
+  // This run's prompt salt. Every prompt text derives from it too, so a run sends nothing an
+  // earlier run on the same server sent (users' contexts and questions, system prompts, random
+  // prompts, trace blocks, dataset prompts), while what the workload shares within the run (a
+  // system prompt, a trace's common hash ids, a sonnet prefix) stays shared. Schedules and
+  // lengths do not depend on it. 0: prompts from `seed` alone.
+  std::uint64_t salt = 0;
   // Replaces DURATION where the workload has one (LMCacheSynthetic, Agentic) and caps the
   // schedule of the others (nothing intended at or after start + duration). Random has no cap of
   // its own: the runner's time limit ends it.

@@ -10,9 +10,6 @@ namespace lmbench::workloads {
 
 namespace {
 
-// Warm-up users' PromptSynth tags sit above any measured user's, so their contexts never collide.
-constexpr std::uint64_t kWarmupTagBase = 0x80000000ULL;
-
 void check(bool ok, const std::string& key, const std::string& expected, double found) {
   if (!ok) {
     throw core::ConfigError("LMCacheSynthetic." + key + ": expected " + expected + ", found " + std::to_string(found));
@@ -38,11 +35,10 @@ LMCacheSyntheticWorkload::LMCacheSyntheticWorkload(const text::Tokenizer& tokeni
   if (o_.system_prompt > 0) system_ = synth_.text(mix_seed(o_.seed, 0x5157), o_.system_prompt);
 }
 
-LMCacheSyntheticWorkload::User LMCacheSyntheticWorkload::make_user(std::string id, std::uint64_t tag,
-                                                                   int done_rounds) const {
+LMCacheSyntheticWorkload::User LMCacheSyntheticWorkload::make_user(std::uint64_t id, int done_rounds) const {
   User u;
-  u.id = std::move(id);
-  u.tag = tag;
+  u.id = std::to_string(id);
+  u.tag = id;
   for (int r = 1; r <= done_rounds; ++r) {
     u.history.push_back({"user", question(u, r)});
     u.history.push_back({"assistant", prebuilt_answer(u, r)});
@@ -103,29 +99,51 @@ Request LMCacheSyntheticWorkload::build(User& u, core::TimePoint intended, bool 
 void LMCacheSyntheticWorkload::start(core::TimePoint t0) {
   t0_ = t0;
   next_id_ = 0;
-  next_user_ = 0;
   warm_.clear();
   warm_taken_ = 0;
   warm_answered_ = 0;
   measure_start_.reset();
   slots_.clear();
   pending_.clear();
-  for (int w = 0; w < o_.num_users_warmup; ++w) {
-    warm_.push_back(make_user("warmup-" + std::to_string(w), kWarmupTagBase + static_cast<std::uint64_t>(w), 0));
+  for (int j = 0; j < o_.num_users; ++j) {
+    Slot s;
+    const int done = static_cast<int>(static_cast<long long>(j) * o_.num_rounds / o_.num_users);
+    s.user = make_user(static_cast<std::uint64_t>(j), done);
+    slots_.push_back(std::move(s));
+    if (o_.num_users_warmup > 0 && done > 0) warm_.push_back(j);
   }
+  if (o_.num_users_warmup > 0 && warm_.empty() && !system_.empty()) warm_.push_back(-1);
   if (warm_.empty()) begin_measurement(t0);
+}
+
+Request LMCacheSyntheticWorkload::warmup_request(std::size_t n, core::TimePoint intended) {
+  const int j = warm_[n];
+  Messages messages;
+  if (!system_.empty()) messages.push_back({"system", system_});
+  Request r;
+  r.id = next_id_++;
+  r.intended_send = intended;
+  r.warmup = true;
+  if (j >= 0) {
+    const User& u = slots_[static_cast<std::size_t>(j)].user;
+    messages.insert(messages.end(), u.history.begin(), u.history.end());
+    r.user_id = u.id;
+    r.round = u.done;
+    r.headers.emplace_back("x-user-id", u.id);
+  } else {
+    messages.push_back({"user", " Hello"});
+  }
+  set_conversation(r, o_.api, messages, tokenizer_);
+  r.max_tokens = 1;
+  r.ignore_eos = o_.ignore_eos;
+  return r;
 }
 
 void LMCacheSyntheticWorkload::begin_measurement(core::TimePoint t) {
   measure_start_ = t;
-  for (int j = 0; j < o_.num_users; ++j) {
-    Slot s;
-    const std::uint64_t id = next_user_++;
-    const int done = static_cast<int>(static_cast<long long>(j) * o_.num_rounds / o_.num_users);
-    s.user = make_user(std::to_string(id), id, done);
-    s.base = t + core::from_seconds(j / o_.qps);
-    s.ready = s.base;
-    slots_.push_back(std::move(s));
+  for (std::size_t j = 0; j < slots_.size(); ++j) {
+    slots_[j].base = t + core::from_seconds(static_cast<double>(j) / o_.qps);
+    slots_[j].ready = slots_[j].base;
   }
 }
 
@@ -152,8 +170,8 @@ std::optional<core::TimePoint> LMCacheSyntheticWorkload::next_send_time() {
 Request LMCacheSyntheticWorkload::take(core::TimePoint /*now*/) {
   if (!measure_start_) {
     const core::TimePoint t = t0_ + core::from_seconds(warm_taken_ / o_.qps);
-    Request r = build(warm_[static_cast<std::size_t>(warm_taken_)], t, true);
-    pending_[r.id] = Pending{-1, r.user_id};
+    Request r = warmup_request(static_cast<std::size_t>(warm_taken_), t);
+    pending_[r.id] = Pending{-1};
     ++warm_taken_;
     return r;
   }
@@ -172,12 +190,12 @@ Request LMCacheSyntheticWorkload::take(core::TimePoint /*now*/) {
   Request r = build(s.user, best_t, false);
   ++s.k;
   if (s.user.done >= o_.num_rounds) {
-    const std::uint64_t id = next_user_++;
-    s.user = make_user(std::to_string(id), id, 0);
+    ++s.generation;
+    s.user = make_user(best + static_cast<std::uint64_t>(s.generation) * static_cast<std::uint64_t>(o_.num_users), 0);
     s.ready = slot_time(s);
   } else {
     s.ready.reset();
-    pending_[r.id] = Pending{static_cast<int>(best), r.user_id};
+    pending_[r.id] = Pending{static_cast<int>(best)};
   }
   return r;
 }
@@ -187,12 +205,9 @@ void LMCacheSyntheticWorkload::on_response(const Response& response, core::TimeP
   if (it == pending_.end()) return;  // a leaver's last answer: nobody's history needs it
   const Pending p = it->second;
   pending_.erase(it);
-  // A failed answer becomes an empty assistant turn so the conversation keeps its shape.
-  const std::string answer = response.ok ? response.text : std::string();
   if (p.slot < 0) {
-    for (auto& u : warm_) {
-      if (u.id == p.user_id) u.history.push_back({"assistant", answer});
-    }
+    // A warm-up answer is not part of any conversation: the user's history holds its pre-built
+    // answers already.
     last_warm_answer_ = std::max(last_warm_answer_, now);
     if (++warm_answered_ == static_cast<int>(warm_.size())) {
       const core::TimePoint paced = t0_ + core::from_seconds(static_cast<double>(warm_.size()) / o_.qps);
@@ -200,8 +215,9 @@ void LMCacheSyntheticWorkload::on_response(const Response& response, core::TimeP
     }
     return;
   }
+  // A failed answer becomes an empty assistant turn so the conversation keeps its shape.
   Slot& s = slots_[static_cast<std::size_t>(p.slot)];
-  s.user.history.push_back({"assistant", answer});
+  s.user.history.push_back({"assistant", response.ok ? response.text : std::string()});
   s.ready = now;
 }
 

@@ -19,16 +19,25 @@
 //    NUM_USERS) rounds already done, as if it had joined h_j periods earlier: its history holds h_j
 //    questions with pre-built answers of ANSWER_LEN tokens (synthesized), and its first request is
 //    round h_j + 1. So at start the users are spread evenly over the rounds, as in steady state.
-//  * When a user has sent round NUM_ROUNDS it leaves; a new user (next unused id, no history)
-//    takes the slot from its next slot time on, without waiting for the leaver's last answer.
+//  * When a user has sent round NUM_ROUNDS it leaves; a new user (no history) takes the slot from
+//    its next slot time on, without waiting for the leaver's last answer. Slot j's g-th user
+//    (g = 0, 1, ...) has id j + g * NUM_USERS, so ids never repeat and depend on the slot alone.
 //  * Nothing is sent at or after T + duration; the workload is finished when no slot can send
 //    before then.
 //
-// Warm-up: with NUM_USERS_WARMUP = W > 0, first W warm-up users ("warmup-0", ...) each send
-// their round 1 (system prompt + own context + question), 1/QPS apart from the start t0, flagged
-// warmup. T = max(t0 + W/QPS, arrival of the last warm-up answer). Without warm-up, T = t0.
+// Warm-up (NUM_USERS_WARMUP > 0): the measured users themselves are warmed, so the run starts in
+// the steady state the ramp-up describes. Each first user that starts mid-conversation (h_j > 0)
+// sends, unmeasured, exactly the history its next request extends (system prompt, context, its
+// h_j questions and pre-built answers) with max_tokens 1 and its own x-user-id, so a session
+// router places it where the user's measured requests will go and the server caches what it would
+// have cached in steady state. Users that start at round 1 are not warmed: a new user is cold in
+// steady state too. When no user starts mid-conversation, one request with the system prompt
+// alone warms that. Warm-up requests go 1/QPS apart from the start t0, flagged warmup;
+// T = max(t0 + n/QPS, arrival of the last warm-up answer) for n warm-up requests. Without
+// warm-up, T = t0. (The original warmed with separate traffic of the measured users' ids; the
+// number NUM_USERS_WARMUP itself only turns the warm-up on.)
 //
-// Headers: x-user-id = the user's id ("0", "1", ... for measured users).
+// Headers: x-user-id = the user's id.
 //
 // USE_SHAREGPT (options.sharegpt not empty): user u's questions are the human turns of
 // conversation u % N of the given list (rounds past its end wrap around), its pre-built answers
@@ -91,16 +100,17 @@ class LMCacheSyntheticWorkload final : public Workload {
   };
   struct Slot {
     User user;
+    int generation = 0;                     // how many users this slot had before this one
     core::TimePoint base{};
     std::int64_t k = 0;                     // index of the next slot time
     std::optional<core::TimePoint> ready;   // answer arrival (or base) once the user may send
   };
   struct Pending {
     int slot = -1;  // -1: a warm-up request
-    std::string user_id;
   };
 
-  User make_user(std::string id, std::uint64_t tag, int done_rounds) const;
+  User make_user(std::uint64_t id, int done_rounds) const;
+  Request warmup_request(std::size_t n, core::TimePoint intended);
   std::string question(const User& u, int round) const;
   std::string prebuilt_answer(const User& u, int round) const;
   int max_tokens(const User& u, int round) const;
@@ -116,9 +126,8 @@ class LMCacheSyntheticWorkload final : public Workload {
   std::string system_;
   core::TimePoint t0_{};
   std::uint64_t next_id_ = 0;
-  std::uint64_t next_user_ = 0;
-  // Warm-up.
-  std::vector<User> warm_;
+  // Warm-up: the slots whose first user is warmed (-1: the system prompt alone).
+  std::vector<int> warm_;
   int warm_taken_ = 0;
   int warm_answered_ = 0;
   core::TimePoint last_warm_answer_{};

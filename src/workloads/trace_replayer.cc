@@ -69,7 +69,7 @@ Request TraceReplayerWorkload::take(core::TimePoint /*now*/) {
   r.round = 1;
   std::string text = e.hash_ids.empty()
                          ? synth_.user_text(static_cast<std::uint64_t>(e.line), o_.seed, e.input_length)
-                         : synth_.blocks(e.hash_ids, e.input_length);
+                         : synth_.blocks(e.hash_ids, e.input_length, o_.salt);
   set_single_turn(r, o_.api, std::move(text), e.input_length);
   r.max_tokens = e.output_length;
   r.ignore_eos = true;

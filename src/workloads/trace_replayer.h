@@ -40,6 +40,7 @@ struct TraceReplayerOptions {
   std::optional<core::Duration> send_limit;
   Api api = Api::kCompletions;
   std::uint64_t seed = 0;
+  std::uint64_t salt = 0;  // the run's prompt salt: its own hash-id blocks (WorkloadContext::salt)
 };
 
 class TraceReplayerWorkload final : public Workload {

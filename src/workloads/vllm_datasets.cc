@@ -24,7 +24,7 @@ int draw_len(std::mt19937_64& rng, int len, double r) {
 }  // namespace
 
 std::vector<VllmPrompt> vllm_random_prompts(const text::PromptSynth& synth, int n, int input_len, int output_len,
-                                            double range_ratio, std::uint64_t seed) {
+                                            double range_ratio, std::uint64_t seed, std::uint64_t text_seed) {
   std::mt19937_64 rng(seed);
   std::vector<VllmPrompt> out;
   out.reserve(static_cast<std::size_t>(n));
@@ -32,7 +32,7 @@ std::vector<VllmPrompt> vllm_random_prompts(const text::PromptSynth& synth, int 
     VllmPrompt p;
     p.prompt_tokens = draw_len(rng, input_len, range_ratio);
     p.output_len = draw_len(rng, output_len, range_ratio);
-    p.text = synth.user_text(static_cast<std::uint64_t>(i), seed, p.prompt_tokens);
+    p.text = synth.user_text(static_cast<std::uint64_t>(i), text_seed, p.prompt_tokens);
     out.push_back(std::move(p));
   }
   return out;

@@ -23,8 +23,9 @@ struct VllmPrompt {
 // in [floor(input_len * (1 - r)), floor(input_len * (1 + r))] and O_i likewise (vLLM's
 // RANDOM_RANGE_RATIO semantics), at least 1; drawn from mt19937_64(seed). The text is
 // PromptSynth::user_text(i, seed, L_i): no two prompts share a prefix.
+// `text_seed` seeds the texts (the lengths come from `seed` alone).
 std::vector<VllmPrompt> vllm_random_prompts(const text::PromptSynth& synth, int n, int input_len, int output_len,
-                                            double range_ratio, std::uint64_t seed);
+                                            double range_ratio, std::uint64_t seed, std::uint64_t text_seed);
 
 // sonnet: vLLM's construction, in tokens. Every prompt starts with the shared prefix
 // "Pick as many lines as you can from these poem lines:\n" + the file's first lines, as many whole

@@ -246,11 +246,12 @@ TEST(BenchRandom, CtrlCStopsSendingDrainsAndStillWritesResults) {
   testing::RawServer server(paced(3, false, true));
   TempDir dir;
   const fs::path csv = dir.path / "run.csv";
+  const fs::path json = dir.path / "run.json";
   const fs::path log = dir.path / "log.txt";
   auto child = core::ChildProcess::spawn(
       {.argv = {LMBENCH_BIN, "bench", "random", "--base-url", server.url(), "--model", "m", "--qps", "20",
                 "--duration", "120", "--prompt-len", "8", "--answer-len", "3", "--tokenizer", kTokenizer, "--csv",
-                csv.string()},
+                csv.string(), "--json", json.string()},
        .log_file = log});
   ASSERT_TRUE(child.ok()) << child.error().message;
   const auto give_up = std::chrono::steady_clock::now() + 60s;
@@ -259,8 +260,12 @@ TEST(BenchRandom, CtrlCStopsSendingDrainsAndStillWritesResults) {
   child->signal_group(SIGINT);
   const int code = child->wait();
   const std::string out = read_file(log);
-  EXPECT_EQ(code, 0) << out;
+  // Interrupted: exit 130 (as `lmbench run`), and the JSON says so, so that nothing downstream
+  // (upload, dashboard, regress) takes it for a complete run.
+  EXPECT_EQ(code, 130) << out;
   EXPECT_NE(out.find("(interrupted)"), std::string::npos) << out;
+  const auto j = nlohmann::json::parse(read_file(json));
+  EXPECT_EQ(j.value("interrupted", false), true) << j.dump();
   // Every request sent is in the CSV, finished (drained), none cancelled.
   const std::size_t sent = server.requests().size();
   std::istringstream lines(read_file(csv));

@@ -68,15 +68,14 @@ TEST(Artifacts, EnvelopeHasTheOriginalKeysAndNoSecrets) {
   const config::Baseline& baseline = l->plan.baseline_of(run);
   ASSERT_EQ(baseline.hf_token, "hf_SECRET123");
 
-  RunEnvelope e;
+  metrics::RunFile e;
   e.name = l->plan.spec_of(run).name;
   e.session_id = "lmbench-1700000000-1a2b3c4d";
   e.timestamp = "20250529-0758";
   e.key = run.key;
   e.results = nlohmann::ordered_json{{"successful_requests", 10}, {"benchmark_duration_s", 1.5}};
   e.infra = l->plan.infrastructure.raw;
-  e.baseline_type = baseline.type;
-  e.serving_config = baseline.raw;
+  e.serving = {{"baseline_type", baseline.type}, {"config", baseline.raw}};
   e.workload = workload_json(l->plan.workload_of(run), run, std::nullopt);
 
   const std::string file = artifact_stem(e.key, run.workload_name, qps_label_for(run, std::nullopt), e.timestamp) + ".json";

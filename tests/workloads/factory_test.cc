@@ -159,5 +159,66 @@ TEST(WorkloadFactory, DataFileErrorsNameTheFile) {
   }
 }
 
+// Every run of a suite gets its own prompt salt: no prompt of one run shares a KV-cache block (16
+// tokens) with any prompt of another, for every workload type, while the schedule is the same and
+// what a workload shares within a run (a trace's common hash ids, the sonnet prefix, a system
+// prompt) stays shared.
+TEST(WorkloadFactory, EveryWorkloadTypeSendsNewPromptsInEachRunAndSharesWithinOne) {
+  const Project p = write_project("factory_salt", kShareGpt);
+  const config::Spec spec = config::load_spec(p.spec, "all.yaml", {p.root, std::nullopt});
+  auto run = [&](const config::WorkloadConfig& cfg, std::uint64_t salt) {
+    auto c = context();
+    c.api = Api::kCompletions;
+    c.salt = salt;
+    const auto w = make_workload(cfg, 0, c);
+    core::ManualClock clock;
+    return drive(*w, clock, {}, 40);
+  };
+  int configs = 0;
+  for (const auto& cfg : spec.workloads) {
+    ++configs;
+    const auto a = run(cfg, 101);
+    const auto b = run(cfg, 202);
+    ASSERT_FALSE(a.empty()) << cfg.path;
+    ASSERT_EQ(a.size(), b.size()) << cfg.path;
+    std::vector<std::vector<text::TokenId>> ta, tb;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].req.intended_send, b[i].req.intended_send) << cfg.path << " request " << i;
+      EXPECT_EQ(a[i].req.max_tokens, b[i].req.max_tokens) << cfg.path << " request " << i;
+      ta.push_back(testing::ids(a[i].req.prompt));
+      tb.push_back(testing::ids(b[i].req.prompt));
+    }
+    std::size_t longest = 0;
+    for (const auto& x : ta) {
+      for (const auto& y : tb) longest = std::max(longest, testing::common_prefix(x, y));
+    }
+    EXPECT_LT(longest, 16u) << cfg.path << ": two runs share a cache block";
+    // Unsalted (0), the same config twice gives the same prompts: salting is what separates runs.
+    const auto c0 = run(cfg, 0);
+    const auto c1 = run(cfg, 0);
+    EXPECT_EQ(c0.front().req.prompt, c1.front().req.prompt) << cfg.path;
+  }
+  EXPECT_EQ(configs, 10);
+
+  // Within one salted run: trace requests with the same first hash id share that 512-token
+  // block, and sonnet prompts share their prefix.
+  const auto& trace_cfg = find(spec, "TraceReplayer");
+  auto c = context();
+  c.api = Api::kCompletions;
+  c.salt = 101;
+  const auto trace = make_workload(trace_cfg, 0, c);
+  core::ManualClock clock;
+  const auto sent = drive(*trace, clock, {}, 40);
+  ASSERT_GE(sent.size(), 2u);
+  EXPECT_GE(testing::common_prefix(testing::ids(sent[0].req.prompt), testing::ids(sent[1].req.prompt)), 512u)
+      << "the first Mooncake lines share hash id 0";
+  const auto sonnet = make_workload(find(spec, "VLLMBenchmark", 0), 0, c);
+  core::ManualClock clock2;
+  const auto poems = drive(*sonnet, clock2);
+  ASSERT_GE(poems.size(), 2u);
+  EXPECT_GE(testing::common_prefix(testing::ids(poems[0].req.prompt), testing::ids(poems[1].req.prompt)), 50u);
+  EXPECT_EQ(poems[0].req.prompt_tokens, static_cast<int>(testing::ids(poems[0].req.prompt).size()));
+}
+
 }  // namespace
 }  // namespace lmbench::workloads

@@ -51,11 +51,12 @@ TEST(LMCacheSynthetic, SteadyStateScheduleUsersRoundsAndReplacement) {
   const auto sent = drive(w, clock, script);
 
   // Slots j tick at j/QPS + k * NUM_USERS/QPS = 0.5 j + 2 k; the first users of slots 0..3 start
-  // with floor(j * 3 / 4) = 0, 0, 1, 2 rounds done; leavers are replaced on the next slot time.
+  // with floor(j * 3 / 4) = 0, 0, 1, 2 rounds done; leavers are replaced on the next slot time by
+  // user j + g * NUM_USERS (slot 3's second user is 7, its third 11).
   const std::vector<std::tuple<double, std::string, int>> expected = {
       {0.0, "0", 1}, {0.5, "1", 1}, {1.0, "2", 2}, {1.5, "3", 3}, {2.0, "0", 2}, {2.5, "1", 2}, {3.0, "2", 3},
-      {3.5, "4", 1}, {4.0, "0", 3}, {4.5, "1", 3}, {5.0, "5", 1}, {5.5, "4", 2}, {6.0, "6", 1}, {6.5, "7", 1},
-      {7.0, "5", 2}, {7.5, "4", 3}, {8.0, "6", 2}, {8.5, "7", 2}, {9.0, "5", 3}, {9.5, "8", 1}};
+      {3.5, "7", 1}, {4.0, "0", 3}, {4.5, "1", 3}, {5.0, "6", 1}, {5.5, "7", 2}, {6.0, "4", 1}, {6.5, "5", 1},
+      {7.0, "6", 2}, {7.5, "7", 3}, {8.0, "4", 2}, {8.5, "5", 2}, {9.0, "6", 3}, {9.5, "11", 1}};
   ASSERT_EQ(sent.size(), expected.size());
   for (std::size_t i = 0; i < sent.size(); ++i) {
     const Request& r = sent[i].req;
@@ -162,38 +163,72 @@ TEST(LMCacheSynthetic, LateAnswersDelayOnlyThatUsersNextRequest) {
   EXPECT_EQ(times, (std::vector<double>{0, 2, 5, 6, 8}));
 }
 
-TEST(LMCacheSynthetic, WarmupUsersGoFirstAndMeasurementStartsAfterTheirAnswers) {
+TEST(LMCacheSynthetic, WarmUpSendsTheMeasuredUsersOwnHistoriesFirst) {
   core::ManualClock clock;
   const core::TimePoint t0 = clock.now();
-  auto o = base_options();
-  o.num_users_warmup = 2;
-  o.num_users = 2;
-  o.num_rounds = 2;
-  o.duration = std::chrono::seconds(2);
+  auto o = base_options();  // 4 users, 3 rounds: the first users start with 0, 0, 1, 2 rounds done
+  o.num_users_warmup = 1;   // turns the warm-up on
+  o.duration = std::chrono::seconds(4);
   LMCacheSyntheticWorkload w(testing::tokenizer(), testing::synth(), o);
   testing::Script script;
   script.latency = [](const Request&) { return std::chrono::milliseconds(1000); };
   const auto sent = drive(w, clock, script);
   ASSERT_GE(sent.size(), 4u);
+  // Users 2 and 3 start mid-conversation: each sends, unmeasured, the history its next request
+  // extends, under its own id, asking for one token; 1/QPS apart.
   EXPECT_TRUE(sent[0].req.warmup);
   EXPECT_TRUE(sent[1].req.warmup);
-  EXPECT_EQ(sent[0].req.user_id, "warmup-0");
-  EXPECT_EQ(sent[1].req.user_id, "warmup-1");
+  EXPECT_EQ(sent[0].req.user_id, "2");
+  EXPECT_EQ(sent[1].req.user_id, "3");
+  EXPECT_EQ(sent[0].req.headers, (std::vector<std::pair<std::string, std::string>>{{"x-user-id", "2"}}));
+  EXPECT_EQ(sent[0].req.max_tokens, 1);
   EXPECT_NEAR(secs(t0, sent[1].req.intended_send), 0.5, 1e-9);
-  EXPECT_EQ(sent[0].req.round, 1);
-  // Warm-up answers arrive at 1.0 and 1.5 s: measurement starts at 1.5 s.
+  // Warm-up answers arrive at 1.0 and 1.5 s: measurement starts at 1.5 s, with no other warm-up.
   ASSERT_TRUE(w.measure_start());
   EXPECT_NEAR(secs(t0, *w.measure_start()), 1.5, 1e-9);
   for (std::size_t i = 2; i < sent.size(); ++i) {
-    EXPECT_FALSE(sent[i].req.warmup);
+    EXPECT_FALSE(sent[i].req.warmup) << i;
     EXPECT_GE(secs(t0, sent[i].req.intended_send), 1.5 - 1e-9);
   }
-  EXPECT_EQ(sent[2].req.user_id, "0");
-  EXPECT_NEAR(secs(t0, sent[2].req.intended_send), 1.5, 1e-9);
-  EXPECT_NEAR(secs(t0, sent[3].req.intended_send), 2.0, 1e-9);
-  // The warm-up prompt has the measured users' shape: system + context + question.
-  EXPECT_EQ(sent[0].req.prompt_tokens, static_cast<int>(ids(sent[0].req.prompt).size()));
-  EXPECT_EQ(sent[0].req.prompt.substr(0, 200), sent[2].req.prompt.substr(0, 200));
+  // Each warm-up prompt, without its final "\nAssistant: ", is a text prefix of that user's first
+  // measured prompt: everything the server caches from it, the measured request reuses.
+  for (std::size_t k = 0; k < 2; ++k) {
+    const Request& warm = sent[k].req;
+    const std::string stem = warm.prompt.substr(0, warm.prompt.size() - std::string("\nAssistant: ").size());
+    const Request* measured = nullptr;
+    for (std::size_t i = 2; i < sent.size() && !measured; ++i) {
+      if (sent[i].req.user_id == warm.user_id) measured = &sent[i].req;
+    }
+    ASSERT_NE(measured, nullptr) << warm.user_id;
+    EXPECT_EQ(measured->prompt.rfind(stem, 0), 0u) << warm.user_id;
+    EXPECT_GT(static_cast<int>(stem.size()), 4 * (o.chat_history + o.system_prompt));  // the whole context
+    EXPECT_EQ(warm.prompt_tokens, static_cast<int>(ids(warm.prompt).size()));
+  }
+}
+
+TEST(LMCacheSynthetic, WithoutMidConversationUsersTheWarmUpIsTheSystemPrompt) {
+  core::ManualClock clock;
+  auto o = base_options();
+  o.num_users = 1;  // one user, starting at round 1: nothing of it is cached in steady state
+  o.num_users_warmup = 3;
+  o.api = Api::kChat;
+  LMCacheSyntheticWorkload w(testing::tokenizer(), testing::synth(), o);
+  const auto sent = drive(w, clock);
+  ASSERT_GE(sent.size(), 2u);
+  EXPECT_TRUE(sent[0].req.warmup);
+  ASSERT_EQ(sent[0].req.messages.size(), 2u);
+  EXPECT_EQ(sent[0].req.messages[0].role, "system");
+  EXPECT_EQ(sent[0].req.messages[0].content, sent[1].req.messages[0].content);
+  EXPECT_FALSE(sent[1].req.warmup);
+  EXPECT_EQ(sent[1].req.round, 1);
+
+  // NUM_USERS_WARMUP 0: no warm-up at all.
+  o.num_users_warmup = 0;
+  LMCacheSyntheticWorkload cold(testing::tokenizer(), testing::synth(), o);
+  core::ManualClock c2;
+  const auto sent2 = drive(cold, c2);
+  ASSERT_FALSE(sent2.empty());
+  for (const auto& x : sent2) EXPECT_FALSE(x.req.warmup);
 }
 
 TEST(LMCacheSynthetic, RejectsBadOptions) {

@@ -23,7 +23,7 @@ using testing::ids;
 using testing::secs;
 
 TEST(VllmBenchmark, RandomDatasetLengthsFollowTheRangeRatio) {
-  const auto prompts = vllm_random_prompts(testing::synth(), 60, 100, 20, 0.5, 1);
+  const auto prompts = vllm_random_prompts(testing::synth(), 60, 100, 20, 0.5, 1, 1);
   ASSERT_EQ(prompts.size(), 60u);
   std::set<int> input_lengths;
   std::set<text::TokenId> first_tokens;
@@ -39,9 +39,9 @@ TEST(VllmBenchmark, RandomDatasetLengthsFollowTheRangeRatio) {
   }
   EXPECT_GT(input_lengths.size(), 20u) << "lengths vary";
   EXPECT_EQ(first_tokens.size(), prompts.size()) << "no two prompts share a prefix";
-  const auto again = vllm_random_prompts(testing::synth(), 60, 100, 20, 0.5, 1);
+  const auto again = vllm_random_prompts(testing::synth(), 60, 100, 20, 0.5, 1, 1);
   EXPECT_EQ(again[7].text, prompts[7].text);
-  const auto fixed = vllm_random_prompts(testing::synth(), 5, 64, 8, 0.0, 2);
+  const auto fixed = vllm_random_prompts(testing::synth(), 5, 64, 8, 0.0, 2, 2);
   for (const auto& p : fixed) EXPECT_EQ(p.prompt_tokens, 64);
 }
 
@@ -56,7 +56,7 @@ TEST(VllmBenchmark, GammaArrivalsAndPassThroughParameters) {
   o.top_k = 20;
   o.ignore_eos = true;
   o.api = Api::kChat;
-  VllmBenchmarkWorkload w(vllm_random_prompts(testing::synth(), 200, 32, 16, 0.0, 42), o);
+  VllmBenchmarkWorkload w(vllm_random_prompts(testing::synth(), 200, 32, 16, 0.0, 42, 42), o);
   EXPECT_EQ(w.name(), "vllm_random");
   core::ManualClock clock;
   const core::TimePoint t0 = clock.now();
@@ -87,7 +87,7 @@ TEST(VllmBenchmark, GammaArrivalsAndPassThroughParameters) {
 
   o.request_rate = std::numeric_limits<double>::infinity();
   o.max_tokens = 5;
-  VllmBenchmarkWorkload burst(vllm_random_prompts(testing::synth(), 10, 32, 16, 0.0, 42), o);
+  VllmBenchmarkWorkload burst(vllm_random_prompts(testing::synth(), 10, 32, 16, 0.0, 42, 42), o);
   core::ManualClock clock2;
   for (const auto& s : drive(burst, clock2)) {
     EXPECT_EQ(s.req.intended_send, clock2.now()) << "an infinite rate sends everything at once";
