@@ -2,9 +2,11 @@
 // Exit 0 when every run succeeded, 1 when anything failed, 130 when interrupted by Ctrl-C.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -76,6 +78,35 @@ std::optional<std::string> env(const char* name) {
   return std::string(v);
 }
 
+// Options that only make sense together, and a --key that names a baseline of the plan: refused
+// with the reason before anything starts.
+void check_selection(const RunArgs& a, const suite::Plan& plan) {
+  std::vector<std::string> keys;
+  for (const auto& s : plan.suites) {
+    for (const auto& b : s.baselines) {
+      if (std::find(keys.begin(), keys.end(), b.key) == keys.end()) keys.push_back(b.key);
+    }
+  }
+  const std::string listed = fmt::format("{}", fmt::join(keys, ", "));
+  if (!a.key.empty() && std::find(keys.begin(), keys.end(), a.key) == keys.end()) {
+    throw core::ConfigError(fmt::format("--key '{}': no baseline of {} has this KEY; its KEYs are: {}", a.key,
+                                        a.run_bench, listed));
+  }
+  if (a.start_from < 3) {
+    if (!a.port_forward_url.empty()) {
+      throw core::ConfigError("--port-forward-url is the endpoint of a staged start: it needs --start-from 3 "
+                              "(without it, lmbench deploys every baseline and uses what it deployed)");
+    }
+    return;
+  }
+  if (a.key.empty() && keys.size() > 1) {
+    throw core::ConfigError(fmt::format(
+        "--start-from 3 runs the workloads against one running endpoint, and results are labelled with one baseline's "
+        "KEY; this plan has {} baselines ({}): name the one the endpoint serves with --key",
+        keys.size(), listed));
+  }
+}
+
 int run(const RunArgs& a) {
   std::optional<std::string> hf_token = env("HF_TOKEN");
   if (!a.hf_token.empty()) {
@@ -89,6 +120,7 @@ int run(const RunArgs& a) {
     fmt::print("Location NoBench: the specs are valid; nothing is run.\n");
     return 0;
   }
+  check_selection(a, plan);
 
   suite::OrchestratorOptions o;
   o.results_root = a.results;
@@ -125,7 +157,8 @@ int run(const RunArgs& a) {
   if (a.auto_upload) o.after_run = make_uploader(a.api_url, a.upload_token_env);
 
   core::install_interrupt_handlers();
-  fmt::print("lmbench run: session {}, {} run(s) planned, results in {}/\n", o.session_id, plan.run_count(), a.results);
+  fmt::print("lmbench run: session {}, {} run(s) planned, results in {}/\n", o.session_id,
+             plan.run_count(o.only_key), a.results);
   std::fflush(stdout);
   const core::SteadyClock clock;
   auto result = suite::run_plan(plan, o, clock, std::cout);

@@ -12,13 +12,22 @@ core::Result<std::unique_ptr<BaselineSession>> BaselineSession::open(const Suite
                                                                      const config::Baseline& bcfg) {
   const auto& options = env.options;
   std::unique_ptr<BaselineSession> s(new BaselineSession());
-  env.log << fmt::format("-- baseline {} ({}): deploying\n", bp.key, bcfg.type);
+  const auto* endpoint = std::get_if<config::Endpoint>(&bcfg.kind);
+  if (options.start_from >= 3) {
+    env.log << fmt::format("-- baseline {} ({}): staged start (--start-from 3): the running endpoint {}, nothing deployed\n",
+                           bp.key, bcfg.type, options.endpoint_url.value_or(kStagedStartUrl));
+  } else if (endpoint) {
+    env.log << fmt::format("-- baseline {} (Endpoint): {}, nothing deployed\n", bp.key, endpoint->base_url);
+  } else {
+    env.log << fmt::format("-- baseline {} ({}): deploying\n", bp.key, bcfg.type);
+  }
+  s->deployed_ = options.start_from < 3 && !endpoint;
+  s->staged_ = options.start_from >= 3;
   try {
     if (options.start_from >= 3) {
       config::Baseline b = bcfg;
-      b.kind = config::Endpoint{.base_url = options.endpoint_url.value_or("http://localhost:30080")};
+      b.kind = config::Endpoint{.base_url = options.endpoint_url.value_or(kStagedStartUrl)};
       s->baseline_ = make_baseline(b, plan.infrastructure.location, options.deploy, env.clock);
-      s->deployed_ = false;
     } else {
       DeployContext ctx = options.deploy;
       if (!ctx.log_dir.empty()) ctx.log_dir /= bp.key;

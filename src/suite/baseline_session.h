@@ -16,6 +16,9 @@
 
 namespace lmbench::suite {
 
+// The original's endpoint for a staged start without --port-forward-url.
+inline constexpr const char* kStagedStartUrl = "http://localhost:30080";
+
 class BaselineSession {
  public:
   // Deploys `bcfg` and brings it to the point where runs can start. Progress lines go to
@@ -31,8 +34,10 @@ class BaselineSession {
   // How many times faster than the modelled hardware the baseline runs (a time-scaled
   // simulator); 1 for everything real and for staged starts.
   double time_scale() const { return time_scale_; }
-  // Whether lmbench deployed it (false on a staged start, --start-from 3).
+  // Whether lmbench deployed it (false for an Endpoint baseline and on a staged start).
   bool deployed() const { return deployed_; }
+  // A staged start (--start-from 3): the runs go to the given endpoint, not to this baseline.
+  bool staged() const { return staged_; }
 
   // Tears the deployment down once; later calls do nothing. nullopt when everything was removed.
   std::optional<core::Error> close();
@@ -44,6 +49,7 @@ class BaselineSession {
   deploy::ServingEndpoint endpoint_;
   double time_scale_ = 1.0;
   bool deployed_ = true;
+  bool staged_ = false;
   bool closed_ = false;
 };
 

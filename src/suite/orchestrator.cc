@@ -109,7 +109,7 @@ bool run_baseline(const SuiteEnv& env, const Plan& plan, const config::Spec& spe
     wrote_any = wrote_any || outcome.wrote;
     result.rows.push_back(std::move(outcome.row));
   }
-  env.log << fmt::format("-- baseline {}: tearing down\n", bp.key);
+  if ((*session)->deployed()) env.log << fmt::format("-- baseline {}: tearing down\n", bp.key);
   if (auto err = (*session)->close()) {
     result.any_failed = true;
     env.log << fmt::format("!! teardown of {} incomplete: {}\n", bp.key, err->message);

@@ -26,10 +26,12 @@ std::vector<RatePoint> qps_points(const std::vector<config::Number>& values, con
 
 }  // namespace
 
-std::size_t Plan::run_count() const {
+std::size_t Plan::run_count(const std::optional<std::string>& only_key) const {
   std::size_t n = 0;
   for (const auto& s : suites) {
-    for (const auto& b : s.baselines) n += b.runs.size();
+    for (const auto& b : s.baselines) {
+      if (!only_key || *only_key == b.key) n += b.runs.size();
+    }
   }
   return n;
 }

@@ -59,7 +59,8 @@ struct Plan {
   const config::WorkloadConfig& workload_of(const PlannedRun& r) const {
     return specs.at(r.spec).workloads.at(r.workload);
   }
-  std::size_t run_count() const;
+  // Runs in the plan; with `only_key`, those of the baselines with that KEY.
+  std::size_t run_count(const std::optional<std::string>& only_key = std::nullopt) const;
 };
 
 // The sweep of one workload config, in the order written.

@@ -120,6 +120,10 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   rf.workload = workload_json(t.workload, run, measured);
   if (out.interrupted) rf.extra["interrupted"] = true;
   rf.extra["prompt_salt"] = options.prompt_salt;
+  if (session.staged()) {
+    // The numbers came from the endpoint the user named, labelled with this baseline's KEY.
+    rf.extra["staged_start"] = {{"start_from", options.start_from}, {"endpoint", endpoint.base_url}};
+  }
   const auto stem = artifact_stem(key, run.workload_name, qps_label_for(run, measured), rf.timestamp);
   const auto json_path = run_json_path(options.results_root, t.spec.name, stem);
   try {

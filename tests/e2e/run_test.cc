@@ -400,6 +400,27 @@ TEST(Run, StartFromThreeRunsOnlyTheKeyAgainstTheGivenEndpoint) {
   }
   ASSERT_FALSE(url.empty()) << core::read_file(t.path("sim.log"));
 
+  // Two baselines and no --key: the endpoint's numbers would be labelled with both KEYs.
+  const auto no_key = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--start-from", "3",
+                                   "--port-forward-url", url, "--model-url", "m-staged"},
+                                  {"HF_TOKEN="}, t.root().string());
+  EXPECT_EQ(no_key.exit_code, 1) << no_key.out << no_key.err;
+  EXPECT_NE(no_key.err.find("this plan has 2 baselines (helm_a, helm_b): name the one the endpoint serves with --key"),
+            std::string::npos)
+      << no_key.err;
+  // A --key that names no baseline, and --port-forward-url without a staged start: refused.
+  const auto bad_key = run_lmbench({"run", "run-bench.yaml", "--key", "nosuch"}, {"HF_TOKEN="}, t.root().string());
+  EXPECT_EQ(bad_key.exit_code, 1);
+  EXPECT_NE(bad_key.err.find("--key 'nosuch': no baseline of run-bench.yaml has this KEY; its KEYs are: helm_a, helm_b"),
+            std::string::npos)
+      << bad_key.err;
+  const auto no_stage = run_lmbench({"run", "run-bench.yaml", "--port-forward-url", url}, {"HF_TOKEN="}, t.root().string());
+  EXPECT_EQ(no_stage.exit_code, 1);
+  EXPECT_NE(no_stage.err.find("--port-forward-url is the endpoint of a staged start: it needs --start-from 3"),
+            std::string::npos)
+      << no_stage.err;
+  EXPECT_FALSE(fs::exists(t.path("out")));
+
   // Given as users often copy it, with /v1: it is served at the base URL, not at /v1/v1.
   const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet", "--start-from", "3",
                               "--port-forward-url", url + "/v1", "--model-url", "m-staged", "--key", "helm_b",
@@ -410,12 +431,22 @@ TEST(Run, StartFromThreeRunsOnlyTheKeyAgainstTheGivenEndpoint) {
   EXPECT_NE(r.out.find("-- baseline helm_b: warmed up"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("/nonexistent/"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("helm_a"), std::string::npos) << "only --key's baseline runs:\n" << r.out;
+  // Nothing was deployed, and nothing says so.
+  EXPECT_NE(r.out.find("-- baseline helm_b (Helm-ProductionStack): staged start (--start-from 3): the running endpoint " +
+                       url + "/v1, nothing deployed\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("deploying"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("tearing down"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 run(s) planned"), std::string::npos) << r.out;
   const auto jsons = files_with(t.path("out/staged"), ".json");
   ASSERT_EQ(jsons.size(), 2u) << r.out;  // helm_b's one run and the comparison file
   EXPECT_EQ(jsons[0].filename().string().rfind("helm_b_random_5_", 0), 0u) << jsons[0];
   const auto j = read_json(jsons[0]);
   EXPECT_EQ(j["key"], "helm_b");
   EXPECT_EQ(j["results"]["successful_requests"], 2);
+  // The run says where its numbers came from.
+  EXPECT_EQ(j["staged_start"], (nlohmann::json{{"start_from", 3}, {"endpoint", url}}));
   EXPECT_EQ(jsons[1].filename(), "random_comparison.json");
   sim->terminate(std::chrono::seconds(2));
 }
