@@ -33,6 +33,7 @@ struct RegressArgs {
   int window = 5;
   std::string suite;
   std::string session;
+  bool include_interrupted = false;
 };
 
 int cannot_check(const std::string& message) {
@@ -48,6 +49,7 @@ std::string build_options(const RegressArgs& args, store::RegressOptions& option
   options.window = args.window;
   if (!args.suite.empty()) options.suite = args.suite;
   if (!args.session.empty()) options.session = args.session;
+  options.include_interrupted = args.include_interrupted;
   if (!args.metrics.empty()) {
     options.metrics.clear();
     for (const auto& name : args.metrics) {
@@ -176,6 +178,8 @@ Command add_regress(CLI::App& app) {
   sub->add_option("--window", args->window, "earlier sessions the median is taken over")->capture_default_str();
   sub->add_option("--suite", args->suite, "check only this suite (default: every suite)");
   sub->add_option("--session", args->session, "judge this session instead of each suite's newest");
+  sub->add_flag("--include-interrupted", args->include_interrupted,
+                "judge runs cut short by Ctrl-C too (by default they are left out and counted)");
   return {sub, [args] { return run_regress(*args); }};
 }
 

@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "dashboard/upload_client.h"
+#include "metrics/run_file.h"
 
 namespace lmbench::cli {
 
@@ -38,13 +39,23 @@ int run_upload(const UploadArgs& args) {
     options.bearer_token = token;
   }
   core::SteadyClock clock;
-  int stored = 0, duplicates = 0, failed = 0;
+  int stored = 0, duplicates = 0, failed = 0, skipped = 0;
   for (const auto& file : args.files) {
+    // A results folder also holds {WORKLOAD}_comparison.json and other JSON that is not a run:
+    // `upload results/x/*.json` skips them with a note instead of failing on them.
+    const auto run = metrics::read_run_file(file);
+    if (!run && run.error().kind == "format") {  // valid JSON of another shape; broken files fail below
+      ++skipped;
+      fmt::print("skipped    {}: not a run JSON ({})\n", file, run.error().message);
+      continue;
+    }
+    const bool interrupted = run && run->interrupted();
     const dashboard::UploadOutcome o = dashboard::upload_file(file, options, clock);
     switch (o.status) {
       case dashboard::UploadStatus::kStored:
         ++stored;
-        fmt::print("stored     {} (id {})\n", file, o.id);
+        fmt::print("stored     {} (id {}){}\n", file, o.id,
+                   interrupted ? "; interrupted: kept out of charts and regressions" : "");
         break;
       case dashboard::UploadStatus::kDuplicate:
         ++duplicates;
@@ -56,8 +67,8 @@ int run_upload(const UploadArgs& args) {
         break;
     }
   }
-  fmt::print("{} file(s) to {}: {} stored, {} duplicate, {} failed\n", args.files.size(), args.api_url, stored,
-             duplicates, failed);
+  fmt::print("{} file(s) to {}: {} stored, {} duplicate, {} failed, {} skipped\n", args.files.size(), args.api_url,
+             stored, duplicates, failed, skipped);
   return failed > 0 ? 1 : 0;
 }
 

@@ -14,7 +14,7 @@
 
 #include "dashboard/handlers.h"
 #include "dashboard/query.h"
-#include "dashboard/regression.h"
+#include "store/regress.h"
 #include "store/metric.h"
 
 namespace lmbench::dashboard {
@@ -36,6 +36,14 @@ const std::string& required(const Params& params, const std::string& name) {
     throw http::HttpError(400, "missing query parameter '" + name + "'", "", name);
   }
   return it->second;
+}
+
+// A yes/no query parameter: absent, "0" or "false" is no; "1" or "true" is yes.
+bool flag_param(const Params& params, const std::string& name) {
+  const auto it = params.find(name);
+  if (it == params.end() || it->second == "0" || it->second == "false") return false;
+  if (it->second == "1" || it->second == "true") return true;
+  throw http::HttpError(400, "query parameter '" + name + "': expected 0, 1, true or false", "", name);
 }
 
 double number_param(const Params& params, const std::string& name, std::optional<double> fallback = std::nullopt) {
@@ -87,7 +95,9 @@ Json point_json(const store::Point& p) {
           {"timestamp", p.timestamp},
           {"ok", p.ok},
           {"value", p.value ? Json(*p.value) : Json(nullptr)},
-          {"run_id", p.run_id}};
+          {"run_id", p.run_id},
+          {"interrupted", p.interrupted},
+          {"validity", p.validity.empty() ? Json(nullptr) : Json(p.validity)}};
 }
 
 // Series can hold thousands of points (250 sessions x 4 keys over time); they are written as text
@@ -95,7 +105,7 @@ Json point_json(const store::Point& p) {
 void append_number(std::string& out, double v) { fmt::format_to(std::back_inserter(out), "{}", v); }
 void append_string(std::string& out, std::string_view s) { out += Json(s).dump(); }
 
-void append_point(std::string& out, const store::Point& p, const Judgement* j) {
+void append_point(std::string& out, const store::Point& p, const store::Judgement* j) {
   out += "{\"qps\":";
   append_number(out, p.qps);
   out += ",\"session_id\":";
@@ -105,7 +115,9 @@ void append_point(std::string& out, const store::Point& p, const Judgement* j) {
   out += p.ok ? ",\"ok\":true,\"value\":" : ",\"ok\":false,\"value\":";
   if (p.value) append_number(out, *p.value);
   else out += "null";
-  fmt::format_to(std::back_inserter(out), ",\"run_id\":{}", p.run_id);
+  fmt::format_to(std::back_inserter(out), ",\"run_id\":{},\"interrupted\":{},\"validity\":", p.run_id, p.interrupted);
+  if (p.validity.empty()) out += "null";
+  else append_string(out, p.validity);
   if (j != nullptr) {
     out += ",\"median\":";
     if (j->median) append_number(out, *j->median);
@@ -199,7 +211,8 @@ http::ServerResponse handle_series_qps(Context& ctx, const http::ServerRequest& 
                                                       : "no session '" + wanted->second + "' for that workload",
                           "not_found", "session");
   }
-  const auto points = take(ctx.store.metric_vs_qps(suite, workload, session->session_id, metric));
+  const auto points = take(ctx.store.metric_vs_qps(suite, workload, session->session_id, metric,
+                                                   flag_param(params, "interrupted")));
   const Json lines = lines_by_key(points, [](Json& line, std::span<const store::Point> pts) {
     Json arr = Json::array();
     for (const auto& p : pts) arr.push_back(point_json(p));
@@ -228,7 +241,7 @@ http::ServerResponse handle_series_time(Context& ctx, const http::ServerRequest&
   }
   const int window = static_cast<int>(window_param);
   const store::Better better = store::metric_info(metric).better;
-  const auto points = take(ctx.store.metric_over_time(suite, workload, qps, metric));
+  const auto points = take(ctx.store.metric_over_time(suite, workload, qps, metric, flag_param(params, "interrupted")));
   const Json head = {{"suite", suite},  {"workload", workload},       {"qps", qps},
                      {"metric", metric_json(metric)}, {"threshold_pct", threshold}, {"window", window}};
   std::string out = head.dump();
@@ -239,7 +252,7 @@ http::ServerResponse handle_series_time(Context& ctx, const http::ServerRequest&
     std::size_t end = begin;
     while (end < points.size() && points[end].key == points[begin].key) ++end;
     const std::span<const store::Point> line(points.data() + begin, end - begin);
-    const auto judged = judge_series(line, better, threshold, window);
+    const auto judged = store::judge_series(line, better, threshold, window);
     if (begin > 0) out += ',';
     out += "{\"key\":";
     append_string(out, points[begin].key);

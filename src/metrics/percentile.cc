@@ -5,6 +5,11 @@
 
 namespace lmbench::metrics {
 
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return percentile_sorted(values, 50);
+}
+
 double percentile_sorted(std::span<const double> sorted, double q) {
   q = std::clamp(q, 0.0, 100.0);
   const double h = static_cast<double>(sorted.size() - 1) * q / 100.0;

@@ -14,6 +14,10 @@ namespace lmbench::metrics {
 // `sorted` must be sorted ascending and non-empty; q is clamped to [0, 100].
 double percentile_sorted(std::span<const double> sorted, double q);
 
+// The median (percentile 50 as above: the mean of the two middle values for an even count) of
+// `values`, taken by value; `values` must be non-empty. The one median of the project.
+double median(std::vector<double> values);
+
 // The statistics every summary reports for one metric. All fields are in the samples' unit.
 struct Distribution {
   std::size_t count = 0;

@@ -22,6 +22,12 @@ std::optional<double> RunFile::qps() const {
 
 bool RunFile::failed() const { return results.is_object() && results.contains("error"); }
 
+std::string RunFile::series() const {
+  const auto it = extra.find("workload_label");
+  if (it == extra.end() || !it->is_string()) return key;
+  return key + " (" + it->get<std::string>() + ")";
+}
+
 bool RunFile::interrupted() const {
   const auto it = extra.find("interrupted");
   return it != extra.end() && it->is_boolean() && it->get<bool>();

@@ -38,6 +38,9 @@ struct RunFile {
   bool failed() const;
   // Ctrl-C stopped the run before its end ("interrupted": true).
   bool interrupted() const;
+  // The name of its line in comparisons: the KEY, or "KEY (synthetic-1)" for a run of a second
+  // config of the same workload at the same rate (extra "workload_label").
+  std::string series() const;
   // results[metric][stat] (e.g. "ttft_ms", "mean") when present and a number.
   std::optional<double> stat(std::string_view metric, std::string_view stat) const;
 };

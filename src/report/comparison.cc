@@ -40,11 +40,11 @@ std::string describe(const metrics::RunFile& run) {
 
 std::string failed_run_label(const metrics::RunFile& run) {
   const auto it = run.workload.find("QPS");
-  return fmt::format("{} at QPS {}", run.key, it == run.workload.end() ? "?" : it->dump());
+  return fmt::format("{} at QPS {}", run.series(), it == run.workload.end() ? "?" : it->dump());
 }
 
 std::map<std::string, Comparison> build_comparisons(const std::vector<metrics::RunFile>& runs, Notes* notes) {
-  // Newest run per (workload, KEY, QPS).
+  // Newest run per (workload, series, QPS); interrupted runs are left out.
   std::map<std::tuple<std::string, std::string, double>, const metrics::RunFile*> newest;
   for (const auto& run : runs) {
     const std::string workload = run.workload_name();
@@ -53,11 +53,16 @@ std::map<std::string, Comparison> build_comparisons(const std::vector<metrics::R
       notes->push_back(fmt::format("{}: skipped, no workload.WORKLOAD or numeric workload.QPS", describe(run)));
       continue;
     }
-    auto [it, inserted] = newest.try_emplace({workload, run.key, *qps}, &run);
+    if (run.interrupted()) {
+      // Ctrl-C cut it short: its figures describe part of a run, not the workload.
+      notes->push_back(fmt::format("{}: not plotted, interrupted (a partial run)", describe(run)));
+      continue;
+    }
+    auto [it, inserted] = newest.try_emplace({workload, run.series(), *qps}, &run);
     if (inserted) continue;
     const metrics::RunFile* older = newer(run, *it->second) ? it->second : &run;
     if (older != &run) it->second = &run;
-    notes->push_back(fmt::format("{}: superseded by a newer run of {} at QPS {}", describe(*older), run.key,
+    notes->push_back(fmt::format("{}: superseded by a newer run of {} at QPS {}", describe(*older), run.series(),
                                  run.workload["QPS"].dump()));
   }
   std::map<std::string, Comparison> out;

@@ -46,8 +46,10 @@ struct Comparison {
 // Notes for the user about runs that were not used (failed, superseded by a rerun, no QPS).
 using Notes = std::vector<std::string>;
 
-// Groups runs by workload. For one KEY, workload and QPS, the newest run (timestamp, then file
-// name) wins, failed or not: reruns replace earlier results. `runs` must outlive the result.
+// Groups runs by workload. For one series (the KEY; "KEY (synthetic-1)" for a second config of a
+// workload at the same rate, RunFile::series), workload and QPS, the newest run (timestamp, then
+// file name) wins, failed or not: reruns replace earlier results. Interrupted runs are left out
+// (noted). `runs` must outlive the result.
 std::map<std::string, Comparison> build_comparisons(const std::vector<metrics::RunFile>& runs, Notes* notes);
 
 // "KEY at QPS q" for a failed run, as charts print it.

@@ -6,24 +6,15 @@
 #include <cmath>
 #include <limits>
 
+#include "metrics/percentile.h"
+
 namespace lmbench::store {
 
 namespace {
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 double change_pct(double value, double base) {
   if (base == 0) return value == 0 ? 0 : std::copysign(std::numeric_limits<double>::infinity(), value);
   return (value - base) / base * 100;
-}
-
-bool worse(Better better, double value, double base, double threshold_pct) {
-  const double t = threshold_pct / 100;
-  return better == Better::kLower ? value > base * (1 + t) : value < base * (1 - t);
 }
 
 // Judges one (workload, key, qps) point of the session, adding to `verdict`. Returns the store's
@@ -42,6 +33,7 @@ std::optional<core::Error> judge_point(Store& store, const RegressOptions& optio
   base.qps = run.qps;
   base.history = static_cast<int>(history->size());
   if (!run.ok) {
+    // Failed while earlier runs succeeded (history holds successful runs only).
     base.error = run.error;
     verdict.regressions.push_back(base);
     return std::nullopt;
@@ -55,9 +47,10 @@ std::optional<core::Error> judge_point(Store& store, const RegressOptions& optio
     }
     if (earlier.empty()) continue;
     ++verdict.values_compared;
-    const double med = median(earlier);
     const double threshold = options.threshold_for(m);
-    if (!worse(metric_info(m).better, *value, med, threshold)) continue;
+    const Judgement j = judge(earlier, true, value, metric_info(m).better, threshold);
+    if (!j.regressed) continue;
+    const double med = *j.median;
     Finding f = base;
     f.metric = m;
     f.value = *value;
@@ -95,6 +88,10 @@ core::Result<SuiteVerdict> judge_suite(Store& store, const RegressOptions& optio
       const Run& next = (*runs)[i + 1].run;
       if (next.workload == run.workload && next.key == run.key && next.qps == run.qps) continue;
     }
+    if (run.interrupted && !options.include_interrupted) {
+      ++verdict.interrupted_skipped;
+      continue;
+    }
     ++verdict.points;
     if (auto failed = judge_point(store, options, verdict.session, run, verdict)) return *failed;
   }
@@ -109,6 +106,34 @@ std::string format_change(double pct) {
 }
 
 }  // namespace
+
+Judgement judge(std::span<const double> earlier, bool ok, std::optional<double> value, Better better,
+                double threshold_pct) {
+  Judgement j;
+  if (earlier.empty()) return j;
+  j.history = static_cast<int>(earlier.size());
+  j.median = metrics::median(std::vector<double>(earlier.begin(), earlier.end()));
+  if (!ok) {
+    j.regressed = true;
+  } else if (value) {
+    const double t = threshold_pct / 100.0;
+    j.regressed = better == Better::kLower ? *value > *j.median * (1 + t) : *value < *j.median * (1 - t);
+  }
+  return j;
+}
+
+std::vector<Judgement> judge_series(std::span<const Point> points, Better better, double threshold_pct, int window) {
+  std::vector<Judgement> out(points.size());
+  std::vector<double> earlier;  // successful, complete values so far, oldest first
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const Point& p = points[i];
+    if (p.interrupted) continue;
+    const std::size_t take = std::min<std::size_t>(earlier.size(), static_cast<std::size_t>(std::max(window, 0)));
+    out[i] = judge(std::span<const double>(earlier).last(take), p.ok, p.value, better, threshold_pct);
+    if (p.ok && p.value) earlier.push_back(*p.value);
+  }
+  return out;
+}
 
 std::vector<Metric> RegressOptions::default_regress_metrics() {
   return {Metric::kTtftP50, Metric::kTtftP99, Metric::kItlP50, Metric::kItlP99, Metric::kTpotP50,
@@ -172,6 +197,9 @@ std::string format_report(const RegressReport& report, const RegressOptions& opt
     }
     out += fmt::format("  {} point(s), {} without earlier sessions, {} value(s) compared, {} regression(s)\n",
                        s.points, s.points_without_history, s.values_compared, s.regressions.size());
+    if (s.interrupted_skipped > 0) {
+      out += fmt::format("  {} interrupted run(s) left out (--include-interrupted judges them)\n", s.interrupted_skipped);
+    }
   }
   if (report.suites.empty()) out += "no runs to compare\n";
   return out;

@@ -11,6 +11,7 @@
 
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct RegressOptions {
   int window = 5;                             // earlier sessions the median is taken over
   std::optional<std::string> suite;           // only this suite (default: every suite)
   std::optional<std::string> session;         // judge this session instead of each suite's newest
+  // Judge interrupted runs too. By default they are left out: Ctrl-C cut them short, so their
+  // figures are not the workload's (they are never part of the history either).
+  bool include_interrupted = false;
 
   static std::vector<Metric> default_regress_metrics();
   double threshold_for(Metric m) const;
@@ -50,6 +54,7 @@ struct SuiteVerdict {
   SessionSummary session;       // the session judged
   int points = 0;               // (workload, key, qps) points in that session
   int points_without_history = 0;
+  int interrupted_skipped = 0;  // interrupted runs of the session, not judged
   int values_compared = 0;
   std::vector<Finding> regressions;
 };
@@ -58,6 +63,23 @@ struct RegressReport {
   std::vector<SuiteVerdict> suites;
   bool regressed() const;
 };
+
+// The rule, in one place (`lmbench regress` and the dashboard's over-time chart both use it): a
+// value regressed when it is worse than the median of the earlier values by more than
+// threshold_pct; a failed run (`ok` false) regressed when earlier runs succeeded. Without
+// earlier values nothing is judged.
+struct Judgement {
+  std::optional<double> median;  // of the earlier values it was compared with
+  int history = 0;               // how many earlier values that median is over
+  bool regressed = false;
+};
+Judgement judge(std::span<const double> earlier, bool ok, std::optional<double> value, Better better,
+                double threshold_pct);
+
+// One key's series in session order (oldest first): each point judged against the successful,
+// complete points of the `window` sessions before it. An interrupted point is neither judged nor
+// part of any later point's history.
+std::vector<Judgement> judge_series(std::span<const Point> points, Better better, double threshold_pct, int window);
 
 core::Result<RegressReport> check_regressions(Store& store, const RegressOptions& options);
 

@@ -25,6 +25,8 @@ struct Run {
   MetricValues metrics;    // all nullopt when !ok
   std::optional<std::int64_t> successful_requests;
   std::optional<double> duration_s;
+  bool interrupted = false;  // "interrupted": true: Ctrl-C cut it short (left out of charts and regressions)
+  std::string validity;      // "validity"."verdict" (valid | suspect | invalid); "" when the run has none
   std::string json;        // the document exactly as given
 };
 

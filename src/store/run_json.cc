@@ -210,6 +210,19 @@ Run read_run(const json& doc, std::string_view file_name, std::string_view key_h
         "and serving.config",
         run.workload)};
   }
+  if (const json* v = find(doc, "interrupted"); v != nullptr) {
+    if (!v->is_boolean()) fail("interrupted", "a boolean", v);
+    run.interrupted = v->get<bool>();
+  }
+  if (const json* v = find(doc, "validity"); v != nullptr) {
+    if (!v->is_object()) fail("validity", "an object", v);
+    const json* verdict = find(*v, "verdict");
+    if (verdict == nullptr || !verdict->is_string() ||
+        (*verdict != "valid" && *verdict != "suspect" && *verdict != "invalid")) {
+      fail("validity.verdict", "\"valid\", \"suspect\" or \"invalid\"", verdict);
+    }
+    run.validity = verdict->get<std::string>();
+  }
   run.session_time = session_time(run.session_id, run.timestamp);
   return run;
 }

@@ -97,6 +97,18 @@ void v1_to_v2(Database& db) {
   )sql");
 }
 
+// v3: whether Ctrl-C cut the run short, and the run's verdict on its own numbers, from each
+// stored document (lmbench writes "interrupted": true and "validity": {"verdict": ...}).
+void v2_to_v3(Database& db) {
+  db.exec(R"sql(
+    ALTER TABLE runs ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN validity TEXT;
+    UPDATE runs SET
+      interrupted = COALESCE((SELECT json_extract(json, '$.interrupted') = 1 FROM run_documents WHERE run_id = runs.id), 0),
+      validity = (SELECT json_extract(json, '$.validity.verdict') FROM run_documents WHERE run_id = runs.id);
+  )sql");
+}
+
 int count_tables(Database& db) {
   Statement s = db.prepare("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table'");
   s.step();
@@ -125,6 +137,10 @@ void migrate(Database& db) {
   if (version == 1) {
     v1_to_v2(db);
     version = 2;
+  }
+  if (version == 2) {
+    v2_to_v3(db);
+    version = 3;
   }
   db.set_user_version(version);
   tx.commit();

@@ -14,7 +14,7 @@
 
 namespace lmbench::store {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Brings `db` to kSchemaVersion inside one write transaction (all or nothing). Throws
 // SqliteError when the file is not a store of ours (tables but no version) or is newer than

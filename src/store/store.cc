@@ -23,7 +23,7 @@ constexpr const char* kRunColumns =
     "ttft_mean_ms, ttft_p50_ms, ttft_p99_ms, itl_mean_ms, itl_p50_ms, itl_p99_ms, "
     "tpot_mean_ms, tpot_p50_ms, tpot_p99_ms, "
     "request_throughput, output_throughput, input_throughput, total_throughput, "
-    "successful_requests, duration_s";
+    "successful_requests, duration_s, interrupted, validity";
 constexpr int kFirstMetricColumn = 10;
 
 StoredRun read_run_row(const Statement& s) {
@@ -42,6 +42,8 @@ StoredRun read_run_row(const Statement& s) {
   for (int i = 0; i < kMetricCount; ++i) r.metrics[i] = s.optional_real(kFirstMetricColumn + i);
   if (!s.is_null(23)) r.successful_requests = s.integer(23);
   r.duration_s = s.optional_real(24);
+  r.interrupted = s.integer(25) != 0;
+  r.validity = s.text(26);
   return out;
 }
 
@@ -63,9 +65,9 @@ struct Store::Impl {
         ttft_mean_ms, ttft_p50_ms, ttft_p99_ms, itl_mean_ms, itl_p50_ms, itl_p99_ms,
         tpot_mean_ms, tpot_p50_ms, tpot_p99_ms,
         request_throughput, output_throughput, input_throughput, total_throughput,
-        successful_requests, duration_s)
+        successful_requests, duration_s, interrupted, validity)
       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-              ?22, ?23, ?24)
+              ?22, ?23, ?24, ?25, ?26)
       ON CONFLICT (suite, session_id, key, workload, qps, timestamp) DO NOTHING
       RETURNING id)sql");
     insert_document = db.prepare("INSERT INTO run_documents (run_id, json) VALUES (?1, ?2)");
@@ -100,7 +102,7 @@ struct Store::Impl {
       SELECT {} FROM (
         SELECT *, ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY timestamp DESC, id DESC) AS nth
         FROM runs
-        WHERE suite = ?1 AND workload = ?2 AND qps = ?3 AND key = ?4 AND ok = 1
+        WHERE suite = ?1 AND workload = ?2 AND qps = ?3 AND key = ?4 AND ok = 1 AND interrupted = 0
           AND (session_time, session_id) < (?5, ?6))
       WHERE nth = 1 ORDER BY session_time DESC, session_id DESC LIMIT ?7)sql",
                                      kRunColumns));
@@ -112,10 +114,10 @@ struct Store::Impl {
     auto& slot = vs_qps_by_metric[static_cast<int>(m)];
     if (!slot) {
       slot = std::make_unique<Statement>(db.prepare(fmt::format(R"sql(
-        SELECT key, qps, session_id, session_time, timestamp, ok, {0}, id FROM (
-          SELECT id, key, qps, session_id, session_time, timestamp, ok, {0},
+        SELECT key, qps, session_id, session_time, timestamp, ok, {0}, id, interrupted, validity FROM (
+          SELECT id, key, qps, session_id, session_time, timestamp, ok, {0}, interrupted, validity,
                  ROW_NUMBER() OVER (PARTITION BY key, qps ORDER BY timestamp DESC, id DESC) AS nth
-          FROM runs WHERE suite = ?1 AND workload = ?2 AND session_id = ?3)
+          FROM runs WHERE suite = ?1 AND workload = ?2 AND session_id = ?3 AND (interrupted = 0 OR ?4))
         WHERE nth = 1 ORDER BY key, qps)sql",
                                                                 metric_info(m).column)));
     }
@@ -126,10 +128,10 @@ struct Store::Impl {
     auto& slot = over_time_by_metric[static_cast<int>(m)];
     if (!slot) {
       slot = std::make_unique<Statement>(db.prepare(fmt::format(R"sql(
-        SELECT key, qps, session_id, session_time, timestamp, ok, {0}, id FROM (
-          SELECT id, key, qps, session_id, session_time, timestamp, ok, {0},
+        SELECT key, qps, session_id, session_time, timestamp, ok, {0}, id, interrupted, validity FROM (
+          SELECT id, key, qps, session_id, session_time, timestamp, ok, {0}, interrupted, validity,
                  ROW_NUMBER() OVER (PARTITION BY key, session_id ORDER BY timestamp DESC, id DESC) AS nth
-          FROM runs WHERE suite = ?1 AND workload = ?2 AND qps = ?3)
+          FROM runs WHERE suite = ?1 AND workload = ?2 AND qps = ?3 AND (interrupted = 0 OR ?4))
         WHERE nth = 1 ORDER BY key, session_time, session_id)sql",
                                                                 metric_info(m).column)));
     }
@@ -153,6 +155,8 @@ struct Store::Impl {
     for (int i = 0; i < kMetricCount; ++i) insert.bind(10 + i, run.metrics[i]);
     if (run.successful_requests) insert.bind(23, *run.successful_requests); else insert.bind_null(23);
     insert.bind(24, run.duration_s);
+    insert.bind(25, run.interrupted ? 1 : 0);
+    if (run.validity.empty()) insert.bind_null(26); else insert.bind(26, run.validity);
     Ingested out;
     out.run = run;
     out.run.json.clear();
@@ -221,6 +225,8 @@ std::vector<Point> read_points(Statement& s) {
     p.ok = s.integer(5) != 0;
     p.value = s.optional_real(6);
     p.run_id = s.integer(7);
+    p.interrupted = s.integer(8) != 0;
+    p.validity = s.text(9);
     out.push_back(std::move(p));
   }
   s.reset();
@@ -349,19 +355,20 @@ core::Result<std::vector<double>> Store::qps_values(std::string_view suite, std:
 }
 
 core::Result<std::vector<Point>> Store::metric_vs_qps(std::string_view suite, std::string_view workload,
-                                                      std::string_view session_id, Metric metric) {
+                                                      std::string_view session_id, Metric metric,
+                                                      bool include_interrupted) {
   return guarded([&] {
     Statement& s = impl_->vs_qps(metric);
-    s.bind(1, suite).bind(2, workload).bind(3, session_id);
+    s.bind(1, suite).bind(2, workload).bind(3, session_id).bind(4, include_interrupted ? 1 : 0);
     return read_points(s);
   });
 }
 
 core::Result<std::vector<Point>> Store::metric_over_time(std::string_view suite, std::string_view workload,
-                                                         double qps, Metric metric) {
+                                                         double qps, Metric metric, bool include_interrupted) {
   return guarded([&] {
     Statement& s = impl_->over_time(metric);
-    s.bind(1, suite).bind(2, workload).bind(3, qps);
+    s.bind(1, suite).bind(2, workload).bind(3, qps).bind(4, include_interrupted ? 1 : 0);
     return read_points(s);
   });
 }

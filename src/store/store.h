@@ -77,6 +77,8 @@ struct Point {
   bool ok = true;
   std::optional<double> value;
   std::int64_t run_id = 0;
+  bool interrupted = false;  // only when asked for (include_interrupted)
+  std::string validity;      // the run's verdict on itself; "" when it has none
 };
 
 // A stored run with its row id; `run.json` is empty unless asked for (run_json()).
@@ -113,13 +115,15 @@ class Store {
   core::Result<std::vector<std::string>> keys(std::string_view suite, std::string_view workload);
   core::Result<std::vector<double>> qps_values(std::string_view suite, std::string_view workload);
   // `metric` against QPS, one line per key, for one session: sorted by key, then QPS. When a
-  // session ran a point more than once, its latest run counts.
+  // session ran a point more than once, its latest run counts. Interrupted runs (a partial run)
+  // are left out unless `include_interrupted`.
   core::Result<std::vector<Point>> metric_vs_qps(std::string_view suite, std::string_view workload,
-                                                 std::string_view session_id, Metric metric);
+                                                 std::string_view session_id, Metric metric,
+                                                 bool include_interrupted = false);
   // `metric` over time at one QPS: one point per key and session (its latest run there), sorted
-  // by key, then session time.
+  // by key, then session time. Interrupted runs are left out unless `include_interrupted`.
   core::Result<std::vector<Point>> metric_over_time(std::string_view suite, std::string_view workload, double qps,
-                                                    Metric metric);
+                                                    Metric metric, bool include_interrupted = false);
   // The stored document, byte for byte; nullopt when there is no such run.
   core::Result<std::optional<std::string>> run_json(std::int64_t id);
 
@@ -128,8 +132,8 @@ class Store {
   core::Result<std::optional<SessionSummary>> newest_session(std::string_view suite);
   // Every run of a session in a suite, failed ones included, in (workload, key, qps, timestamp) order.
   core::Result<std::vector<StoredRun>> session_runs(std::string_view suite, std::string_view session_id);
-  // Successful runs of the same suite, workload, key and QPS in sessions before `before`, one per
-  // session (its latest), newest first, at most `limit`.
+  // Successful, complete (not interrupted) runs of the same suite, workload, key and QPS in
+  // sessions before `before`, one per session (its latest), newest first, at most `limit`.
   core::Result<std::vector<StoredRun>> history(const Run& point, const SessionSummary& before, int limit);
 
  private:

@@ -28,8 +28,8 @@ std::optional<std::filesystem::path> find_done_run(const std::filesystem::path& 
                                                    const PlannedRun& run, const config::WorkloadConfig& cfg) {
   std::error_code ec;
   if (!std::filesystem::is_directory(suite_dir, ec)) return std::nullopt;
-  const std::string prefix = run.rate.qps_label ? fmt::format("{}_{}_{}_", key, run.workload_name, *run.rate.qps_label)
-                                                : fmt::format("{}_{}_", key, run.workload_name);
+  const std::string prefix = run.rate.qps_label ? fmt::format("{}_{}_{}_", key, run.label, *run.rate.qps_label)
+                                                : fmt::format("{}_{}_", key, run.label);
   auto wanted = workload_json(cfg, run, run.rate.target_qps.value_or(0.0));
   wanted.erase("QPS");
   for (const auto& entry : std::filesystem::directory_iterator(suite_dir, ec)) {

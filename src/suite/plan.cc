@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <set>
+#include <utility>
 
 #include "suite/keys.h"
 
@@ -87,9 +89,15 @@ Plan make_plan(config::Infrastructure infrastructure, std::vector<config::Spec> 
     SuitePlan suite{s, {}};
     for (std::size_t b = 0; b < spec.serving.size(); ++b) {
       BaselinePlan bp{b, keys[b], {}};
+      std::set<std::pair<std::string, std::string>> taken;  // (workload name, rate) with a file name
       for (std::size_t w = 0; w < spec.workloads.size(); ++w) {
         const std::string name = workload_file_name(spec.workloads[w]);
-        for (auto& point : rate_points(spec.workloads[w])) bp.runs.push_back({s, b, w, keys[b], name, std::move(point)});
+        for (auto& point : rate_points(spec.workloads[w])) {
+          const std::string rate = point.qps_label.value_or("") + "|" + point.value.text;
+          const bool unique = taken.insert({name, rate}).second;
+          const std::string label = unique ? name : fmt::format("{}-{}", name, spec.workloads[w].index);
+          bp.runs.push_back({s, b, w, keys[b], name, std::move(point), label});
+        }
       }
       suite.baselines.push_back(std::move(bp));
     }

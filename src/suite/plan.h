@@ -34,8 +34,13 @@ struct PlannedRun {
   std::size_t baseline = 0;  // index into that spec's serving
   std::size_t workload = 0;  // index into that spec's workloads
   std::string key;           // the baseline's result KEY
-  std::string workload_name; // file-name part: "synthetic", ...
+  std::string workload_name; // "synthetic", ...: the run JSON's WORKLOAD
   RatePoint rate;
+  // The WORKLOAD part of this run's artifact names: workload_name, unless an earlier config of the
+  // same workload name has a run at the same rate, which would share the file name (the original
+  // silently overwrote one): then workload_name + "-" + this config's index in its type's list,
+  // e.g. "synthetic-1" for Workload.LMCacheSynthetic[1].
+  std::string label;
 };
 
 struct BaselinePlan {

@@ -137,10 +137,19 @@ std::string plan_text(const Plan& plan, const PlanTextOptions& o) {
     }
     out += fmt::format("    Workloads ({}):\n", spec.workloads.size());
     std::size_t per_baseline = 0;
-    for (const auto& w : spec.workloads) {
+    for (std::size_t wi = 0; wi < spec.workloads.size(); ++wi) {
+      const auto& w = spec.workloads[wi];
       const auto points = rate_points(w);
       per_baseline += points.size();
       out += "      " + workload_line(w, points, workload_file_name(w)) + "\n";
+      // Runs whose plain name another config already has: their own names (see PlannedRun::label).
+      if (suite.baselines.empty()) continue;
+      for (const auto& r : suite.baselines.front().runs) {
+        if (r.workload != wi || r.label == r.workload_name) continue;
+        out += fmt::format("        {} {} is also in an earlier {} config: its files are {{KEY}}_{}_{}_...\n",
+                           r.rate.sweep_key.empty() ? "the timed replay" : r.rate.sweep_key, r.rate.value.text, w.type,
+                           r.label, r.rate.qps_label.value_or("{QPS}"));
+      }
     }
     out += fmt::format("    Runs: {} ({} baseline{} x {} workload run{})\n", per_baseline * suite.baselines.size(),
                        suite.baselines.size(), suite.baselines.size() == 1 ? "" : "s", per_baseline,
@@ -149,7 +158,7 @@ std::string plan_text(const Plan& plan, const PlanTextOptions& o) {
     std::string example = "(QPS measured at run time)";
     for (const auto& r : suite.baselines.front().runs) {
       if (!r.rate.qps_label) continue;
-      example = artifact_stem(r.key, r.workload_name, *r.rate.qps_label, o.example_timestamp) + ".json";
+      example = artifact_stem(r.key, r.label, *r.rate.qps_label, o.example_timestamp) + ".json";
       break;
     }
     out += fmt::format("    Artifacts: {}/{{KEY}}_{{WORKLOAD}}_{{QPS}}_{{YYYYMMDD-HHMM}}.json (+ .csv), e.g. {}\n",

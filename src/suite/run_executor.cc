@@ -53,7 +53,7 @@ class ProgressPrinter {
 }  // namespace
 
 RunRow plain_row(const RunTarget& t, std::string status, std::string detail) {
-  return RunRow{t.spec.name, t.baseline_plan.key, t.run.workload_name, t.run.rate.qps_label.value_or("-"),
+  return RunRow{t.spec.name, t.baseline_plan.key, t.run.label, t.run.rate.qps_label.value_or("-"),
                 std::move(status), {}, {}, {}, std::move(detail)};
 }
 
@@ -63,7 +63,7 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   const auto& key = t.baseline_plan.key;
   RunOutcome out;
   const auto label_hint = run.rate.qps_label.value_or("?");
-  env.log << fmt::format("   run {} {} qps={}\n", key, run.workload_name, label_hint);
+  env.log << fmt::format("   run {} {} qps={}\n", key, run.label, label_hint);
   const auto& endpoint = session.endpoint();
   std::unique_ptr<workloads::Workload> workload;
   try {
@@ -77,7 +77,7 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   } catch (const std::exception& e) {
     out.failed = true;
     out.row = plain_row(t, "failed", e.what());
-    env.log << fmt::format("!! {} {}: {}\n", key, run.workload_name, e.what());
+    env.log << fmt::format("!! {} {}: {}\n", key, run.label, e.what());
     return out;
   }
 
@@ -96,7 +96,7 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   ro.drain_timeout = options.drain_timeout;
   ro.tokenizer = &env.tokenizer;
   ro.on_progress = ProgressPrinter(env.log, options.progress, options.progress_in_place,
-                                   fmt::format("{} {} {}: ", key, run.workload_name, label_hint));
+                                   fmt::format("{} {} {}: ", key, run.label, label_hint));
   load::Runner runner(loop, run_clock, ro);
   auto rr = runner.run(*workload);
   out.interrupted = rr.reason == load::StopReason::kInterrupted;
@@ -124,7 +124,9 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
     // The numbers came from the endpoint the user named, labelled with this baseline's KEY.
     rf.extra["staged_start"] = {{"start_from", options.start_from}, {"endpoint", endpoint.base_url}};
   }
-  const auto stem = artifact_stem(key, run.workload_name, qps_label_for(run, measured), rf.timestamp);
+  // Two configs of one workload at one rate get distinct names and separate comparison series.
+  if (run.label != run.workload_name) rf.extra["workload_label"] = run.label;
+  const auto stem = artifact_stem(key, run.label, qps_label_for(run, measured), rf.timestamp);
   const auto json_path = run_json_path(options.results_root, t.spec.name, stem);
   try {
     // The CSV first and the JSON last: a JSON on disk means the run's artifacts are whole.
@@ -139,7 +141,7 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   }
   const auto suite_dir = options.results_root / t.spec.name;
   if (auto logs = session.baseline().logs(suite_dir / "pod-logs",
-                                          fmt::format("{}_{}_{}", key, run.workload_name, qps_label_for(run, measured)));
+                                          fmt::format("{}_{}_{}", key, run.label, qps_label_for(run, measured)));
       !logs) {
     env.log << fmt::format("   (logs not saved: {})\n", logs.error().message);
   }

@@ -342,5 +342,32 @@ TEST(DashboardUi, ServesTheEmbeddedPagesFromTheBinary) {
   EXPECT_THAT(index.body, ::testing::Not(HasSubstr("http")));
 }
 
+// A run cut short by Ctrl-C is stored with its flag and left out of both charts (and of the
+// over-time chart's regression history) unless the UI asks for it with interrupted=1.
+TEST_F(DashboardQueries, InterruptedRunsAreLeftOutOfTheChartsUnlessAsked) {
+  ASSERT_EQ(d_.upload_json(make_run_text({.session_secs = 1700000000 + 2 * 86400, .timestamp = "20231116-2213",
+                                          .key = "helm_kvaware", .qps = 1, .ttft_p99 = 900, .interrupted = true}))
+                .status,
+            201);
+  const std::string session = session_id_for(1700000000 + 2 * 86400);
+  const json qps = body_of(d_.get("/api/series/qps?suite=routing-benchmark&workload=synthetic&metric=ttft_p99&session=" +
+                                  session));
+  EXPECT_EQ(qps["lines"].size(), 0u) << qps.dump();
+  const json with = body_of(d_.get(
+      "/api/series/qps?suite=routing-benchmark&workload=synthetic&metric=ttft_p99&interrupted=1&session=" + session));
+  ASSERT_EQ(with["lines"].size(), 1u) << with.dump();
+  EXPECT_TRUE(with["lines"][0]["points"][0]["interrupted"].get<bool>());
+  const json t = body_of(d_.get("/api/series/time?suite=routing-benchmark&workload=synthetic&metric=ttft_p99&qps=1"));
+  EXPECT_EQ(t["lines"][0]["points"].size(), 2u);
+  EXPECT_FALSE(t["lines"][0]["latest_regressed"].get<bool>());
+  const json tw =
+      body_of(d_.get("/api/series/time?suite=routing-benchmark&workload=synthetic&metric=ttft_p99&qps=1&interrupted=true"));
+  ASSERT_EQ(tw["lines"][0]["points"].size(), 3u);
+  EXPECT_FALSE(tw["lines"][0]["points"][2]["regressed"].get<bool>()) << "an interrupted point is not judged";
+  EXPECT_EQ(d_.get("/api/series/time?suite=routing-benchmark&workload=synthetic&metric=ttft_p99&qps=1&interrupted=maybe")
+                .status,
+            400);
+}
+
 }  // namespace
 }  // namespace lmbench::dashboard::testing

@@ -44,6 +44,7 @@ nlohmann::json make_run(const RunDoc& d) {
       {"workload", {{"WORKLOAD", d.workload}, {"QPS", d.qps}, {"NUM_USERS", 10}}},
   };
   if (!d.key.empty()) doc["key"] = d.key;
+  if (d.interrupted) doc["interrupted"] = true;
   return doc;
 }
 

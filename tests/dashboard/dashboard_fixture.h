@@ -30,6 +30,7 @@ struct RunDoc {
   bool failed = false;
   double ttft_p99 = 200;
   double output_throughput = 70;
+  bool interrupted = false;  // "interrupted": true
 };
 nlohmann::json make_run(const RunDoc& doc);
 inline std::string make_run_text(const RunDoc& doc) { return make_run(doc).dump(2); }

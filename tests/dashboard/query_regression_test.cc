@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "dashboard/query.h"
-#include "dashboard/regression.h"
+#include "store/regress.h"
 
 namespace lmbench::dashboard {
 namespace {
@@ -41,7 +41,7 @@ store::Point failed() {
 TEST(JudgeSeries, ComparesWithTheMedianOfThePreviousWindow) {
   // Window 5: the last point is compared with the median of 110,100,120,90,105 = 105.
   const std::vector<store::Point> pts = {ok(1000), ok(110), ok(100), ok(120), ok(90), ok(105), ok(116)};
-  const auto j = judge_series(pts, store::Better::kLower, 10, 5);
+  const auto j = store::judge_series(pts, store::Better::kLower, 10, 5);
   ASSERT_EQ(j.size(), pts.size());
   EXPECT_FALSE(j[0].median.has_value());
   EXPECT_FALSE(j[0].regressed);
@@ -57,7 +57,7 @@ TEST(JudgeSeries, ComparesWithTheMedianOfThePreviousWindow) {
 
 TEST(JudgeSeries, AFailureAfterSuccessesIsARegressionAndFailuresAreNotHistory) {
   const std::vector<store::Point> pts = {failed(), ok(100), failed(), ok(100)};
-  const auto j = judge_series(pts, store::Better::kLower, 10, 5);
+  const auto j = store::judge_series(pts, store::Better::kLower, 10, 5);
   EXPECT_FALSE(j[0].regressed);  // nothing before it
   EXPECT_TRUE(j[2].regressed);
   EXPECT_EQ(j[3].history, 1);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <atomic>
@@ -67,11 +69,20 @@ TEST_F(DashboardCli, UploadReportsEachFileAndExitsOneWhenAnyFailed) {
   EXPECT_TRUE(fs::exists(good));
   EXPECT_TRUE(fs::exists(bad));
 
-  const RunResult json_ok = run_lmbench({"upload", write("helm_b_synthetic_1_20231114-2213.json", run_doc("suite-a", 1)),
+  // A results folder's *.json also matches the comparison files: skipped with a note, not failed.
+  // An interrupted run is stored, and the line says it stays out of charts and regressions.
+  auto cut = nlohmann::json::parse(run_doc("suite-a", 1));
+  cut["interrupted"] = true;
+  const RunResult json_ok = run_lmbench({"upload", write("helm_b_synthetic_1_20231114-2213.json", cut.dump()),
+                                         write("synthetic_comparison.json", "[{\"qps\": 1, \"helm_b\": {\"TTFT\": 1}}]"),
                                          "--api-url", url, "--encoding", "json", "--token-env", "UP_TOKEN"},
                                         {"UP_TOKEN=t0ken"});
   EXPECT_EQ(json_ok.exit_code, 0) << json_ok.out;
-  EXPECT_NE(json_ok.out.find("1 stored, 0 duplicate, 0 failed"), std::string::npos) << json_ok.out;
+  EXPECT_NE(json_ok.out.find("1 stored, 0 duplicate, 0 failed, 1 skipped"), std::string::npos) << json_ok.out;
+  EXPECT_NE(json_ok.out.find("skipped    " + (dir_ / "synthetic_comparison.json").string() + ": not a run JSON"),
+            std::string::npos)
+      << json_ok.out;
+  EXPECT_NE(json_ok.out.find("; interrupted: kept out of charts and regressions"), std::string::npos) << json_ok.out;
 
   EXPECT_EQ(server.stop(), 0) << server.log();
   EXPECT_NE(server.log().find("lmbench dashboard: stopped"), std::string::npos) << server.log();

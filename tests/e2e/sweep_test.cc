@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -108,6 +109,52 @@ TEST(Sweep, LaterRatesFindNoCacheEarlierRatesFilled) {
     EXPECT_GT(first_rounds, 0);
     EXPECT_EQ(warmed_users, 2) << "of 4 users with 3 rounds, users 2 and 3 start with 1 and 2 rounds done";
   }
+}
+
+}  // namespace
+}  // namespace lmbench::e2e
+
+namespace lmbench::e2e {
+namespace {
+
+// Two configs of one workload type at a common rate: both runs are kept under their own names
+// and drawn as separate series; validate shows the names (the original overwrote one of them).
+TEST(Sweep, TwoConfigsAtOneRateKeepBothRuns) {
+  TempTree t;
+  t.write("run-bench.yaml", "0-bench-specs:\n  - two.yaml\n1-infrastructure:\n  Location: Simulated\n");
+  t.write("0-bench-specs/two.yaml",
+          "Name: two\nServing:\n  - Simulated: {name: plain, modelURL: meta-llama/Llama-3.1-8B-Instruct, timeScale: 20}\n"
+          "Workload:\n  Random:\n"
+          "    - {NUM_USERS: 1, NUM_ROUNDS: 2, PROMPT_LEN: 16, ANSWER_LEN: 4, QPS: [4, 8]}\n"
+          "    - {NUM_USERS: 1, NUM_ROUNDS: 3, PROMPT_LEN: 64, ANSWER_LEN: 4, QPS: [4]}\n");
+  const auto v = run_lmbench({"validate", "run-bench.yaml"}, {}, t.root().string());
+  EXPECT_EQ(v.exit_code, 0) << v.err;
+  EXPECT_NE(v.out.find("QPS 4 is also in an earlier Random config: its files are {KEY}_random-1_4_..."),
+            std::string::npos)
+      << v.out;
+  const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet"}, {}, t.root().string());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(t.path("out/two"))) {
+    if (e.path().extension() == ".json") names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  ASSERT_EQ(names.size(), 4u) << r.out;
+  EXPECT_EQ(names[0].rfind("plain_random-1_4_", 0), 0u) << names[0];
+  EXPECT_EQ(names[1].rfind("plain_random_4_", 0), 0u) << names[1];
+  EXPECT_EQ(names[2].rfind("plain_random_8_", 0), 0u) << names[2];
+  EXPECT_EQ(names[3], "random_comparison.json");
+  const auto second = nlohmann::json::parse(core::read_file(t.path("out/two") / names[0]));
+  EXPECT_EQ(second["workload"]["WORKLOAD"], "random");
+  EXPECT_EQ(second["workload_label"], "random-1");
+  EXPECT_EQ(second["results"]["successful_requests"], 3);
+  const auto cmp = nlohmann::json::parse(core::read_file(t.path("out/two/random_comparison.json")));
+  ASSERT_EQ(cmp.size(), 2u);
+  EXPECT_EQ(cmp[0]["qps"], 4);
+  EXPECT_TRUE(cmp[0].contains("plain")) << cmp.dump();
+  EXPECT_TRUE(cmp[0].contains("plain (random-1)")) << cmp.dump();
+  EXPECT_NE(cmp[0]["plain"]["TTFT"], cmp[0]["plain (random-1)"]["TTFT"]);
+  EXPECT_FALSE(cmp[1].contains("plain (random-1)"));
 }
 
 }  // namespace

@@ -91,7 +91,7 @@ std::string query_text(const std::filesystem::path& path, const char* sql) {
   return out;
 }
 
-TEST(Migration, V1DatabaseIsMigratedToV2OnOpen) {
+TEST(Migration, V1DatabaseIsMigratedToTheCurrentSchemaOnOpen) {
   TempDir dir;
   const auto path = dir.path() / "v1.db";
   RunSpec old_session;
@@ -119,7 +119,7 @@ TEST(Migration, V1DatabaseIsMigratedToV2OnOpen) {
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   Store& store = **opened;
   EXPECT_EQ(*store.schema_version(), kSchemaVersion);
-  EXPECT_EQ(query_text(path, "PRAGMA user_version"), "2");
+  EXPECT_EQ(query_text(path, "PRAGMA user_version"), "3");
 
   // Columns v2 added are filled from the stored JSON.
   const auto p99 = store.metric_over_time("routing-benchmark", "synthetic", 0.7, Metric::kTtftP99);
@@ -186,6 +186,40 @@ TEST(Migration, AFreshDatabaseGetsTheSameSchemaAsAMigratedOne) {
   const std::string migrated = query_text(dir.path() / "old.db", schema);
   EXPECT_EQ(migrated, query_text(dir.path() / "new.db", schema));
   EXPECT_NE(migrated.find("run_documents.json TEXT 1"), std::string::npos) << migrated;
+}
+
+// v3 reads whether a stored run was interrupted, and its validity verdict, from its document; an
+// interrupted run then stays out of the charts unless asked for.
+TEST(Migration, InterruptedAndValidityAreReadFromStoredDocuments) {
+  TempDir dir;
+  const auto path = dir.path() / "v1.db";
+  RunSpec complete;
+  complete.session_secs = 1700000000;
+  RunSpec cut = complete;
+  cut.qps = 2;
+  auto cut_json = make_run(cut);
+  cut_json["interrupted"] = true;
+  auto complete_json = make_run(complete);
+  complete_json["validity"] = {{"verdict", "suspect"}, {"reasons", nlohmann::json::array()}};
+  {
+    V1Database v1(path);
+    v1.insert(complete, complete_json.dump());
+    v1.insert(cut, cut_json.dump());
+  }
+  auto opened = Store::open(path);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  Store& store = **opened;
+  EXPECT_EQ(query_text(path, "SELECT interrupted FROM runs ORDER BY qps"), "0,1");
+  EXPECT_EQ(query_text(path, "SELECT validity FROM runs ORDER BY qps"), "suspect,NULL");
+  const std::string session = testing::session_id_for(1700000000);
+  auto points = store.metric_vs_qps(complete.suite, complete.workload, session, Metric::kTtftP50);
+  ASSERT_TRUE(points.ok());
+  ASSERT_EQ(points->size(), 1u) << "the interrupted run is left out";
+  EXPECT_EQ((*points)[0].validity, "suspect");
+  auto all = store.metric_vs_qps(complete.suite, complete.workload, session, Metric::kTtftP50, true);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_TRUE((*all)[1].interrupted);
 }
 
 }  // namespace

@@ -206,5 +206,37 @@ TEST_F(Regress, AChosenSessionIsJudgedAgainstTheSessionsBeforeIt) {
   EXPECT_EQ(none.error().message, "no runs in session 'lmbench-1-00000000'");
 }
 
+// A run cut short by Ctrl-C is not a regression point: left out (and counted) unless asked, and
+// never part of later sessions' history.
+TEST_F(Regress, InterruptedRunsAreLeftOutUnlessAsked) {
+  add_stable_history(5);
+  RunSpec cut;
+  cut.ttft_p99 = 900;  // a partial run's figures
+  cut.interrupted = true;
+  add(5, cut);
+  const auto report = check();
+  EXPECT_FALSE(report.regressed());
+  ASSERT_EQ(report.suites.size(), 0u) << "the newest session has nothing complete to judge";
+  RegressOptions with;
+  with.include_interrupted = true;
+  EXPECT_TRUE(check(with).regressed());
+  // A complete session after it: judged against the five complete ones, not the partial one.
+  add(6, RunSpec{});
+  const auto later = check();
+  ASSERT_EQ(later.suites.size(), 1u);
+  EXPECT_FALSE(later.regressed());
+  // Over the two sessions before it: 6 and 4 (200 each; the interrupted 5 is skipped), so 300 is a
+  // regression. Had the partial 900 counted, the median would be 550 and 300 would pass.
+  RunSpec slow;
+  slow.ttft_p99 = 300;
+  add(7, slow);
+  RegressOptions two;
+  two.window = 2;
+  const auto judged = check(two);
+  ASSERT_EQ(judged.suites.size(), 1u);
+  ASSERT_EQ(judged.suites[0].regressions.size(), 1u);
+  EXPECT_DOUBLE_EQ(judged.suites[0].regressions[0].median, 200);
+}
+
 }  // namespace
 }  // namespace lmbench::store

@@ -40,6 +40,7 @@ nlohmann::json make_run(const RunSpec& spec) {
       {"workload", {{"WORKLOAD", spec.workload}, {"QPS", spec.qps}, {"NUM_USERS", 10}}},
   };
   if (spec.with_key_field) doc["key"] = spec.key;
+  if (spec.interrupted) doc["interrupted"] = true;
   return doc;
 }
 

@@ -21,6 +21,7 @@ struct RunSpec {
   bool failed = false;
   double ttft_p50 = 100, ttft_p99 = 200, itl_p50 = 10, itl_p99 = 20, tpot_p50 = 12, tpot_p99 = 24;
   double request_throughput = 0.7, output_throughput = 70;
+  bool interrupted = false;  // "interrupted": true
 };
 
 std::string session_id_for(std::int64_t secs);

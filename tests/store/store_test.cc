@@ -212,11 +212,11 @@ TEST(Store, FileIsWalWithTheSchemaVersionRecordedAndPersists) {
   const auto path = dir.path() / "lmbench.db";
   {
     auto store = open_or_die(path);
-    EXPECT_EQ(*store->schema_version(), 2);
+    EXPECT_EQ(*store->schema_version(), 3);
     ASSERT_TRUE(store->ingest_json(make_run_json({})).ok());
   }
   EXPECT_EQ(pragma_text(path, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(pragma_text(path, "PRAGMA user_version"), "2");
+  EXPECT_EQ(pragma_text(path, "PRAGMA user_version"), "3");
   auto reopened = open_or_die(path);
   EXPECT_EQ((*reopened->suites())[0].runs, 1);
 }
