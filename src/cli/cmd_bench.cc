@@ -62,6 +62,7 @@ struct CommonOptions {
   std::string api_key_env;
   bool insecure = false;
   std::string slo;
+  double max_failure_rate = 0;
   std::string csv;
   std::string json;
   std::string tokenizer;
@@ -111,6 +112,9 @@ void add_common_options(CLI::App* sub, CommonOptions& o) {
   sub->add_option("--api-key-env", o.api_key_env, "environment variable holding the API key (sent as Bearer)");
   sub->add_flag("--insecure", o.insecure, "https: do not verify the server's certificate");
   sub->add_option("--slo", o.slo, "goodput objectives, e.g. ttft_ms=500,tpot_ms=50");
+  sub->add_option("--max-failure-rate", o.max_failure_rate,
+                  "share of failed requests the run may have and still exit 0 (default 0)")
+      ->check(CLI::Range(0.0, 1.0));
   sub->add_option("--csv", o.csv, "write the per-request CSV here");
   sub->add_option("--json", o.json, "write the run JSON (summary) here");
   sub->add_option("--tokenizer", o.tokenizer,
@@ -333,7 +337,16 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
   so.window_end = run.end;
   so.slo = slo;
   const metrics::Summary summary = metrics::summarize(run.records, so);
-  fmt::print("\nlmbench bench {} ({}): {}\n", name, load::to_string(run.reason), o.base_url);
+  const std::size_t unsuccessful = summary.failed_requests + summary.cancelled_requests;
+  const std::string status = interrupted                         ? "interrupted"
+                             : summary.successful_requests == 0  ? "failed"
+                             : unsuccessful > 0                  ? "partial"
+                                                                 : "ok";
+  fmt::print("\nlmbench bench {} ({}): {}: {}\n", name, load::to_string(run.reason), o.base_url, status);
+  if (unsuccessful > 0) {
+    fmt::print("{} of {} requests failed; most frequent ({} times): {}\n", unsuccessful, summary.total_requests,
+               summary.top_error_count, summary.top_error);
+  }
   fmt::print("{}", load::format_summary_table(summary));
 
   if (!o.csv.empty()) {
@@ -352,13 +365,16 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
     rf.serving["baseline_type"] = "Endpoint";
     rf.serving["config"] = {{"base_url", o.base_url}, {"model", o.model}, {"apiType", o.api}};
     rf.workload = w.keys(ctx);
+    rf.extra["status"] = status;
     if (interrupted) rf.extra["interrupted"] = true;
     rf.extra["prompt_salt"] = salt;
     metrics::write_run_file(o.json, rf);
     fmt::print("wrote {}\n", o.json);
   }
   if (interrupted) return 130;
-  return summary.successful_requests > 0 ? 0 : 1;
+  if (summary.successful_requests == 0) return 1;
+  const double failure_rate = static_cast<double>(unsuccessful) / static_cast<double>(summary.total_requests);
+  return failure_rate > o.max_failure_rate ? 1 : 0;
 }
 
 }  // namespace
@@ -396,7 +412,8 @@ Command add_bench(CLI::App& app) {
 
   bench->footer(
       "Open loop: every request is sent at its scheduled time whether or not earlier ones finished; a late send\n"
-      "is recorded as scheduling lag. Exit code 1 when no request succeeded.");
+      "is recorded as scheduling lag. Exit code 1 when no request succeeded or more than --max-failure-rate of\n"
+      "them failed, 130 after Ctrl-C.");
   return {bench, [common, entries] {
             for (const auto& e : *entries) {
               if (e.sub->parsed()) return run_bench(e.name, *common, e.workload);

@@ -1,5 +1,8 @@
 // lmbench run [RUN_BENCH]: every suite of a run-bench file, end to end (suite/orchestrator.h).
-// Exit 0 when every run succeeded, 1 when anything failed, 130 when interrupted by Ctrl-C.
+// Exit 0 when every run succeeded; 1 when anything failed: a configuration error, a baseline that
+// could not be deployed, a run in which nothing succeeded or whose share of failed requests is
+// above --max-failure-rate (default 0), a failed upload; 2 on misuse of the command line; 130 after
+// Ctrl-C. Every finished run's artifacts are kept whatever the exit code.
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -63,6 +66,7 @@ struct RunArgs {
   std::uint64_t seed = 0;
   std::uint32_t prompt_salt = 0;  // 0: a random one
   std::string slo;
+  double max_failure_rate = 0;
   std::string tokenizer;
   std::string kube_namespace;
   std::string kube_context;
@@ -133,6 +137,7 @@ int run(const RunArgs& a) {
   o.seed = a.seed;
   o.prompt_salt = a.prompt_salt != 0 ? a.prompt_salt : (core::random_u32() | 1u);
   o.slo = a.slo;
+  o.max_failure_rate = a.max_failure_rate;
   o.progress = !a.quiet;
   o.progress_in_place = ::isatty(STDOUT_FILENO) == 1;
   o.ready_timeout = core::from_seconds(a.ready_timeout_s);
@@ -199,6 +204,10 @@ Command add_run(CLI::App& app) {
                   "finds prompts an earlier run left in a server's cache); give a recorded value to resend the same prompts")
       ->check(CLI::Range(1u, 4294967295u));
   sub->add_option("--slo", a->slo, "SLOs for goodput, e.g. ttft_ms=500,tpot_ms=50");
+  sub->add_option("--max-failure-rate", a->max_failure_rate,
+                  "Share of failed requests a run may have and still count as successful for the exit code "
+                  "(default 0: any failed request makes the exit code 1; the run's artifacts are kept either way)")
+      ->check(CLI::Range(0.0, 1.0));
   sub->add_option("--tokenizer", a->tokenizer, "tokenizer.json (default: the one scripts/setup.sh installs)");
   sub->add_option("--namespace", a->kube_namespace, "Kubernetes namespace for kubectl/helm baselines");
   sub->add_option("--context", a->kube_context, "Kubernetes context for kubectl/helm baselines");

@@ -10,6 +10,7 @@ Summary summarize(std::span<const RequestRecord> records, const SummaryOptions& 
   s.slo = options.slo;
   std::vector<double> ttft, tpot, itl, e2e, lag;
   std::optional<core::TimePoint> first_send, last_end;
+  std::map<std::string, std::size_t> failure_texts;
 
   for (const RequestRecord& r : records) {
     if (r.warmup) {
@@ -24,8 +25,18 @@ Summary summarize(std::span<const RequestRecord> records, const SummaryOptions& 
     if (r.outcome == Outcome::kFailed) ++s.failed_requests;
     if (r.outcome == Outcome::kCancelled) ++s.cancelled_requests;
     if (!r.ok()) {
-      ++s.errors[r.error_kind.empty() ? (r.outcome == Outcome::kCancelled ? "cancelled" : "unknown")
-                                      : r.error_kind];
+      const std::string kind =
+          r.error_kind.empty() ? (r.outcome == Outcome::kCancelled ? "cancelled" : "unknown") : r.error_kind;
+      ++s.errors[kind];
+      // HTTP errors' messages name their status already ("HTTP 400: ...").
+      const std::string text = r.error_message.empty()                ? kind
+                               : r.error_message.rfind("HTTP ", 0) == 0 ? r.error_message.substr(0, 200)
+                                                                        : kind + ": " + r.error_message.substr(0, 200);
+      const std::size_t n = ++failure_texts[text];
+      if (n > s.top_error_count) {
+        s.top_error_count = n;
+        s.top_error = text;
+      }
       continue;
     }
 

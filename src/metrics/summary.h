@@ -33,6 +33,11 @@ struct Summary {
   std::size_t cancelled_requests = 0;
   std::size_t warmup_requests = 0;  // seen and excluded
   std::map<std::string, std::size_t> errors;  // error_kind -> count, failed and cancelled records
+  // The most frequent failure, "kind: message" or an HTTP error's "HTTP 400: message" (cut at
+  // 200 characters), and how many
+  // records had it; "" when nothing failed. What the server said, where a user looks first.
+  std::string top_error;
+  std::size_t top_error_count = 0;
 
   double duration_s = 0;  // the measured window
   // Tokens of successful requests only.

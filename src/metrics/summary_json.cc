@@ -47,7 +47,8 @@ std::string failure_message(const Summary& s) {
   for (const auto& [kind, n] : s.errors) {
     kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", n, kind);
   }
-  return fmt::format("All {} requests failed: {}", s.total_requests, kinds);
+  return fmt::format("All {} requests failed: {}; most often ({} times) {}", s.total_requests, kinds,
+                     s.top_error_count, s.top_error);
 }
 
 }  // namespace
@@ -79,6 +80,7 @@ nlohmann::ordered_json results_json(const Summary& s) {
   j["warmup_requests_excluded"] = s.warmup_requests;
   j["errors"] = nlohmann::ordered_json::object();
   for (const auto& [kind, n] : s.errors) j["errors"][kind] = n;
+  if (s.top_error_count > 0) j["top_error"] = {{"error", s.top_error}, {"count", s.top_error_count}};
   j["output_tokens_source"] = {{"usage", s.output_tokens_from_usage},
                                {"tokenizer", s.output_tokens_from_tokenizer},
                                {"unknown", s.output_tokens_unknown}};

@@ -36,6 +36,9 @@ struct OrchestratorOptions {
   core::Duration drain_timeout = std::chrono::seconds(30);
   core::Duration ready_timeout = std::chrono::minutes(10);
   std::string slo;                        // "ttft_ms=...,tpot_ms=..." for goodput; "" = none
+  // A run whose share of failed (or cancelled) requests exceeds this counts as failed for the
+  // exit code, though its artifacts are kept (--max-failure-rate; 0: any failed request).
+  double max_failure_rate = 0;
   std::uint64_t seed = 0;
   // The invocation's prompt salt (--prompt-salt): each run's prompts derive from it and the run's
   // place (suite::run_salt). Recorded in every run JSON as "prompt_salt", so the same value
@@ -53,9 +56,10 @@ struct RunRow {
   std::string baseline;
   std::string workload;
   std::string qps;
-  std::string status;                     // ok | failed | skipped | interrupted | resumed
+  std::string status;                     // ok | partial | failed | skipped | interrupted | resumed
   std::optional<double> ttft_p50_ms, ttft_p99_ms, output_tok_s;
-  std::string detail;                     // the artifact path, or why it failed
+  std::string failed;                     // "13/162": failed or cancelled of the measured requests
+  std::string detail;                     // the artifact path (and the most frequent error), or why it failed
 };
 
 struct OrchestratorResult {

@@ -54,7 +54,7 @@ class ProgressPrinter {
 
 RunRow plain_row(const RunTarget& t, std::string status, std::string detail) {
   return RunRow{t.spec.name, t.baseline_plan.key, t.run.label, t.run.rate.qps_label.value_or("-"),
-                std::move(status), {}, {}, {}, std::move(detail)};
+                std::move(status), {}, {}, {}, "", std::move(detail)};
 }
 
 RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunTarget& t) {
@@ -118,6 +118,14 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   rf.infra = t.plan.infrastructure.raw;
   rf.serving = {{"baseline_type", t.baseline.type}, {"config", t.baseline.raw}};
   rf.workload = workload_json(t.workload, run, measured);
+  // ok: every measured request succeeded; partial: some failed (the most frequent error is in
+  // results.top_error); failed: none succeeded; interrupted: Ctrl-C cut it short.
+  const std::size_t unsuccessful = summary.failed_requests + summary.cancelled_requests;
+  const std::string status = out.interrupted                      ? "interrupted"
+                             : summary.successful_requests == 0  ? "failed"
+                             : unsuccessful > 0                  ? "partial"
+                                                                 : "ok";
+  rf.extra["status"] = status;
   if (out.interrupted) rf.extra["interrupted"] = true;
   rf.extra["prompt_salt"] = options.prompt_salt;
   if (session.staged()) {
@@ -145,13 +153,21 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
       !logs) {
     env.log << fmt::format("   (logs not saved: {})\n", logs.error().message);
   }
-  out.row = plain_row(t, out.interrupted ? "interrupted" : (summary.successful_requests > 0 ? "ok" : "failed"),
-                      json_path.string());
+  out.row = plain_row(t, status, json_path.string());
+  if (unsuccessful > 0) {
+    out.row.detail += fmt::format("; most frequent error ({} of {}): {}", summary.top_error_count, unsuccessful,
+                                  summary.top_error);
+  }
+  out.row.failed = fmt::format("{}/{}", unsuccessful, summary.total_requests);
   out.row.qps = qps_label_for(run, measured);
   out.row.ttft_p50_ms = dist_value(summary.ttft_ms, &metrics::Distribution::median);
   out.row.ttft_p99_ms = dist_value(summary.ttft_ms, &metrics::Distribution::p99);
   out.row.output_tok_s = summary.output_token_throughput;
   if (summary.successful_requests == 0) out.failed = true;
+  if (summary.total_requests > 0 &&
+      static_cast<double>(unsuccessful) / static_cast<double>(summary.total_requests) > options.max_failure_rate) {
+    out.failed = true;  // counts toward the exit code (--max-failure-rate)
+  }
   if (options.after_run) {
     if (auto err = options.after_run(json_path); !err.empty()) {
       env.log << fmt::format("   upload failed (the files stay on disk): {}\n", err);

@@ -301,5 +301,31 @@ TEST(BenchRandom, BadArgumentsAreClearErrors) {
             std::string::npos);
 }
 
+// Some requests fail: the run is 'partial', says how many and the server's most frequent message,
+// and exits 1 unless --max-failure-rate allows that share.
+TEST(BenchRandom, APartialRunSaysSoAndSetsTheExitCode) {
+  testing::RawServer server([](int index, const testing::RawRequest&) {
+    if (index % 2 == 1) {
+      return std::vector<testing::RawStep>{testing::raw_write(testing::raw_length_response(
+          429, R"({"error":{"message":"rate limited","type":"server_error","param":null,"code":429}})"))};
+    }
+    return std::vector<testing::RawStep>{testing::raw_write(testing::raw_length_response(
+        200, R"({"choices":[{"text":"hi","index":0,"finish_reason":"length"}],"usage":{"prompt_tokens":8,"completion_tokens":1}})"))};
+  });
+  TempDir dir;
+  const fs::path json = dir.path / "run.json";
+  std::vector<std::string> args = {"bench", "random", "--base-url", server.url(), "--model", "m", "--qps", "50",
+                                   "--num-rounds", "4", "--prompt-len", "8", "--answer-len", "2", "--tokenizer",
+                                   kTokenizer, "--json", json.string()};
+  const RunResult r = run_lmbench(args);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find(": partial\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 of 4 requests failed; most frequent (2 times): HTTP 429: rate limited"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(nlohmann::json::parse(read_file(json))["status"], "partial");
+  args.insert(args.end(), {"--max-failure-rate", "0.5"});
+  EXPECT_EQ(run_lmbench(args).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace lmbench::e2e

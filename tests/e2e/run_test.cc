@@ -548,5 +548,37 @@ TEST(Run, InterruptKeepsFinishedArtifactsAndStopsEveryChild) {
   }
 }
 
+// A run where some requests fail is 'partial', not 'ok': the table shows how many failed and the
+// server's most frequent message, the JSON says so, and the exit code is 1 unless
+// --max-failure-rate allows that share. (Prompts grow each round past the engine's context.)
+TEST(Run, APartialRunShowsItsFailuresAndSetsTheExitCode) {
+  TempTree t;
+  write_run_bench(t);
+  t.write("0-bench-specs/suite.yaml", std::string("Name: partial\nServing:\n") +
+                                          "  - Simulated: {modelURL: " + kModel + ", name: small, maxModelLen: 330, timeScale: 20}\n" +
+                                          "Workload:\n  LMCacheSynthetic:\n    - {NUM_USERS: 2, NUM_ROUNDS: 4, SYSTEM_PROMPT: 50, "
+                                          "CHAT_HISTORY: 150, ANSWER_LEN: 30, QPS: [4], DURATION: 4}\n");
+  const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out"}, {}, t.root().string());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const std::regex row(R"(partial\s+small\s+synthetic\s+4\s+partial\s+(\d+)/(\d+)\s+.*most frequent error \((\d+) of (\d+)\): )"
+                       R"(HTTP 400: This model's maximum context length is 330 tokens)");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, row)) << r.out;
+  EXPECT_GT(std::stoi(m[1]), 0);
+  EXPECT_LT(std::stoi(m[1]), std::stoi(m[2]));
+  EXPECT_EQ(m[1], m[4]);
+  const auto jsons = files_with(t.path("out/partial"), ".json");
+  ASSERT_EQ(jsons.size(), 2u);
+  const auto j = read_json(jsons[0]);
+  EXPECT_EQ(j["status"], "partial");
+  EXPECT_EQ(j["results"]["failed_requests"].get<int>(), std::stoi(m[1]));
+  EXPECT_NE(j["results"]["top_error"]["error"].get<std::string>().find("maximum context length is 330"), std::string::npos);
+  // Allowed share of failures: the same run exits 0, still 'partial'.
+  const auto allowed = run_lmbench({"run", "run-bench.yaml", "--results", "out2", "--max-failure-rate", "0.9"}, {},
+                                   t.root().string());
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.out << allowed.err;
+  EXPECT_NE(allowed.out.find(" partial "), std::string::npos) << allowed.out;
+}
+
 }  // namespace
 }  // namespace lmbench::e2e

@@ -106,7 +106,7 @@ TEST(Summary, NothingSucceededGivesTheErrorShape) {
   const auto j = results_json(summarize(failed));
   ASSERT_EQ(j.size(), 2u);
   EXPECT_EQ(j["error"], "No successful requests completed");
-  EXPECT_EQ(j["message"], "All 3 requests failed: 1 cancelled, 2 http_500");
+  EXPECT_EQ(j["message"], "All 3 requests failed: 1 cancelled, 2 http_500; most often (2 times) http_500: server said: \"overloaded, retry\"");
   const auto empty = results_json(summarize(std::vector<RequestRecord>{}));
   EXPECT_EQ(empty["message"], "No requests were sent in the measured run");
 }
