@@ -85,7 +85,7 @@ Simulated simulated(const ParseContext& ctx, const MapReader& r) {
     s.engine.routing_logic = r.opt_choice("routingLogic", routing_logic_names(), "roundrobin");
     s.engine.session_key = r.opt_string("sessionKey", "x-user-id");
     s.engine.enable_prefix_caching = r.opt_bool("enablePrefixCaching", true);
-    s.engine.max_model_len = r.opt_int("maxModelLen", 1, 32768);
+    s.engine.max_model_len = r.opt_int("maxModelLen", 1, SimulatedEngine{}.max_model_len);
     s.engine.lmcache = r.opt_bool("lmcache", false);
     s.engine.cpu_offloading_buffer_gb = r.opt_number("cpuOffloadingBufferSize", 0.0, true, 5.0);
   }

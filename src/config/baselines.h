@@ -28,7 +28,9 @@ struct SimulatedEngine {
   // src/sim checks it; `validate` reports an unknown one.
   std::string profile = "llama-3.1-8b-a100-80gb";
   bool enable_prefix_caching = true;        // vLLM V1 enables it by default
-  int max_model_len = 32768;                // tokens; longer prompt + max_tokens is rejected with 400
+  // Tokens; a longer prompt + max_tokens is rejected with 400. Llama 3.1's 131,072, what vLLM
+  // serves by default and `lmbench sim` assumes.
+  int max_model_len = 131072;
   bool lmcache = false;                     // an LMCache CPU tier per engine
   double cpu_offloading_buffer_gb = 5.0;    // LMCache CPU buffer per engine (LMCache's default 5 GB)
   double time_scale = 1.0;                  // simulated time runs this many times faster than real time

@@ -6,6 +6,7 @@
 
 #include "suite/artifacts.h"
 #include "suite/keys.h"
+#include "workloads/bounds.h"
 
 namespace lmbench::suite {
 
@@ -167,6 +168,47 @@ std::string plan_text(const Plan& plan, const PlanTextOptions& o) {
   return out;
 }
 
+namespace {
+
+// The context length a baseline is known to have: the simulator's, or a production-stack values
+// file's vllmConfig.maxModelLen. nullopt for everything else (the served model decides).
+std::optional<int> context_length(const config::Baseline& b) {
+  if (const auto* s = std::get_if<config::Simulated>(&b.kind)) return s->engine.max_model_len;
+  if (const auto* h = std::get_if<config::HelmProductionStack>(&b.kind); h && h->values) {
+    return h->values->engine.max_model_len;
+  }
+  return std::nullopt;
+}
+
+// A workload whose requests can be longer than a baseline's context: those requests will fail.
+void context_length_warnings(const config::Spec& spec, std::vector<config::Warning>& out) {
+  const std::vector<std::string> keys = assign_keys(spec.serving);
+  for (const auto& w : spec.workloads) {
+    std::optional<workloads::RequestBound> bound;
+    bool computed = false;
+    for (std::size_t i = 0; i < spec.serving.size(); ++i) {
+      const auto limit = context_length(spec.serving[i]);
+      if (!limit) continue;
+      if (!computed) {
+        bound = workloads::longest_request(w, *limit);
+        computed = true;
+      }
+      if (!bound || bound->tokens <= *limit) continue;
+      std::string msg = fmt::format("{}: requests can reach {} tokens (prompt + max_tokens, {}), above baseline {}'s "
+                                    "context length of {}",
+                                    w.path, bound->tokens, bound->where, keys[i], *limit);
+      if (bound->total > 0) {
+        msg += fmt::format(": {} of {} trace lines exceed it and will fail with HTTP 400", bound->exceeding, bound->total);
+      } else {
+        msg += ": those requests will fail with HTTP 400 (raise maxModelLen or shorten the workload)";
+      }
+      out.push_back({w.where, msg});
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<config::Warning> plan_warnings(const Plan& plan, const PlanTextOptions& o) {
   std::vector<config::Warning> out;
   for (const auto& spec : plan.specs) {
@@ -187,6 +229,7 @@ std::vector<config::Warning> plan_warnings(const Plan& plan, const PlanTextOptio
         out.push_back({b.where, fmt::format("{}: apiKeyEnv names {}, which is not set", path, e->api_key_env)});
       }
     }
+    context_length_warnings(spec, out);
   }
   return out;
 }

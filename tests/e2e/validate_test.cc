@@ -166,5 +166,28 @@ TEST(Validate, UnknownSimulatorProfileIsAConfigError) {
   EXPECT_NE(r.err.find("'a100'"), std::string::npos) << r.err;
 }
 
+// A workload whose requests can outgrow a baseline's context length is a warning naming both,
+// before any run fails them; a Simulated baseline without maxModelLen has the simulator's 131,072.
+TEST(Validate, RequestsLongerThanABaselinesContextAreAWarning) {
+  TempTree t;
+  t.write("0-bench-specs/ctx.yaml",
+          "Name: ctx\nServing:\n  - Simulated: {name: short, modelURL: m, maxModelLen: 32768}\n"
+          "  - Simulated: {name: long, modelURL: m}\n"
+          "Workload:\n  TraceReplayer:\n    - {TRACE_FILE: " LMBENCH_WORKLOADS_DIR "/trace-replayer/traces/mooncake_trace.jsonl, "
+          "START_TIME: 0, DURATION: 300, PRESERVE_TIMING: false, QPS: [1]}\n"
+          "  LMCacheSynthetic:\n    - {NUM_USERS: 2, NUM_ROUNDS: 20, SYSTEM_PROMPT: 1000, CHAT_HISTORY: 30000, "
+          "ANSWER_LEN: 100, QPS: [1]}\n");
+  const auto r = run_lmbench({"validate", "0-bench-specs/ctx.yaml"}, {}, t.root().string());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "maxModelLen 131072")) << r.out;
+  EXPECT_TRUE(contains(r.err, "ctx.yaml:9:7: Workload.LMCacheSynthetic[0]: requests can reach 33646 tokens (prompt + "
+                              "max_tokens, round 20 of a user), above baseline short's context length of 32768"))
+      << r.err;
+  EXPECT_TRUE(contains(r.err, "ctx.yaml:7:7: Workload.TraceReplayer[0]: requests can reach 126527 tokens"));
+  EXPECT_TRUE(contains(r.err, "846 of 12031 trace lines exceed it and will fail with HTTP 400")) << r.err;
+  EXPECT_FALSE(contains(r.err, "baseline long's")) << r.err;
+  EXPECT_TRUE(contains(r.out, "2 warnings")) << r.out;
+}
+
 }  // namespace
 }  // namespace lmbench::e2e

@@ -7,6 +7,7 @@
 #include "suite/keys.h"
 #include "suite/plan.h"
 #include "suite/plan_text.h"
+#include "sim/profile.h"
 
 namespace lmbench::suite {
 namespace {
@@ -237,6 +238,15 @@ Serving:
   const std::string cluster = plan_text(make_plan(gke, specs), {});
   EXPECT_EQ(cluster.find("simulated on"), std::string::npos) << cluster;
   EXPECT_NE(cluster.find("(numClusterGPUs 4, A100_VRAM 40)"), std::string::npos) << cluster;
+}
+
+// One context-length default: a Simulated baseline without maxModelLen has what `lmbench sim`
+// serves with every built-in profile (the shipped Mooncake trace would otherwise fail requests
+// under run that pass under sim).
+TEST(Plan, SimulatedBaselinesAndTheSimulatorShareOneContextLength) {
+  for (const auto& name : sim::builtin_profile_names()) {
+    EXPECT_EQ(config::SimulatedEngine{}.max_model_len, sim::builtin_profile(name).scheduler.max_model_len) << name;
+  }
 }
 
 }  // namespace
