@@ -127,7 +127,7 @@ Workload:
   EXPECT_EQ(e.session_key, "x-user-id");
   EXPECT_EQ(e.profile, "llama-3.1-8b-a100-80gb");
   EXPECT_TRUE(e.enable_prefix_caching);
-  EXPECT_EQ(e.max_model_len, 32768);
+  EXPECT_EQ(e.max_model_len, 131072);
   EXPECT_FALSE(e.lmcache);
   EXPECT_DOUBLE_EQ(e.time_scale, 1.0);
   EXPECT_FALSE(needs_hf_token(spec.serving[0], Location::kLMCacheGKE));

@@ -224,7 +224,7 @@ Serving:
                       "llama-3.1-8b-a100-40gb profile)\n"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("4 engines, routing session on x-user-id, prefix caching, no LMCache, maxModelLen 32768, "
+  EXPECT_NE(text.find("4 engines, routing session on x-user-id, prefix caching, no LMCache, maxModelLen 131072, "
                       "simulated on profile llama-3.1-8b-a100-40gb)"),
             std::string::npos)
       << text;
