@@ -80,6 +80,14 @@ int run_router(RouterArgs& a) {
   if (a.proxy.backends.empty() && a.discover.empty()) {
     throw core::ConfigError("give the engines: --backend URL (repeatable) or --discover URL of one `lmbench sim` engine");
   }
+  const std::string& logic = a.proxy.routing_logic;
+  if ((logic == "session" || logic == "kvaware") && a.proxy.policy.session_key.empty()) {
+    // Without a key, session routing would have nothing to stick to. Specs and production-stack
+    // values use x-user-id (what lmbench's workloads send), so that is the default, said aloud.
+    a.proxy.policy.session_key = "x-user-id";
+    std::fprintf(stderr, "lmbench router: %s routing on the session key x-user-id (the default; --session-key sets it)\n",
+                 logic.c_str());
+  }
   a.proxy.health_interval = std::chrono::milliseconds(a.health_interval_ms);
   a.proxy.stats_window = std::chrono::seconds(a.stats_window_s);
   // Streams from a busy engine can be silent for a long time before their first token.
@@ -137,7 +145,7 @@ Command add_router(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   sub->add_option("--session-key", a.proxy.policy.session_key,
-                  "header (or JSON body field) holding the session id, e.g. x-user-id");
+                  "header (or JSON body field) holding the session id (session and kvaware; default x-user-id)");
   sub->add_option("--prefix-min-match-length", a.proxy.policy.prefix_min_match,
                   "prefixaware: shortest prefix match in characters that is followed")
       ->capture_default_str();

@@ -136,5 +136,60 @@ TEST(SimCli, RouterDiscoversTheEnginesOfASim) {
   EXPECT_EQ(sim->wait(), 0);
 }
 
+// `lmbench router --routing-logic session` without --session-key sticks on x-user-id (what specs
+// and lmbench's workloads use) and says so: requests of one user go to one engine.
+TEST(SimCli, SessionRoutingWithoutAKeyUsesXUserIdAndSaysSo) {
+  lmbench::testing::TempTree t;
+  auto sim = core::ChildProcess::spawn({.argv = {LMBENCH_BIN, "sim", "--engines", "3", "--port", "0", "--model", "m-test",
+                                                 "--time-scale", "20"},
+                                        .log_file = t.path("sim.log")});
+  ASSERT_TRUE(sim.ok());
+  const auto engines = wait_for_ports(t.path("sim.log"), 3, *sim);
+  ASSERT_EQ(engines.size(), 3u) << core::read_file(t.path("sim.log"));
+  auto router = core::ChildProcess::spawn(
+      {.argv = {LMBENCH_BIN, "router", "--port", "0", "--routing-logic", "session", "--discover",
+                "http://127.0.0.1:" + std::to_string(engines[0])},
+       .log_file = t.path("router.log")});
+  ASSERT_TRUE(router.ok());
+  const auto port = wait_for_ports(t.path("router.log"), 1, *router);
+  ASSERT_EQ(port.size(), 1u) << core::read_file(t.path("router.log"));
+  EXPECT_NE(core::read_file(t.path("router.log"))
+                .find("session routing on the session key x-user-id (the default; --session-key sets it)"),
+            std::string::npos)
+      << core::read_file(t.path("router.log"));
+  auto backend_of = [&](const std::string& user) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port[0]));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return std::string();
+    const std::string body = R"({"model":"m-test","prompt":"hi","max_tokens":1})";
+    const std::string req = "POST /v1/completions HTTP/1.0\r\nHost: x\r\nx-user-id: " + user +
+                            "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                            "\r\n\r\n" + body;
+    [[maybe_unused]] auto w = ::write(fd, req.data(), req.size());
+    std::string out;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    std::smatch m;
+    return std::regex_search(out, m, std::regex(R"([Xx]-[Ll]mbench-[Bb]ackend: (\S+)\r\n)")) ? m[1].str() : out;
+  };
+  std::set<std::string> used;
+  for (int u = 0; u < 6; ++u) {
+    const std::string user = "user-" + std::to_string(u);
+    const std::string first = backend_of(user);
+    used.insert(first);
+    for (int again = 0; again < 3; ++again) EXPECT_EQ(backend_of(user), first) << user;
+  }
+  EXPECT_GE(used.size(), 2u) << "six users hash onto more than one engine";
+  ::kill(router->pid(), SIGINT);
+  EXPECT_EQ(router->wait(), 0);
+  ::kill(sim->pid(), SIGINT);
+  EXPECT_EQ(sim->wait(), 0);
+}
+
 }  // namespace
 }  // namespace lmbench::e2e
