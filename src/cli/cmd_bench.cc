@@ -394,7 +394,7 @@ Command add_bench(CLI::App& app) {
     add_common_options(sub, *common);
     entries->push_back(Entry{sub, name, add_workload(sub)});
   };
-  add("random", "independent requests of random words, no shared prefix (LMBENCH-FORMAT.md Random)", add_random);
+  add("random", "independent requests of random words, no shared prefix (Random)", add_random);
   // The other six take their keys as in a spec (--config FILE, --set KEY=VALUE).
   const std::vector<std::array<const char*, 3>> from_spec = {
       {"synthetic", "LMCacheSynthetic", "multi-round chat QA with a shared system prompt (LMCacheSynthetic)"},

@@ -91,8 +91,17 @@ Spec load_spec(const std::filesystem::path& path, const std::string& display, co
   const YAML::Node name = child(root, "Name");
   if (!name.IsDefined()) fail_at(ctx.file, root, "spec file", "missing required key 'Name'");
   spec.name = read_string(ctx.file, name, "Name");
-  if (spec.name.empty() || spec.name == "." || spec.name == ".." || spec.name.find('/') != std::string::npos) {
-    fail_expected(ctx.file, name, "Name", "a name usable as a folder name");
+  // Say what is wrong with it: the name, not how it was written (quoted or not).
+  if (spec.name.empty()) fail_at(ctx.file, name, "Name", "expected a name usable as a folder name, found an empty name");
+  if (spec.name == "." || spec.name == "..") {
+    fail_at(ctx.file, name, "Name", fmt::format("expected a name usable as a folder name, found '{}'", spec.name));
+  }
+  for (const char bad : {'/', '\\', '\0'}) {
+    if (spec.name.find(bad) != std::string::npos) {
+      fail_at(ctx.file, name, "Name",
+              fmt::format("'{}' is not usable as a folder name: it contains '{}' (results go to <results>/<Name>/)",
+                          spec.name, bad == '\0' ? std::string("\\0") : std::string(1, bad)));
+    }
   }
 
   const YAML::Node serving = child(root, "Serving");

@@ -34,7 +34,21 @@ WorkloadConfig load_workload_config(const std::string& type, const std::optional
   }
   std::vector<Warning> local;
   ParseContext ctx{YamlFile{display}, root, std::nullopt, warnings ? warnings : &local};
-  return parse_workload(ctx, type, 0, node, "Workload." + type);
+  try {
+    return parse_workload(ctx, type, 0, node, "Workload." + type);
+  } catch (const core::ConfigError& e) {
+    // A value from --set has no line in any file: blame the --set that gave it.
+    const std::string what = e.what();
+    const std::string prefix = format_location(e.where()) + ": ";
+    const std::string message = what.rfind(prefix, 0) == 0 ? what.substr(prefix.size()) : what;
+    for (const auto& o : overrides) {
+      const std::string key = o.substr(0, o.find('='));
+      if (message.find("." + key + ":") != std::string::npos || message.find("'" + key + "'") != std::string::npos) {
+        throw core::ConfigError(core::SourceLocation{"--set " + o}, message);
+      }
+    }
+    throw;
+  }
 }
 
 }  // namespace lmbench::config

@@ -230,6 +230,15 @@ std::vector<config::Warning> plan_warnings(const Plan& plan, const PlanTextOptio
       }
     }
     context_length_warnings(spec, out);
+    // Two baselines with one KEY would share file names: the later ones are renamed, said aloud.
+    const std::vector<std::string> keys = assign_keys(spec.serving);
+    for (std::size_t i = 0; i < spec.serving.size(); ++i) {
+      const std::string base = base_key(spec.serving[i]);
+      if (keys[i] == base) continue;
+      out.push_back({spec.serving[i].where,
+                     fmt::format("Serving[{}].{}: an earlier baseline has the KEY {}; this one's results are named {}",
+                                 i, spec.serving[i].type, base, keys[i])});
+    }
   }
   return out;
 }

@@ -78,6 +78,15 @@ TEST(BenchSpec, BadKeysAreConfigErrorsNamingTheKey) {
                                 "REQUEST_RATES"});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("--set: expected KEY=VALUE, found 'REQUEST_RATES'"), std::string::npos) << bad.err;
+  // A bad value from --set is blamed on that --set, not on line 1 of the --config file.
+  t.write("synthetic.yaml", "NUM_USERS: 2\nNUM_ROUNDS: 2\nSYSTEM_PROMPT: 1\nCHAT_HISTORY: 2\nANSWER_LEN: 2\n");
+  const auto value = run_lmbench({"bench", "synthetic", "--base-url", "http://127.0.0.1:9", "--model", kModel, "--config",
+                                  t.path("synthetic.yaml").string(), "--set", "QPS=fast"});
+  EXPECT_EQ(value.err, "lmbench: error: --set QPS=fast: Workload.LMCacheSynthetic.QPS: expected a list of positive "
+                       "numbers, found 'fast'\n");
+  const auto key = run_lmbench({"bench", "synthetic", "--base-url", "http://127.0.0.1:9", "--model", kModel, "--config",
+                                t.path("synthetic.yaml").string(), "--set", "NUM_USER=3"});
+  EXPECT_EQ(key.err.rfind("lmbench: error: --set NUM_USER=3: unknown key 'NUM_USER'", 0), 0u) << key.err;
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <regex>
+#include <vector>
 #include <string>
 
 #include "e2e/run_binary.h"
@@ -41,11 +44,45 @@ TEST(Cli, MisuseOfEverySubcommandIsOneLineNamingIt) {
 }
 
 TEST(Cli, EverySubcommandHasHelp) {
-  for (const char* sub : {"run", "validate", "bench", "sim", "router", "report", "dashboard", "upload", "trace"}) {
-    const auto r = run_lmbench({sub, "--help"});
+  const std::vector<std::vector<std::string>> commands = {
+      {"run"}, {"validate"}, {"bench"}, {"bench", "random"}, {"bench", "synthetic"}, {"sim"}, {"router"}, {"report"},
+      {"dashboard"}, {"upload"}, {"trace"}, {"trace", "stats"}, {"regress"}};
+  for (auto args : commands) {
+    const std::string sub = args.back();
+    args.push_back("--help");
+    const auto r = run_lmbench(args);
     EXPECT_EQ(r.exit_code, 0) << sub;
     EXPECT_NE(r.out.find(sub), std::string::npos) << sub;
+    // A document the help cites is one the repository has.
+    const std::regex doc(R"(([A-Za-z0-9_./-]+\.md)\b)");
+    for (std::sregex_iterator it(r.out.begin(), r.out.end(), doc), end; it != end; ++it) {
+      EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(LMBENCH_SOURCE_DIR) / (*it)[1].str()))
+          << sub << " --help cites " << (*it)[1] << ", which the repository does not have";
+    }
   }
+}
+
+// The messages a user sees for the usual slips: a misspelt command (with the nearest one), bare
+// `lmbench` (the command list), arguments in the order they were typed, and the nearest option.
+TEST(Cli, SlipsGetMessagesThatSayWhatToType) {
+  const auto runn = run_lmbench({"runn"});
+  EXPECT_EQ(runn.exit_code, 106);
+  EXPECT_EQ(runn.err.rfind("lmbench: error: unknown command 'runn' (did you mean 'run'?); the commands are run, validate, "
+                           "bench, ", 0),
+            0u)
+      << runn.err;
+  const auto nested = run_lmbench({"bench", "randm"});
+  EXPECT_EQ(nested.err.rfind("lmbench bench: error: unknown command 'randm' (did you mean 'random'?)", 0), 0u)
+      << nested.err;
+  const auto bare = run_lmbench({});
+  EXPECT_EQ(bare.exit_code, 2);
+  for (const char* sub : {"run", "validate", "bench", "sim", "router", "report", "dashboard", "upload", "trace", "regress"}) {
+    EXPECT_NE(bare.err.find(std::string("\n  ") + sub + " "), std::string::npos) << sub << "\n" << bare.err;
+  }
+  const auto extras = run_lmbench({"bench", "random", "--base-url", "http://127.0.0.1:9", "--model", "m", "5", "--promptlen"});
+  EXPECT_EQ(extras.err,
+            "lmbench bench random: error: unexpected argument(s): 5 --promptlen; unknown option --promptlen (did you "
+            "mean --prompt-len?) (see lmbench bench random --help)\n");
 }
 
 }  // namespace

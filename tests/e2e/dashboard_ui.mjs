@@ -24,7 +24,10 @@ try {
   const markers = (chart) => page.$$eval(`#${chart} .point`, (els) => els.map((e) => ({
     key: e.getAttribute('data-key'), qps: Number(e.getAttribute('data-qps')), value: e.getAttribute('data-value'),
     session: e.getAttribute('data-session'), regressed: e.classList.contains('regressed'),
-    failed: e.classList.contains('failed'),
+    failed: e.classList.contains('failed'), fill: e.getAttribute('fill'),
+  })));
+  const legendColors = (panel) => page.$$eval(`#${panel} .legend span`, (els) => els.map((e) => ({
+    key: e.getAttribute('data-key'), color: e.querySelector('i').style.background,
   })));
 
   await page.goto(baseUrl + '/', { waitUntil: 'load' });
@@ -39,6 +42,7 @@ try {
   out.qps_points = await markers('chart-qps');
   out.time_points = await markers('chart-time');
   out.legend = await page.$$eval('#qps-panel .legend span', (els) => els.map((e) => e.textContent));
+  out.legend_colors = { qps: await legendColors('qps-panel'), time: await legendColors('time-panel') };
   out.regression_badges = await page.$$eval('.badge.regression', (els) => els.map((e) => e.getAttribute('data-key')));
   out.session_options = await page.$$eval('#session option', (els) => els.map((e) => e.value));
   await page.screenshot({ path: shotPath, fullPage: true });

@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -149,6 +151,42 @@ TEST_F(DashboardUi, ChartsShowTheUploadedPointsInChromium) {
   EXPECT_GT(fs::file_size(shot), 20'000u);
   if (const char* keep = std::getenv("LMBENCH_SCREENSHOT_DIR")) {
     fs::copy_file(shot, fs::path(keep) / "dashboard_ui.png", fs::copy_options::overwrite_existing);
+  }
+}
+
+// One baseline, one colour on the whole page: a key that only the over-time chart has (it ran in
+// the older session only) does not shift the colours of the others between the two charts.
+TEST_F(DashboardUi, EachBaselineHasOneColourOnThePage) {
+  const std::string base = start_dashboard();
+  auto files = write_fixtures(dir_ / "results");
+  json extra = json::parse(std::ifstream(files.front()));  // helm_kvaware, older session, QPS 0.5
+  extra["key"] = "helm_alpha";
+  const fs::path alpha = dir_ / "results" / "helm_alpha_synthetic_0.5_20231114-2213.json";
+  std::ofstream(alpha) << extra.dump(2);
+  files.push_back(alpha.string());
+  std::vector<std::string> args = {"upload"};
+  args.insert(args.end(), files.begin(), files.end());
+  args.insert(args.end(), {"--api-url", base + "/upload"});
+  ASSERT_EQ(run_lmbench(args).exit_code, 0);
+  const RunResult ui = run_binary("/usr/bin/node", {LMBENCH_SOURCE_DIR "/tests/e2e/dashboard_ui.mjs", LMBENCH_NPM_DIR,
+                                                    base, (dir_ / "shot.png").string(), (dir_ / "profile").string()});
+  ASSERT_EQ(ui.exit_code, 0) << ui.out << ui.err;
+  const json r = json::parse(ui.out);
+  std::map<std::string, std::set<std::string>> colours;
+  for (const char* chart : {"qps_points", "time_points"}) {
+    for (const auto& p : r[chart]) colours[p["key"].get<std::string>()].insert(p["fill"].get<std::string>());
+  }
+  ASSERT_EQ(colours.size(), 3u) << r.dump();
+  EXPECT_EQ(r["legend_colors"]["time"].size(), 3u);
+  EXPECT_EQ(r["legend_colors"]["qps"].size(), 2u) << "the newest session has no helm_alpha";
+  std::set<std::string> distinct;
+  for (const auto& [key, c] : colours) {
+    EXPECT_EQ(c.size(), 1u) << key << " is drawn in " << c.size() << " colours";
+    distinct.insert(*c.begin());
+  }
+  EXPECT_EQ(distinct.size(), 3u);
+  for (const char* panel : {"qps", "time"}) {
+    for (const auto& l : r["legend_colors"][panel]) EXPECT_FALSE(l["color"].get<std::string>().empty()) << l;
   }
 }
 

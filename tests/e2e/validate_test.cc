@@ -89,6 +89,9 @@ TEST(Validate, BrokenSpecsExitOneWithTheOneLineError) {
        "lmbench: error: 0-bench-specs/bad.yaml:7:9: Workload.LMCacheSynthetic[0].QPS: expected a list of positive numbers, found 'fast'\n"},
       {"Name: bad\nServing:\n  - Simulated: {modelURL: m}\nWorkload:\n  LMCacheSynthetic:\n    - NUM_USER: 10\n",
        "lmbench: error: 0-bench-specs/bad.yaml:6:7: unknown key 'NUM_USER' in LMCacheSynthetic (did you mean 'NUM_USERS'?)\n"},
+      {"Name: \"a/b\"\nServing:\n  - Simulated: {modelURL: m}\nWorkload: {}\n",
+       "lmbench: error: 0-bench-specs/bad.yaml:1:7: Name: 'a/b' is not usable as a folder name: it contains '/' (results "
+       "go to <results>/<Name>/)\n"},
       {"Name: bad\nServing: []\nWorkload: {}\n",
        "lmbench: error: 0-bench-specs/bad.yaml:2:10: Serving: expected a non-empty list of baselines, found an empty list\n"},
       {"Name: bad\nServing:\n  - Simulated: {modelURL: m\n",
@@ -187,6 +190,20 @@ TEST(Validate, RequestsLongerThanABaselinesContextAreAWarning) {
   EXPECT_TRUE(contains(r.err, "846 of 12031 trace lines exceed it and will fail with HTTP 400")) << r.err;
   EXPECT_FALSE(contains(r.err, "baseline long's")) << r.err;
   EXPECT_TRUE(contains(r.out, "2 warnings")) << r.out;
+}
+
+// Two baselines with one KEY: the second's results are renamed, and validate says so.
+TEST(Validate, ARenamedDuplicateKeyIsAWarning) {
+  TempTree t;
+  t.write("0-bench-specs/dup.yaml",
+          "Name: dup\nServing:\n  - Simulated: {name: sim, modelURL: m}\n  - Simulated: {name: sim, modelURL: m, "
+          "lmcache: true}\nWorkload:\n  Random: {NUM_USERS: 1, NUM_ROUNDS: 1, PROMPT_LEN: 4, ANSWER_LEN: 2, QPS: [1]}\n");
+  const auto r = run_lmbench({"validate", "0-bench-specs/dup.yaml"}, {}, t.root().string());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "dup.yaml:4:5: Serving[1].Simulated: an earlier baseline has the KEY sim; this one's "
+                              "results are named sim_2"))
+      << r.err;
+  EXPECT_TRUE(contains(r.out, "      sim_2 ")) << r.out;
 }
 
 }  // namespace

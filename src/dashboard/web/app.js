@@ -125,8 +125,8 @@ async function showWorkload(route) {
   const { suite, workload, params } = route;
   setCrumbs([{ label: 'Suites', href: '#/' }, { label: suite, href: suiteHref(suite) }, { label: workload }]);
   const seq = renderSeq;  // a newer navigation makes this render stale: it then draws nothing
-  const [metrics, sessions, qpsValues] = await Promise.all([
-    api('metrics'), api('sessions', { suite, workload }), api('qps', { suite, workload })]);
+  const [metrics, sessions, qpsValues, allKeys] = await Promise.all([
+    api('metrics'), api('sessions', { suite, workload }), api('qps', { suite, workload }), api('keys', { suite, workload })]);
   if (seq !== renderSeq) return;
   if (!sessions.length) {
     main.replaceChildren(el('h1', { text: workload }), el('p', { class: 'subtitle', text: 'No runs of this workload.' }));
@@ -167,11 +167,14 @@ async function showWorkload(route) {
     api('series/qps', { suite, workload, metric, session }),
     api('series/time', { suite, workload, metric, qps })]);
   if (seq !== renderSeq) return;
-  renderQpsPanel(qpsPanel, vsQps);
-  renderTimePanel(timePanel, overTime);
+  // One colour per baseline on the whole page, from the workload's full (sorted) key list: a
+  // key missing from one chart does not shift the others' colours.
+  const colorOf = (key) => COLORS[Math.max(0, allKeys.indexOf(key)) % COLORS.length];
+  renderQpsPanel(qpsPanel, vsQps, colorOf);
+  renderTimePanel(timePanel, overTime, colorOf);
 }
 
-function renderQpsPanel(panel, data) {
+function renderQpsPanel(panel, data, colorOf) {
   const keys = data.lines.map((l) => l.key);
   const lines = data.lines.map((l) => ({
     key: l.key,
@@ -180,16 +183,16 @@ function renderQpsPanel(panel, data) {
   panel.replaceChildren(
     el('header', {}, el('h2', { text: data.metric.label + ' vs QPS' }),
       el('span', { class: 'muted', text: 'session ' + data.session.session_id })),
-    legend(keys),
+    legend(keys, colorOf),
     lineChart({
-      id: 'chart-qps', label: data.metric.label + ' against QPS', lines, keys, xLabel: 'QPS (requests/s)',
+      id: 'chart-qps', label: data.metric.label + ' against QPS', lines, colorOf, xLabel: 'QPS (requests/s)',
       yLabel: data.metric.label, xFormat: fmtNum,
       describe: (pt) => [pt.key, 'QPS ' + pt.p.qps, data.metric.label + ': ' + (pt.p.ok ? fmtNum(pt.p.value) : 'run failed'),
         pt.p.timestamp],
     }));
 }
 
-function renderTimePanel(panel, data) {
+function renderTimePanel(panel, data, colorOf) {
   const keys = data.lines.map((l) => l.key);
   const lines = data.lines.map((l) => ({
     key: l.key,
@@ -211,9 +214,9 @@ function renderTimePanel(panel, data) {
   panel.replaceChildren(
     el('header', {}, el('h2', { text: data.metric.label + ' over time' }),
       el('span', { class: 'muted', text: 'QPS ' + data.qps + ' · one point per session' })),
-    legend(keys),
+    legend(keys, colorOf),
     lineChart({
-      id: 'chart-time', label: data.metric.label + ' over time at QPS ' + data.qps, lines, keys, xLabel: 'session',
+      id: 'chart-time', label: data.metric.label + ' over time at QPS ' + data.qps, lines, colorOf, xLabel: 'session',
       yLabel: data.metric.label, xFormat: (v, span) => fmtDate(v, span < 3 * 86400), time: true,
       describe: (pt) => [pt.key, pt.p.session_id, fmtDate(pt.p.session_time),
         data.metric.label + ': ' + (pt.p.ok ? fmtNum(pt.p.value) : 'run failed'),
@@ -223,9 +226,9 @@ function renderTimePanel(panel, data) {
     badges);
 }
 
-function legend(keys) {
-  return el('div', { class: 'legend' }, ...keys.map((k, i) =>
-    el('span', {}, el('i', { style: 'background:' + COLORS[i % COLORS.length] }), k)));
+function legend(keys, colorOf) {
+  return el('div', { class: 'legend' }, ...keys.map((k) =>
+    el('span', { 'data-key': k }, el('i', { style: 'background:' + colorOf(k) }), k)));
 }
 
 // ---- chart -----------------------------------------------------------------------------------
@@ -306,7 +309,7 @@ function lineChart(opts) {
   // Dense series get smaller markers so that 250 sessions stay readable.
   const radius = all.length > 300 ? 2.2 : all.length > 60 ? 3.2 : 4.5;
   opts.lines.forEach((line) => {
-    const color = COLORS[opts.keys.indexOf(line.key) % COLORS.length];
+    const color = opts.colorOf(line.key);
     const g = svg('g', { class: 'series', 'data-key': line.key }, root);
     const okPts = line.points.filter((p) => p.ok && p.y != null);
     if (okPts.length > 1) {
