@@ -416,7 +416,20 @@ Command add_bench(CLI::App& app) {
       "them failed, 130 after Ctrl-C.");
   return {bench, [common, entries] {
             for (const auto& e : *entries) {
-              if (e.sub->parsed()) return run_bench(e.name, *common, e.workload);
+              if (!e.sub->parsed()) continue;
+              if (!e.workload.uses_qps) {
+                // These set the rate of `bench random` only; the others have their own rate keys.
+                for (const char* flag : {"--qps", "--arrival", "--burstiness"}) {
+                  if (e.sub->count(flag) > 0) {
+                    throw core::ConfigError(fmt::format(
+                        "bench {}: {} does not apply: this workload's rate is its own spec key (QPS, "
+                        "TIME_BETWEEN_REQUESTS_PER_USER, NEW_USER_INTERVALS or REQUEST_RATES; VLLMBenchmark's arrivals "
+                        "by BURSTINESS): set it with --set, e.g. --set 'QPS=[2]', and pick a value with --rate-index",
+                        e.name, flag));
+                  }
+                }
+              }
+              return run_bench(e.name, *common, e.workload);
             }
             return 2;
           }};

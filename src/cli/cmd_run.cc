@@ -196,7 +196,9 @@ Command add_run(CLI::App& app) {
   sub->add_flag("--ignore-data-generation", a->ignore_data_generation, "Accepted for compatibility; data is made on the fly");
   sub->add_flag("--skip-node-affinity", a->skip_node_affinity, "Accepted for compatibility; lmbench sets no node affinity");
   sub->add_option("--time-scale", a->time_scale, "Run every simulated baseline this many times faster than modelled");
-  sub->add_option("--max-run-seconds", a->max_run_seconds, "Cap each run's sending window (seconds)");
+  sub->add_option("--max-run-seconds", a->max_run_seconds,
+                  "Cap each run's measured sending window at this many seconds of wall-clock time (a warm-up is "
+                  "not counted; a simulator at timeScale S measures S times as many modelled seconds)");
   sub->add_option("--ready-timeout", a->ready_timeout_s, "Seconds to wait for a baseline's /v1/models (default 600)");
   sub->add_option("--seed", a->seed, "Seed for prompts and simulated outputs (default 0)");
   sub->add_option("--prompt-salt", a->prompt_salt,

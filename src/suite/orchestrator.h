@@ -32,7 +32,10 @@ struct OrchestratorOptions {
   bool resume = false;
   DeployContext deploy;
   std::filesystem::path tokenizer;        // for exact prompt lengths and output token counts
-  std::optional<core::Duration> max_run_duration;  // caps every run's sending window
+  // Caps every run's measured sending window, in wall-clock time (--max-run-seconds): a warm-up
+  // is not counted, and against a time-scaled simulator the window is this times the scale of
+  // modelled time.
+  std::optional<core::Duration> max_run_duration;
   core::Duration drain_timeout = std::chrono::seconds(30);
   core::Duration ready_timeout = std::chrono::minutes(10);
   std::string slo;                        // "ttft_ms=...,tpot_ms=..." for goodput; "" = none

@@ -65,6 +65,13 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   const auto label_hint = run.rate.qps_label.value_or("?");
   env.log << fmt::format("   run {} {} qps={}\n", key, run.label, label_hint);
   const auto& endpoint = session.endpoint();
+  // Against a simulator running S times faster than modelled, schedule and stamps are in
+  // modelled time: QPS, DURATION and every latency mean what they mean on the hardware.
+  const double scale = session.time_scale();
+  // --max-run-seconds is wall-clock time of the measured window (a warm-up is not counted): in
+  // the run's modelled time that is S times as long. The workload ends its own schedule there.
+  std::optional<core::Duration> cap;
+  if (options.max_run_duration) cap = core::from_seconds(core::to_seconds(*options.max_run_duration) * scale);
   std::unique_ptr<workloads::Workload> workload;
   try {
     workload = make_run_workload(t.workload, run, {.synth = &env.synth,
@@ -73,7 +80,7 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
                                                    .model = endpoint.model,
                                                    .seed = options.seed,
                                                    .salt = run_salt(options.prompt_salt, t.workload, run),
-                                                   .duration = options.max_run_duration});
+                                                   .duration = cap});
   } catch (const std::exception& e) {
     out.failed = true;
     out.row = plain_row(t, "failed", e.what());
@@ -82,9 +89,6 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   }
 
   http::EventLoop loop;
-  // Against a simulator running S times faster than modelled, schedule and stamps are in
-  // modelled time: QPS, DURATION and every latency mean what they mean on the hardware.
-  const double scale = session.time_scale();
   const core::ScaledClock scaled_clock(env.clock, scale);
   const core::Clock& run_clock = scale == 1.0 ? env.clock : static_cast<const core::Clock&>(scaled_clock);
   load::RunnerOptions ro;
@@ -92,7 +96,6 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   ro.base_url = *http::Url::parse(endpoint.base_url);
   ro.model = endpoint.model;
   if (endpoint.api_key) ro.client.bearer_token = endpoint.api_key->reveal();
-  ro.time_limit = options.max_run_duration;
   ro.drain_timeout = options.drain_timeout;
   ro.tokenizer = &env.tokenizer;
   ro.on_progress = ProgressPrinter(env.log, options.progress, options.progress_in_place,

@@ -112,6 +112,7 @@ struct Maker {
     o.qps = rate_at(cfg, w.qps, "QPS", i);
     o.api = ctx.api;
     o.seed = salted(ctx.seed, ctx.salt);
+    o.duration = ctx.duration;
     return std::make_unique<RandomWorkload>(*ctx.synth, o);
   }
 

@@ -32,9 +32,9 @@ struct WorkloadContext {
   // system prompt, a trace's common hash ids, a sonnet prefix) stays shared. Schedules and
   // lengths do not depend on it. 0: prompts from `seed` alone.
   std::uint64_t salt = 0;
-  // Replaces DURATION where the workload has one (LMCacheSynthetic, Agentic) and caps the
-  // schedule of the others (nothing intended at or after start + duration). Random has no cap of
-  // its own: the runner's time limit ends it.
+  // Replaces DURATION where the workload has one (LMCacheSynthetic, Agentic: the measured window,
+  // after the warm-up) and caps the schedule of the others (nothing intended at or after start +
+  // duration). In the clock's time: modelled time against a time-scaled simulator.
   std::optional<core::Duration> duration;
 };
 

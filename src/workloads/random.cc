@@ -73,7 +73,8 @@ void RandomWorkload::on_response(const Response& /*response*/, core::TimePoint /
 
 bool RandomWorkload::finished() const {
   const auto total = total_requests();
-  return total && taken_ >= *total;
+  if (total && taken_ >= *total) return true;
+  return options_.duration && next_ && *next_ >= t0_ + *options_.duration;
 }
 
 }  // namespace lmbench::workloads

@@ -38,6 +38,8 @@ struct RandomOptions {
   // Gap before each request (the first one included), e.g. an arrival process's next_gap().
   // Empty: constant 1/qps, the first request at the start.
   std::function<core::Duration()> next_gap;
+  // Nothing is intended at or after start + duration (a cap on the run); nullopt: no cap.
+  std::optional<core::Duration> duration;
 };
 
 class RandomWorkload final : public Workload {

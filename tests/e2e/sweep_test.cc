@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -155,6 +156,48 @@ TEST(Sweep, TwoConfigsAtOneRateKeepBothRuns) {
   EXPECT_TRUE(cmp[0].contains("plain (random-1)")) << cmp.dump();
   EXPECT_NE(cmp[0]["plain"]["TTFT"], cmp[0]["plain (random-1)"]["TTFT"]);
   EXPECT_FALSE(cmp[1].contains("plain (random-1)"));
+}
+
+}  // namespace
+}  // namespace lmbench::e2e
+
+namespace lmbench::e2e {
+namespace {
+
+// --max-run-seconds is wall-clock time of the measured window: against a simulator at timeScale
+// 10, one second caps the run at ten modelled seconds, after the warm-up.
+TEST(Sweep, MaxRunSecondsIsWallClockTimeOfTheMeasuredWindow) {
+  TempTree t;
+  t.write("run-bench.yaml", "0-bench-specs:\n  - cap.yaml\n1-infrastructure:\n  Location: Simulated\n");
+  t.write("0-bench-specs/cap.yaml",
+          "Name: cap\nServing:\n  - Simulated: {name: plain, modelURL: meta-llama/Llama-3.1-8B-Instruct, timeScale: 10}\n"
+          "Workload:\n  LMCacheSynthetic:\n"
+          "    - {NUM_USERS_WARMUP: 1, NUM_USERS: 4, NUM_ROUNDS: 4, SYSTEM_PROMPT: 100, CHAT_HISTORY: 1000, "
+          "ANSWER_LEN: 8, QPS: [2], DURATION: 300}\n");
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet", "--max-run-seconds", "1"}, {},
+                             t.root().string());
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_LT(wall, 20) << "DURATION 300 at timeScale 10 would take 30 s";
+  const RunData d = find_run(t.path("out/cap"), "2");
+  const double window = d.json["results"]["benchmark_duration_s"];
+  EXPECT_GT(window, 9.0) << d.json["results"].dump();
+  EXPECT_LT(window, 14.0) << d.json["results"].dump();
+  // 2 QPS over about 10 modelled seconds, after the warm-up (which the cap does not count).
+  EXPECT_GE(d.json["results"]["successful_requests"].get<int>(), 17);
+  EXPECT_GT(d.json["results"]["warmup_requests_excluded"].get<int>(), 0);
+}
+
+TEST(Sweep, BenchRefusesRateFlagsThatDoNotApply) {
+  const auto r = run_lmbench({"bench", "synthetic", "--base-url", "http://127.0.0.1:9", "--model", "m", "--qps", "3",
+                              "--set", "NUM_USERS=1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("bench synthetic: --qps does not apply: this workload's rate is its own spec key"),
+            std::string::npos)
+      << r.err;
+  const auto a = run_lmbench({"bench", "vllm", "--base-url", "http://127.0.0.1:9", "--model", "m", "--arrival", "poisson"});
+  EXPECT_NE(a.err.find("bench vllm: --arrival does not apply"), std::string::npos) << a.err;
 }
 
 }  // namespace
