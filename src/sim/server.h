@@ -8,6 +8,11 @@
 //        cache and in its LMCache tier (whole blocks / whole 256-token chunks), the way LMCache's
 //        controller answers a kvaware router's lookup. "tokens" are tokenizer ids as /tokenize
 //        returns them; "messages" go through the chat template.
+//   GET  /lmbench/timing?request_id=ID: the model's times of a recent request (its X-Request-Id):
+//        {"request_id","arrival_ms","first_token_ms","finished_ms","model_ttft_ms","model_e2e_ms"},
+//        virtual milliseconds; 404 for an unknown or too old id.
+//   GET  /lmbench/info: {"model","engine","time_scale","max_model_len","profile"}: a client
+//        that finds it knows it talks to a simulator and on what clock (lmbench bench uses it).
 // Every response echoes X-Request-Id (or carries a generated one). Errors are OpenAI error JSON.
 //
 // Threading: handlers run on the HTTP server's thread and never block: generation requests go to
@@ -22,6 +27,7 @@
 #include "sim/engine_loop.h"
 #include "sim/faults.h"
 #include "sim/server_tokens.h"
+#include "sim/timing_log.h"
 
 namespace lmbench::sim {
 
@@ -69,11 +75,14 @@ class SimServer {
   http::ServerResponse detokenize(const http::ServerRequest& req) const;
   http::ServerResponse cache_lookup(const http::ServerRequest& req) const;
   http::ServerResponse metrics() const;
+  http::ServerResponse timing(const http::ServerRequest& req) const;
+  http::ServerResponse info() const;
 
   EngineLoop& loop_;
   const TokenCodec& codec_;
   ServerConfig config_;
   FaultInjector faults_;
+  std::shared_ptr<TimingLog> timings_ = std::make_shared<TimingLog>();
   std::int64_t created_ = 0;
 };
 

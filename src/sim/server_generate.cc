@@ -35,6 +35,7 @@ struct SinkSetup {
   std::vector<std::string> stop;
   FaultPlan fault;
   std::string request_id;
+  std::shared_ptr<TimingLog> timings;  // where the model's times of this request go
 };
 
 class GenerationSink final : public TokenSink {
@@ -79,6 +80,7 @@ class GenerationSink final : public TokenSink {
   void on_finished(const FinishedRequest& f) override {
     if (done_) return;
     done_ = true;
+    if (s_.timings) s_.timings->record(s_.request_id, RequestTiming{f.arrival, f.first_token, f.finished});
     const openai::Usage usage{f.prompt_tokens, f.output_tokens, f.prompt_tokens + f.output_tokens, f.cached_tokens};
     if (finish_reason_.empty()) finish_reason_ = std::string(finish_reason_name(f.reason));
     if (s_.stream) {
@@ -155,8 +157,30 @@ class GenerationSink final : public TokenSink {
 
 }  // namespace
 
+// An announced arrival that is withdrawn unless the request reaches the engine.
+class AnnouncedArrival {
+ public:
+  explicit AnnouncedArrival(EngineLoop& loop) : loop_(loop), arrival_(loop.announce()) {}
+  ~AnnouncedArrival() {
+    if (!submitted_) loop_.withdraw(arrival_);
+  }
+  AnnouncedArrival(const AnnouncedArrival&) = delete;
+  AnnouncedArrival& operator=(const AnnouncedArrival&) = delete;
+  void submit(RequestSpec spec, std::shared_ptr<TokenSink> sink) {
+    submitted_ = true;
+    loop_.submit(std::move(spec), std::move(sink), arrival_);
+  }
+
+ private:
+  EngineLoop& loop_;
+  EngineLoop::Arrival arrival_;
+  bool submitted_ = false;
+};
+
 void SimServer::generate(bool chat, const http::ServerRequest& req, const std::shared_ptr<http::ResponseWriter>& w) {
-  const core::Duration arrival = loop_.arrival_now();  // before parsing and tokenizing (frontend delay)
+  // Stamped before parsing and tokenizing, which the modelled frontend delay covers: the engine
+  // holds a step that starts after this arrival until the request is submitted (engine_loop.h).
+  AnnouncedArrival arrival(loop_);
   const std::string request_id = request_id_for(req);
   const auto fail = [&](int status, std::string_view message, std::string_view type, std::string_view param = {}) {
     w->respond(error_response(status, message, type, param, request_id));
@@ -226,6 +250,7 @@ void SimServer::generate(bool chat, const http::ServerRequest& req, const std::s
   setup.stop = p.stop;
   setup.fault = fault;
   setup.request_id = request_id;
+  setup.timings = timings_;
 
   RequestSpec spec;
   spec.prompt = std::move(prompt);
@@ -236,7 +261,7 @@ void SimServer::generate(bool chat, const http::ServerRequest& req, const std::s
   if (p.stream) {
     w->begin_stream(200, "text/event-stream", {{"X-Request-Id", request_id}, {"Cache-Control", "no-cache"}});
   }
-  loop_.submit(std::move(spec), std::make_shared<GenerationSink>(codec_, w, std::move(setup)), arrival);
+  arrival.submit(std::move(spec), std::make_shared<GenerationSink>(codec_, w, std::move(setup)));
 }
 
 }  // namespace lmbench::sim

@@ -21,7 +21,8 @@ std::int32_t marker(const text::Tokenizer& t, std::string_view text) {
 
 }  // namespace
 
-TokenCodec::TokenCodec(const text::Tokenizer& tokenizer, int max_words) : tokenizer_(tokenizer) {
+TokenCodec::TokenCodec(const text::Tokenizer& tokenizer, int max_words)
+    : tokenizer_(tokenizer), encoder_(std::make_unique<text::IncrementalEncoder>(tokenizer)) {
   const auto vocab = static_cast<std::int32_t>(tokenizer.vocab_size());
   for (std::int32_t id = 0; id < vocab && static_cast<int>(words_.size()) < max_words; ++id) {
     std::string_view bytes;
@@ -48,6 +49,9 @@ TokenCodec::TokenCodec(const text::Tokenizer& tokenizer, int max_words) : tokeni
   for (const std::int32_t w : words_) {
     if (w >= n) high_words.push_back(w);
   }
+  real_to_engine_.resize(static_cast<std::size_t>(vocab));
+  for (std::int32_t id = 0; id < vocab; ++id) real_to_engine_[static_cast<std::size_t>(id)] = id;
+  engine_to_real_ = real_to_engine_;
   for (std::int32_t k = 0; k < n; ++k) {
     real_to_engine_[words_[static_cast<std::size_t>(k)]] = k;
     engine_to_real_[k] = words_[static_cast<std::size_t>(k)];
@@ -65,13 +69,15 @@ TokenCodec::TokenCodec(const text::Tokenizer& tokenizer, int max_words) : tokeni
 }
 
 std::int32_t TokenCodec::to_engine(std::int32_t real_id) const {
-  const auto it = real_to_engine_.find(real_id);
-  return it == real_to_engine_.end() ? real_id : it->second;
+  return real_id >= 0 && static_cast<std::size_t>(real_id) < real_to_engine_.size()
+             ? real_to_engine_[static_cast<std::size_t>(real_id)]
+             : real_id;
 }
 
 std::int32_t TokenCodec::to_real(std::int32_t engine_id) const {
-  const auto it = engine_to_real_.find(engine_id);
-  return it == engine_to_real_.end() ? engine_id : it->second;
+  return engine_id >= 0 && static_cast<std::size_t>(engine_id) < engine_to_real_.size()
+             ? engine_to_real_[static_cast<std::size_t>(engine_id)]
+             : engine_id;
 }
 
 std::vector<std::int32_t> TokenCodec::to_engine(std::span<const std::int32_t> real_ids) const {
@@ -81,7 +87,7 @@ std::vector<std::int32_t> TokenCodec::to_engine(std::span<const std::int32_t> re
   return out;
 }
 
-std::vector<std::int32_t> TokenCodec::real_text(std::string_view text) const { return tokenizer_.encode(text); }
+std::vector<std::int32_t> TokenCodec::real_text(std::string_view text) const { return encoder_->encode(text); }
 
 std::vector<std::int32_t> TokenCodec::real_chat(const std::vector<openai::ChatMessage>& messages) const {
   std::vector<std::int32_t> ids;
@@ -94,7 +100,8 @@ std::vector<std::int32_t> TokenCodec::real_chat(const std::vector<openai::ChatMe
   };
   for (const auto& m : messages) {
     header(m.role);
-    tokenizer_.encode_into(m.content, ids);
+    const auto content = encoder_->encode(m.content);
+    ids.insert(ids.end(), content.begin(), content.end());
     ids.push_back(eot_);
   }
   header("assistant");

@@ -48,6 +48,16 @@ core::Result<std::unique_ptr<BaselineSession>> BaselineSession::open(const Suite
   if (!warm) return warm.error();
   env.log << fmt::format("-- baseline {}: warmed up (one unmeasured request, {:.0f} ms)\n", bp.key,
                          core::to_seconds(*warm) * 1000);
+  if (s->deployed_ && s->baseline_->kind() == "Simulated") {
+    // What the client's own path adds to every TTFT, in the run's modelled time.
+    auto overhead = measure_client_overhead(s->endpoint_, bcfg.api_type, s->time_scale_, env.clock, env.tokenizer,
+                                            env.synth, {.salt = options.prompt_salt});
+    if (!overhead) return core::Error{"calibration", fmt::format("calibration: {}", overhead.error().message)};
+    s->overhead_ = *overhead;
+    env.log << fmt::format(
+        "-- baseline {}: client overhead {:.3f} ms per request (median of {}), {:.1f} ms of modelled TTFT at time scale {}\n",
+        bp.key, overhead->wall_ms, overhead->requests, overhead->modelled_ms, s->time_scale_);
+  }
   return s;
 }
 

@@ -11,6 +11,7 @@
 #include "config/baselines.h"
 #include "core/error.h"
 #include "deploy/baseline.h"
+#include "suite/calibration.h"
 #include "suite/plan.h"
 #include "suite/suite_env.h"
 
@@ -34,6 +35,9 @@ class BaselineSession {
   // How many times faster than the modelled hardware the baseline runs (a time-scaled
   // simulator); 1 for everything real and for staged starts.
   double time_scale() const { return time_scale_; }
+  // For a simulated baseline: what the client's own path adds to each measured TTFT (measured
+  // once, after the warm-up; calibration.h). nullopt for everything else.
+  const std::optional<ClientOverhead>& client_overhead() const { return overhead_; }
   // Whether lmbench deployed it (false for an Endpoint baseline and on a staged start).
   bool deployed() const { return deployed_; }
   // A staged start (--start-from 3): the runs go to the given endpoint, not to this baseline.
@@ -48,6 +52,7 @@ class BaselineSession {
   std::unique_ptr<deploy::Baseline> baseline_;
   deploy::ServingEndpoint endpoint_;
   double time_scale_ = 1.0;
+  std::optional<ClientOverhead> overhead_;
   bool deployed_ = true;
   bool staged_ = false;
   bool closed_ = false;

@@ -131,6 +131,14 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   rf.extra["status"] = status;
   if (out.interrupted) rf.extra["interrupted"] = true;
   rf.extra["prompt_salt"] = options.prompt_salt;
+  if (const auto& o = session.client_overhead()) {
+    // What the client's own path added to each TTFT, so a reader can weigh short latencies.
+    rf.extra["time_scale"] = {{"scale", o->scale},
+                              {"client_overhead_ms", {{"modelled", metrics::round_to(o->modelled_ms, 3)},
+                                                      {"wall", metrics::round_to(o->wall_ms, 4)},
+                                                      {"max_modelled", metrics::round_to(o->max_modelled_ms, 3)}}},
+                              {"calibration_requests", o->requests}};
+  }
   if (session.staged()) {
     // The numbers came from the endpoint the user named, labelled with this baseline's KEY.
     rf.extra["staged_start"] = {{"start_from", options.start_from}, {"endpoint", endpoint.base_url}};

@@ -121,6 +121,12 @@ TEST(Run, SmallSuiteLeavesEveryArtifactWithItsContent) {
     EXPECT_EQ(j["workload"]["QPS"].get<double>(), std::stod(m[2].str()));
     EXPECT_EQ(j["results"]["successful_requests"], 4);
     EXPECT_GT(j["results"]["ttft_ms"]["mean"].get<double>(), 0.0);
+    // A simulated baseline says what the client's own path adds to each TTFT at its time scale.
+    EXPECT_EQ(j["time_scale"]["scale"], 20.0);
+    EXPECT_EQ(j["time_scale"]["calibration_requests"], 8);
+    EXPECT_GE(j["time_scale"]["client_overhead_ms"]["modelled"].get<double>(), 0.0);
+    EXPECT_NEAR(j["time_scale"]["client_overhead_ms"]["modelled"].get<double>(),
+                20 * j["time_scale"]["client_overhead_ms"]["wall"].get<double>(), 0.01);
     EXPECT_GT(j["results"]["total_input_tokens"].get<int>(), 4 * 64 - 1);
     if (session.empty()) session = j["lmbench-session-id"];
     EXPECT_EQ(j["lmbench-session-id"], session) << "one session id per invocation";
@@ -143,6 +149,7 @@ TEST(Run, SmallSuiteLeavesEveryArtifactWithItsContent) {
   // Each baseline was warmed up with one unmeasured request before its runs.
   EXPECT_NE(r.out.find("-- baseline plain: warmed up (one unmeasured request, "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("-- baseline cached: warmed up (one unmeasured request, "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("-- baseline cached: client overhead "), std::string::npos) << r.out;
   // The summary table names every run and the report.
   EXPECT_NE(r.out.find("Report: "), std::string::npos);
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n') > 4, true);

@@ -59,7 +59,17 @@ TEST(ParseRequest, ErrorsNameTheParameter) {
                         Case{Api::kCompletions, R"({"prompt":"x","stream":"yes"})", "stream", "boolean"},
                         Case{Api::kCompletions, R"({"prompt":"x","temperature":"hot"})", "temperature", "number"},
                         Case{Api::kChat, R"({"messages":"hi"})", "messages", "array"},
-                        Case{Api::kChat, R"({"messages":[{"content":"x"}]})", "messages[0].role", "role"}}) {
+                        Case{Api::kChat, R"({"messages":[{"content":"x"}]})", "messages[0].role", "role"},
+                        // Numbers out of range are refused before any conversion (no wrapped values).
+                        Case{Api::kCompletions, R"({"prompt":"x","max_tokens":1e20})", "max_tokens", "between 1 and"},
+                        Case{Api::kCompletions, R"({"prompt":"x","max_tokens":18446744073709551615})", "max_tokens",
+                             "at least 1"},
+                        Case{Api::kCompletions, R"({"prompt":"x","max_tokens":4.5})", "max_tokens", "integer"},
+                        Case{Api::kCompletions, R"({"prompt":"x","min_tokens":-3})", "min_tokens", "at least 0"},
+                        Case{Api::kCompletions, R"({"prompt":"x","top_k":1e30})", "top_k", "between -1 and"},
+                        Case{Api::kCompletions, R"({"prompt":[1,2,1099511627776]})", "prompt", "at least 0"},
+                        Case{Api::kCompletions, R"({"prompt":[1,-5]})", "prompt", "at least 0"},
+                        Case{Api::kCompletions, R"({"prompt":[1,2.5]})", "prompt", "token ids"}}) {
     std::string param = "unset";
     auto r = parse_request(c.api, c.body, &param);
     ASSERT_FALSE(r.ok()) << c.body;

@@ -253,5 +253,40 @@ TEST_F(ServerApi, ChatTurnIsATokenPrefixOfTheNextAndHitsTheCache) {
   EXPECT_EQ(turn2["usage"]["prompt_tokens_details"]["cached_tokens"], cached) << turn2["usage"].dump();
 }
 
+// The model's own times of a request, by its X-Request-Id, and what the server is: what lmbench
+// run's calibration and lmbench bench's clock read.
+TEST_F(ServerApi, TimingAndInfoEndpoints) {
+  const Reply r = sim().post("/v1/completions", {{"prompt", "One two three"}, {"max_tokens", 3}},
+                             {{"X-Request-Id", "timing-test-1"}});
+  ASSERT_EQ(r.status, 200) << r.error << r.body;
+  const Reply t = sim().get("/lmbench/timing?request_id=timing-test-1");
+  ASSERT_EQ(t.status, 200) << t.body;
+  const json j = t.json();
+  EXPECT_EQ(j["request_id"], "timing-test-1");
+  const double ttft = j["model_ttft_ms"], e2e = j["model_e2e_ms"];
+  EXPECT_GT(ttft, 0);
+  EXPECT_GT(e2e, ttft);  // two more decode steps after the first token
+  EXPECT_NEAR(j["first_token_ms"].get<double>() - j["arrival_ms"].get<double>(), ttft, 1e-6);
+  EXPECT_EQ(sim().get("/lmbench/timing?request_id=never-sent").status, 404);
+  EXPECT_EQ(sim().get("/lmbench/timing").status, 400);
+  const json info = sim().get("/lmbench/info").json();
+  EXPECT_EQ(info["model"], "sim-model");
+  EXPECT_EQ(info["time_scale"], 50.0);
+  EXPECT_EQ(info["max_model_len"], 4096);
+}
+
+// A request whose numbers are out of range is a 400 naming the field, never a wrapped value.
+TEST_F(ServerApi, OutOfRangeNumbersAre400NamingTheField) {
+  for (const auto& [body, param] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"prompt":"x","max_tokens":1e20})", "max_tokens"},
+           {R"({"prompt":[1,2,4294967297]})", "prompt"},
+           {R"({"prompt":"x","max_tokens":4,"min_tokens":1e300})", "min_tokens"},
+           {R"({"prompt":"x","top_k":9999999999})", "top_k"}}) {
+    const Reply r = sim().call("POST", "/v1/completions", body);
+    ASSERT_EQ(r.status, 400) << body << " " << r.body;
+    EXPECT_EQ(r.json()["error"]["param"], param) << r.body;
+  }
+}
+
 }  // namespace
 }  // namespace lmbench::sim::testing
