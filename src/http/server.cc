@@ -484,6 +484,11 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
           co_await net::async_write(stream, net::buffer(kContinue.data(), kContinue.size()), kTuple);
         }
         if (!parser.is_done()) {
+          // Beast reads as much as the buffer has room for, at least 512 bytes: a 90 KB prompt
+          // came in 180 reads of 512 bytes (0.35 ms). Room for the whole body (up to 1 MB).
+          if (const auto length = parser.content_length(); length && *length > buffer.capacity() - buffer.size()) {
+            buffer.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*length, 1 << 20)));
+          }
           auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
           if (bec == bhttp::error::body_limit) {
             co_await write_whole(stream, body_too_large(), false, parser.get().version());
@@ -492,6 +497,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
           if (bec) break;
         }
         stream.expires_never();
+        if (buffer.capacity() > (64u << 10)) buffer.shrink_to_fit();  // an idle connection keeps little
         auto msg = parser.release();
         const bool keep_alive = msg.keep_alive();
         const unsigned version = msg.version();
@@ -552,6 +558,9 @@ core::Result<std::uint16_t> Server::listen(const std::string& host, std::uint16_
   const tcp::endpoint endpoint(address, port);
   acceptor->open(endpoint.protocol(), ec);
   if (!ec) acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  // Accepted sockets inherit it, and the window scale is agreed at the handshake: a receive
+  // window that holds a whole long request (90 KB for a 17k-token prompt).
+  if (!ec) acceptor->set_option(net::socket_base::receive_buffer_size(1 << 20), ec);
   if (!ec) acceptor->bind(endpoint, ec);
   if (!ec) acceptor->listen(net::socket_base::max_listen_connections, ec);
   if (ec) {

@@ -1,6 +1,7 @@
 #include "load/runner.h"
 
 #include <algorithm>
+#include <deque>
 #include <memory>
 #include <stdexcept>
 #include <utility>
@@ -60,6 +61,13 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
   // scale of the latencies (CSV launch_time/finish_time, the report's requests in flight).
   std::chrono::system_clock::time_point wall_start{};
 
+  // Taken from the workload ahead of their time with their bodies built, by intended send time.
+  struct Prepared {
+    workloads::Request req;  // prompt and messages moved into `http`
+    http::Request http;
+  };
+  std::deque<Prepared> prepared;
+
   bool sending = true;     // false once sending stopped
   bool cancelling = false;
   bool closed = false;     // the run is over: late callbacks do nothing
@@ -77,44 +85,69 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
     pump();
   }
 
-  // Sends every request that is due, then sleeps until the next one (or until a response or the
-  // deadline changes things).
+  // Sends every request that is due, prepares the ones due within prepare_ahead, then sleeps
+  // until the next one (or until a response or the deadline changes things).
   void pump() {
     if (!sending) return;
     std::size_t batch = 0;
+    const core::Duration ahead = scaled(options.prepare_ahead);
     for (;;) {
       const core::TimePoint now = clock.now();
       if (deadline && now >= *deadline) return stop_sending(StopReason::kTimeLimit);
+      if (!prepared.empty() && prepared.front().req.intended_send <= now) {
+        if (batch == options.max_batch) {
+          // Far behind: let the reads of responses run before sending more.
+          if (!pump_posted) {
+            pump_posted = true;
+            loop.post([self = shared_from_this()] {
+              self->pump_posted = false;
+              if (!self->closed) self->pump();
+            });
+          }
+          return;
+        }
+        Prepared p = std::move(prepared.front());
+        prepared.pop_front();
+        launch(std::move(p));
+        ++batch;
+        continue;
+      }
       const std::optional<core::TimePoint> next = workload.next_send_time();
+      const bool can_prepare = next && (!deadline || *next < *deadline) && prepared.size() < options.max_prepared &&
+                               *next <= now + ahead;
+      if (can_prepare) {
+        prepare(workload.take(now));
+        continue;
+      }
+      // Nothing due and nothing to prepare now: sleep until the first of the earliest prepared
+      // request, the moment the next one enters the horizon, and the deadline.
+      std::optional<core::TimePoint> wake;
+      if (!prepared.empty()) wake = prepared.front().req.intended_send;
+      if (next && (!deadline || *next < *deadline) && prepared.size() < options.max_prepared) {
+        const core::TimePoint enter = *next - ahead;
+        if (!wake || enter < *wake) wake = enter;
+      }
+      if (wake) {
+        if (deadline && *deadline < *wake) wake = deadline;
+        arm(*wake);
+        return;
+      }
       if (!next) {
         if (workload.finished()) return stop_sending(StopReason::kWorkloadDone);
         if (in_flight == 0) return stop_sending(StopReason::kStalled);
         if (deadline) arm(*deadline);
         return;  // a response will make the next request known
       }
-      if (deadline && *next >= *deadline) {
-        // Not sent: it is meant for after the window. Wake at the deadline to stop.
-        arm(*deadline);
-        return;
-      }
-      if (*next > now) {
-        arm(*next);
-        return;
-      }
-      if (batch == options.max_batch) {
-        // Far behind: let the reads of responses run before sending more.
-        if (!pump_posted) {
-          pump_posted = true;
-          loop.post([self = shared_from_this()] {
-            self->pump_posted = false;
-            if (!self->closed) self->pump();
-          });
-        }
-        return;
-      }
-      send(workload.take(now));
-      ++batch;
+      // The next request is meant for after the window: wake at the deadline to stop.
+      arm(*deadline);
+      return;
     }
+  }
+
+  // A wall-time duration in the run clock's time (modelled time on a time-scaled run).
+  core::Duration scaled(core::Duration wall) const {
+    if (options.time_scale == 1.0) return wall;
+    return core::Duration{static_cast<core::Duration::rep>(static_cast<double>(wall.count()) * options.time_scale)};
   }
 
   void arm(core::TimePoint t) {
@@ -131,19 +164,11 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
     });
   }
 
-  void send(workloads::Request req) {
-    const std::size_t index = result.records.size();
-    metrics::RequestRecord& rec = result.records.emplace_back();
-    rec.request_id = req.id;
-    rec.user_id = req.user_id;
-    rec.round = req.round;
-    rec.warmup = req.warmup;
-    rec.intended_send = req.intended_send;
-    rec.prompt_tokens = req.prompt_tokens;
-
+  // Builds the request's body and queues it by its intended send time.
+  void prepare(workloads::Request req) {
     openai::RequestParams params;
     params.api = req.api;
-    params.model = req.model.empty() ? options.model : std::move(req.model);
+    params.model = req.model.empty() ? options.model : req.model;
     params.prompt = std::move(req.prompt);
     params.messages = std::move(req.messages);
     params.max_tokens = req.max_tokens;
@@ -153,21 +178,38 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
     params.ignore_eos = req.ignore_eos;
     params.include_usage = options.include_usage;
     // The same as openai::make_request, with the endpoint URL computed once per API.
-    http::Request http_req;
-    http_req.method = "POST";
-    http_req.url = params.api == workloads::Api::kChat ? chat_url : completions_url;
-    http_req.headers = std::move(req.headers);
-    http_req.body = openai::build_request_body(params);
-    http_req.content_type = "application/json";
+    Prepared p;
+    p.http.method = "POST";
+    p.http.url = params.api == workloads::Api::kChat ? chat_url : completions_url;
+    p.http.headers = std::move(req.headers);
+    p.http.body = openai::build_request_body(params);
+    p.http.content_type = "application/json";
+    p.req = std::move(req);
+    // Mostly appended (takes come in time order); a closed-loop round can be earlier than what
+    // was prepared before it.
+    auto at = std::upper_bound(prepared.begin(), prepared.end(), p.req.intended_send,
+                               [](core::TimePoint t, const Prepared& x) { return t < x.req.intended_send; });
+    prepared.insert(at, std::move(p));
+  }
 
-    auto handler = std::make_shared<Recorder>(shared_from_this(), index, req.max_tokens);
+  // Stamps the prepared request sent and hands it to the client.
+  void launch(Prepared p) {
+    const std::size_t index = result.records.size();
+    metrics::RequestRecord& rec = result.records.emplace_back();
+    rec.request_id = p.req.id;
+    rec.user_id = p.req.user_id;
+    rec.round = p.req.round;
+    rec.warmup = p.req.warmup;
+    rec.intended_send = p.req.intended_send;
+    rec.prompt_tokens = p.req.prompt_tokens;
+    auto handler = std::make_shared<Recorder>(shared_from_this(), index, p.req.max_tokens);
     rec.actual_send = clock.now();
     rec.launch_wall = wall_start + std::chrono::duration_cast<std::chrono::system_clock::duration>(rec.actual_send - result.start);
     progress.on_sent(rec.actual_send - rec.intended_send);
     pending.push_back(true);
     client_ids.push_back(0);
     ++in_flight;
-    client_ids[index] = client.start(std::move(http_req), std::move(handler));
+    client_ids[index] = client.start(std::move(p.http), std::move(handler));
   }
 
   void on_finished(std::size_t index, openai::StreamResult& r, std::string backend) override {

@@ -3,7 +3,9 @@
 // thread and writes one metrics::RequestRecord per request sent (ARCHITECTURE.md).
 //
 // Open loop (STYLE.md "The schedule never waits for responses"): each request is sent when the
-// loop reaches its intended time. When the loop is behind, every request already due goes at
+// loop reaches its intended time. Requests are taken from the workload and their bodies built
+// up to RunnerOptions::prepare_ahead before that time, so sending one is only stamping it and
+// handing it to the client. When the loop is behind, every request already due goes at
 // once, late, with its lag (actual - intended send) recorded; nothing is ever rescheduled.
 // Sending stops when the workload is finished, the time limit is reached (requests intended at
 // or after start + time_limit are not sent) or core::stop_requested(). Requests still in flight
@@ -59,6 +61,13 @@ struct RunnerOptions {
   double time_scale = 1.0;
   // Requests sent in one turn of the loop before reads get a chance to run (when far behind).
   std::size_t max_batch = 64;
+  // How far ahead of its send time (wall time) a request is taken from the workload and its body
+  // built, and how many may wait so: the work of preparing a request is then done before its
+  // time, not counted in its scheduling lag, and done in the loop's idle moments rather than
+  // while other requests' chunks wait to be stamped. (A closed-loop round is known only when
+  // the previous answer arrives: it is prepared then.)
+  core::Duration prepare_ahead = std::chrono::milliseconds(20);
+  std::size_t max_prepared = 64;
 };
 
 struct RunResult {

@@ -1,5 +1,7 @@
 #include "sim/block_hash.h"
 
+#include <xxhash.h>
+
 namespace lmbench::sim {
 namespace {
 
@@ -35,12 +37,9 @@ BlockHash hash_block(BlockHash parent, std::span<const TokenId> block_tokens, st
 }
 
 std::uint64_t hash_string(std::string_view s) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a offset basis, then a final mix
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return mix64(h);
+  // xxHash64: a 17k-token prompt is 68 KB, hashed for its output seed on every request (FNV-1a
+  // byte by byte took 70 us of the request path).
+  return mix64(XXH64(s.data(), s.size(), 0));
 }
 
 void extend_block_hashes(std::vector<BlockHash>& hashes, std::span<const TokenId> tokens, int block_size,

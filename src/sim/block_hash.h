@@ -29,7 +29,7 @@ BlockHash none_hash(std::uint64_t seed);
 // Hash of one full block given its parent's hash.
 BlockHash hash_block(BlockHash parent, std::span<const TokenId> block_tokens, std::uint64_t extra);
 
-// Stable 64-bit hash of a string (for LoRA names and cache salts given as text).
+// Stable 64-bit hash of bytes (LoRA names and cache salts given as text, prompts for output seeds).
 std::uint64_t hash_string(std::string_view s);
 
 // Extends `hashes` with the hashes of every full block of `tokens` not hashed yet, so calling it

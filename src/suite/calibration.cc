@@ -23,7 +23,9 @@ namespace {
 class CalibrationWorkload final : public workloads::Workload {
  public:
   CalibrationWorkload(const text::PromptSynth& synth, workloads::Api api, const CalibrationOptions& o)
-      : synth_(synth), api_(api), o_(o) {}
+      : synth_(synth), api_(api), o_(o) {
+    if (o_.shared_prefix_tokens > 0) prefix_ = synth_.user_text(o_.salt, o_.salt ^ 0xca1, o_.shared_prefix_tokens);
+  }
 
   std::string name() const override { return "calibration"; }
   void start(core::TimePoint t0) override { next_ = t0; }
@@ -37,6 +39,12 @@ class CalibrationWorkload final : public workloads::Workload {
     r.intended_send = *next_;
     r.api = api_;
     std::string prompt = synth_.user_text(o_.salt + static_cast<std::uint64_t>(taken_), o_.salt, o_.prompt_tokens);
+    if (o_.shared_prefix_tokens > 0) {
+      std::string whole;
+      whole.reserve(prefix_.size() + prompt.size() + 8);
+      whole.append(prefix_).append("\nUser:").append(prompt);
+      prompt = std::move(whole);
+    }
     if (api_ == workloads::Api::kChat) {
       r.messages.push_back({"user", std::move(prompt)});
     } else {
@@ -61,6 +69,7 @@ class CalibrationWorkload final : public workloads::Workload {
   CalibrationOptions o_;
   int taken_ = 0;
   std::optional<core::TimePoint> next_;
+  std::string prefix_;
 };
 
 }  // namespace
@@ -88,6 +97,8 @@ core::Result<ClientOverhead> measure_client_overhead(const deploy::ServingEndpoi
 
   std::vector<double> overheads;
   for (const auto& r : result.records) {
+    // With a shared prefix, the first request only fills the caches.
+    if (options.shared_prefix_tokens > 0 && r.request_id == 0) continue;
     if (!r.ok() || !r.has_first_token()) {
       return core::Error{"calibration", fmt::format("calibration request failed: {}: {}", r.error_kind, r.error_message)};
     }

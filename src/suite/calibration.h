@@ -30,6 +30,10 @@ struct ClientOverhead {
 struct CalibrationOptions {
   int requests = 8;
   int prompt_tokens = 32;
+  // A prefix shared by every request (0: none): with one, requests after the first find it in
+  // every cache (the engine's and the simulator's tokenizer), as a multi-round chat's later
+  // rounds do, and measure what a long prompt itself costs outside the model.
+  int shared_prefix_tokens = 0;
   core::Duration gap = std::chrono::milliseconds(100);  // between sends, in the run's (modelled) time
   std::uint64_t salt = 1;  // the prompts' salt, so no request finds another's cache
 };

@@ -72,6 +72,25 @@ void IncrementalEncoder::remember(std::uint64_t key, Ids ids) {
   }
 }
 
+IncrementalEncoder::Keys IncrementalEncoder::keys_of(std::string_view text) {
+  // One pass of the hash over the text, a digest at each safe cut and at the end.
+  Keys k;
+  k.cuts = safe_cuts(text);
+  k.at_cut.reserve(k.cuts.size());
+  XXH64_state_t* state = XXH64_createState();
+  XXH64_reset(state, 0);
+  std::size_t hashed = 0;
+  for (std::size_t cut : k.cuts) {
+    XXH64_update(state, text.data() + hashed, cut - hashed);
+    hashed = cut;
+    k.at_cut.push_back(key_of(XXH64_digest(state), cut));
+  }
+  XXH64_update(state, text.data() + hashed, text.size() - hashed);
+  k.whole = key_of(XXH64_digest(state), text.size());
+  XXH64_freeState(state);
+  return k;
+}
+
 std::vector<TokenId> IncrementalEncoder::encode(std::string_view text) {
   if (!caching_) {
     std::lock_guard lock(mu_);
@@ -80,21 +99,10 @@ std::vector<TokenId> IncrementalEncoder::encode(std::string_view text) {
     stats_.bytes_encoded += text.size();
     return tokenizer_.encode(text);
   }
-  // One pass of the hash over the text, a digest at each safe cut and at the end.
-  const std::vector<std::size_t> cuts = safe_cuts(text);
-  std::vector<std::uint64_t> keys;
-  keys.reserve(cuts.size() + 1);
-  XXH64_state_t* state = XXH64_createState();
-  XXH64_reset(state, 0);
-  std::size_t hashed = 0;
-  for (std::size_t cut : cuts) {
-    XXH64_update(state, text.data() + hashed, cut - hashed);
-    hashed = cut;
-    keys.push_back(key_of(XXH64_digest(state), cut));
-  }
-  XXH64_update(state, text.data() + hashed, text.size() - hashed);
-  const std::uint64_t whole_key = key_of(XXH64_digest(state), text.size());
-  XXH64_freeState(state);
+  const Keys k = keys_of(text);
+  const std::vector<std::size_t>& cuts = k.cuts;
+  const std::vector<std::uint64_t>& keys = k.at_cut;
+  const std::uint64_t whole_key = k.whole;
 
   // The longest remembered prefix: the whole text, else the last safe cut that is known.
   Ids known;
@@ -131,6 +139,61 @@ std::vector<TokenId> IncrementalEncoder::encode(std::string_view text) {
     remember(whole_key, std::move(out));
   }
   return result;
+}
+
+std::optional<std::size_t> IncrementalEncoder::find_count(std::uint64_t key) {
+  const auto it = count_index_.find(key);
+  if (it == count_index_.end()) return std::nullopt;
+  count_lru_.splice(count_lru_.begin(), count_lru_, it->second);
+  return it->second->second;
+}
+
+void IncrementalEncoder::remember_count(std::uint64_t key, std::size_t count) {
+  if (count_index_.contains(key)) return;
+  count_lru_.emplace_front(key, count);
+  count_index_[key] = count_lru_.begin();
+  if (count_lru_.size() > kMaxCounts) {
+    count_index_.erase(count_lru_.back().first);
+    count_lru_.pop_back();
+  }
+}
+
+std::size_t IncrementalEncoder::count(std::string_view text) {
+  if (!caching_) {
+    std::lock_guard lock(mu_);
+    ++stats_.calls;
+    stats_.bytes += text.size();
+    stats_.bytes_encoded += text.size();
+    return tokenizer_.count(text);
+  }
+  const Keys k = keys_of(text);
+  std::size_t known = 0, known_len = 0;
+  {
+    std::lock_guard lock(mu_);
+    ++stats_.calls;
+    stats_.bytes += text.size();
+    if (const auto whole = find_count(k.whole)) return *whole;
+    for (std::size_t i = k.cuts.size(); i-- > 0;) {
+      if (const auto c = find_count(k.at_cut[i])) {
+        known = *c;
+        known_len = k.cuts[i];
+        break;
+      }
+    }
+    stats_.bytes_encoded += text.size() - known_len;
+  }
+  std::size_t n = known;
+  std::optional<std::size_t> at_last_cut;
+  if (!k.cuts.empty() && k.cuts.back() > known_len) {
+    n += tokenizer_.count(text.substr(known_len, k.cuts.back() - known_len));
+    at_last_cut = n;
+    known_len = k.cuts.back();
+  }
+  n += tokenizer_.count(text.substr(known_len));
+  std::lock_guard lock(mu_);
+  if (at_last_cut) remember_count(k.at_cut.back(), *at_last_cut);
+  remember_count(k.whole, n);
+  return n;
 }
 
 IncrementalEncoder::Stats IncrementalEncoder::stats() const {

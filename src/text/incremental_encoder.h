@@ -24,7 +24,9 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string_view>
+#include <utility>
 #include <unordered_map>
 #include <vector>
 
@@ -48,8 +50,9 @@ class IncrementalEncoder {
 
   // tokenizer.encode(text), exactly.
   std::vector<TokenId> encode(std::string_view text);
-  // tokenizer.count(text), exactly.
-  std::size_t count(std::string_view text) { return encode(text).size(); }
+  // tokenizer.count(text), exactly. Counts have a cache of their own that keeps only numbers, so
+  // a client that counts its prompts (and never needs their ids) holds a few bytes per text.
+  std::size_t count(std::string_view text);
 
   Stats stats() const;
   // Whether the tokenizer has the safe-cut property (otherwise every call encodes afresh).
@@ -62,8 +65,18 @@ class IncrementalEncoder {
     Ids ids;
   };
 
+  // The cache keys of `text`'s safe cuts (in order) and of the whole text.
+  struct Keys {
+    std::vector<std::size_t> cuts;
+    std::vector<std::uint64_t> at_cut;
+    std::uint64_t whole = 0;
+  };
+  static Keys keys_of(std::string_view text);
+
   Ids find(std::uint64_t key);
   void remember(std::uint64_t key, Ids ids);
+  std::optional<std::size_t> find_count(std::uint64_t key);
+  void remember_count(std::uint64_t key, std::size_t count);
 
   const Tokenizer& tokenizer_;
   std::size_t capacity_tokens_;
@@ -72,6 +85,9 @@ class IncrementalEncoder {
   std::list<Entry> lru_;  // most recent first
   std::unordered_map<std::uint64_t, std::list<Entry>::iterator> index_;
   std::size_t held_tokens_ = 0;
+  std::list<std::pair<std::uint64_t, std::size_t>> count_lru_;  // most recent first
+  std::unordered_map<std::uint64_t, std::list<std::pair<std::uint64_t, std::size_t>>::iterator> count_index_;
+  static constexpr std::size_t kMaxCounts = 1u << 20;
   Stats stats_;
 };
 

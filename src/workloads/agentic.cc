@@ -20,7 +20,7 @@ void check(bool ok, const std::string& key, const std::string& expected, double 
 
 AgenticWorkload::AgenticWorkload(const text::Tokenizer& tokenizer, const text::PromptSynth& synth,
                                  AgenticOptions options)
-    : tokenizer_(tokenizer), synth_(synth), o_(std::move(options)) {
+    : tokenizer_(tokenizer), counter_(std::make_unique<text::IncrementalEncoder>(tokenizer)), synth_(synth), o_(std::move(options)) {
   check(o_.num_users_warmup >= 0, "NUM_USERS_WARMUP", "a non-negative integer", o_.num_users_warmup);
   check(o_.num_agents >= 1, "NUM_AGENTS", "a positive integer", o_.num_agents);
   check(o_.num_rounds >= 1, "NUM_ROUNDS", "a positive integer", o_.num_rounds);
@@ -121,7 +121,7 @@ Request AgenticWorkload::take(core::TimePoint /*now*/) {
   r.user_id = u.id;
   r.round = round;
   r.warmup = u.warmup;
-  set_conversation(r, o_.api, messages, tokenizer_);
+  set_conversation(r, o_.api, messages, *counter_);
   r.max_tokens = o_.answer_len;
   r.ignore_eos = o_.ignore_eos;
   if (!o_.models.empty()) r.model = o_.models[static_cast<std::size_t>(agent) % o_.models.size()];

@@ -19,6 +19,7 @@
 // Headers: x-user-id.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -77,6 +78,7 @@ class AgenticWorkload final : public Workload {
   std::optional<std::size_t> next_user() const;  // the user sending next, joining ones included
 
   const text::Tokenizer& tokenizer_;
+  std::unique_ptr<text::IncrementalEncoder> counter_;  // prompt token counts, incremental
   const text::PromptSynth& synth_;
   AgenticOptions o_;
   std::vector<std::string> systems_;  // per agent

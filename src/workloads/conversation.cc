@@ -37,16 +37,16 @@ std::string completions_prompt(const Messages& messages) {
   return out;
 }
 
-void set_conversation(Request& req, Api api, const Messages& messages, const text::Tokenizer& tokenizer) {
+void set_conversation(Request& req, Api api, const Messages& messages, text::IncrementalEncoder& counter) {
   req.api = api;
   if (api == Api::kChat) {
     req.messages = messages;
     std::size_t n = 0;
-    for (const auto& m : messages) n += tokenizer.count(m.content);
+    for (const auto& m : messages) n += counter.count(m.content);
     req.prompt_tokens = static_cast<int>(n);
   } else {
     req.prompt = completions_prompt(messages);
-    req.prompt_tokens = static_cast<int>(tokenizer.count(req.prompt));
+    req.prompt_tokens = static_cast<int>(counter.count(req.prompt));
   }
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "openai/chat.h"
+#include "text/incremental_encoder.h"
 #include "text/prompt_synth.h"
 #include "text/tokenizer.h"
 #include "workloads/workload.h"
@@ -29,8 +30,10 @@ std::string completions_prompt(const Messages& messages);
 
 // Sets req.messages (chat) or req.prompt (completions) from `messages`, and req.prompt_tokens:
 // the tokens of the completions prompt, or for chat the sum of the contents' tokens (the chat
-// template's own tokens are the server's and are not counted).
-void set_conversation(Request& req, Api api, const Messages& messages, const text::Tokenizer& tokenizer);
+// template's own tokens are the server's and are not counted). Counted through `counter`, so a
+// conversation's next round costs the counting of its new part only (request preparation stays
+// short even for 17k-token histories: issue "Every run says whether its numbers can be trusted").
+void set_conversation(Request& req, Api api, const Messages& messages, text::IncrementalEncoder& counter);
 
 // Sets the prompt of a single-turn request: chat = one user message, completions = `text` bare.
 // prompt_tokens = `tokens` (the caller's exact count).

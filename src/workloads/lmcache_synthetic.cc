@@ -20,7 +20,7 @@ void check(bool ok, const std::string& key, const std::string& expected, double 
 
 LMCacheSyntheticWorkload::LMCacheSyntheticWorkload(const text::Tokenizer& tokenizer, const text::PromptSynth& synth,
                                                    LMCacheSyntheticOptions options)
-    : tokenizer_(tokenizer), synth_(synth), o_(std::move(options)) {
+    : tokenizer_(tokenizer), counter_(std::make_unique<text::IncrementalEncoder>(tokenizer)), synth_(synth), o_(std::move(options)) {
   check(o_.num_users >= 1, "NUM_USERS", "a positive integer", o_.num_users);
   check(o_.num_users_warmup >= 0, "NUM_USERS_WARMUP", "a non-negative integer", o_.num_users_warmup);
   check(o_.num_rounds >= 1, "NUM_ROUNDS", "a positive integer", o_.num_rounds);
@@ -89,7 +89,7 @@ Request LMCacheSyntheticWorkload::build(User& u, core::TimePoint intended, bool 
   r.user_id = u.id;
   r.round = round;
   r.warmup = warmup;
-  set_conversation(r, o_.api, messages, tokenizer_);
+  set_conversation(r, o_.api, messages, *counter_);
   r.max_tokens = max_tokens(u, round);
   r.ignore_eos = o_.ignore_eos;
   r.headers.emplace_back("x-user-id", u.id);
@@ -133,7 +133,7 @@ Request LMCacheSyntheticWorkload::warmup_request(std::size_t n, core::TimePoint 
   } else {
     messages.push_back({"user", " Hello"});
   }
-  set_conversation(r, o_.api, messages, tokenizer_);
+  set_conversation(r, o_.api, messages, *counter_);
   r.max_tokens = 1;
   r.ignore_eos = o_.ignore_eos;
   return r;

@@ -45,6 +45,7 @@
 // system prompt and the user context stay synthesized. Conversations without a round are dropped.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -120,6 +121,7 @@ class LMCacheSyntheticWorkload final : public Workload {
   void begin_measurement(core::TimePoint t);
 
   const text::Tokenizer& tokenizer_;
+  std::unique_ptr<text::IncrementalEncoder> counter_;  // prompt token counts, incremental
   const text::PromptSynth& synth_;
   LMCacheSyntheticOptions o_;
   core::Duration gap_{};

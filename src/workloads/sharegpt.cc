@@ -11,7 +11,7 @@ namespace lmbench::workloads {
 
 ShareGptWorkload::ShareGptWorkload(const text::Tokenizer& tokenizer, std::vector<ShareGptConversation> conversations,
                                    ShareGptOptions options)
-    : tokenizer_(tokenizer), o_(std::move(options)) {
+    : tokenizer_(tokenizer), counter_(std::make_unique<text::IncrementalEncoder>(tokenizer)), o_(std::move(options)) {
   auto bad = [](const std::string& key, const std::string& expected, double found) {
     throw core::ConfigError("ShareGPT." + key + ": expected " + expected + ", found " + std::to_string(found));
   };
@@ -81,7 +81,7 @@ Request ShareGptWorkload::take(core::TimePoint /*now*/) {
   r.intended_send = t;
   r.user_id = std::to_string(c);
   r.round = round + 1;
-  set_conversation(r, o_.api, messages, tokenizer_);
+  set_conversation(r, o_.api, messages, *counter_);
   r.max_tokens = std::max<int>(1, static_cast<int>(tokenizer_.count(conv.rounds[static_cast<std::size_t>(round)].answer)));
   r.headers.emplace_back("x-user-id", r.user_id);
   s.ready.reset();

@@ -19,12 +19,14 @@
 // Headers: x-user-id = the conversation's index.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
+#include "text/incremental_encoder.h"
 #include "text/tokenizer.h"
 #include "workloads/sharegpt_data.h"
 #include "workloads/workload.h"
@@ -68,6 +70,7 @@ class ShareGptWorkload final : public Workload {
   std::optional<std::pair<std::size_t, core::TimePoint>> pick() const;
 
   const text::Tokenizer& tokenizer_;
+  std::unique_ptr<text::IncrementalEncoder> counter_;  // prompt token counts, incremental
   std::vector<ShareGptConversation> conversations_;
   ShareGptOptions o_;
   std::uint64_t total_ = 0;

@@ -19,7 +19,7 @@ void check(bool ok, const std::string& key, const std::string& expected, double 
 
 StrictSyntheticWorkload::StrictSyntheticWorkload(const text::Tokenizer& tokenizer, const text::PromptSynth& synth,
                                                  StrictSyntheticOptions options)
-    : tokenizer_(tokenizer), synth_(synth), o_(std::move(options)) {
+    : tokenizer_(tokenizer), counter_(std::make_unique<text::IncrementalEncoder>(tokenizer)), synth_(synth), o_(std::move(options)) {
   check(o_.num_users >= 1, "NUM_CONCURRENT_USERS", "a positive integer", o_.num_users);
   check(o_.num_rounds >= 1, "NUM_ROUNDS_PER_USER", "a positive integer", o_.num_rounds);
   check(o_.period_s > 0 && std::isfinite(o_.period_s), "TIME_BETWEEN_REQUESTS_PER_USER", "a positive number",
@@ -118,7 +118,7 @@ Request StrictSyntheticWorkload::take(core::TimePoint /*now*/) {
   r.intended_send = time_of(i);
   r.user_id = std::to_string(j);
   r.round = round;
-  set_conversation(r, o_.api, messages, tokenizer_);
+  set_conversation(r, o_.api, messages, *counter_);
   r.max_tokens = o_.answer_len;
   r.ignore_eos = o_.ignore_eos;
   r.headers.emplace_back("x-user-id", r.user_id);

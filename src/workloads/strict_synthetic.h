@@ -21,6 +21,7 @@
 // that share of the history. The stored history is not changed. Deterministic for a seed.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -73,6 +74,7 @@ class StrictSyntheticWorkload final : public Workload {
   Messages scramble_tail(const Messages& history, std::uint64_t user, int round) const;
 
   const text::Tokenizer& tokenizer_;
+  std::unique_ptr<text::IncrementalEncoder> counter_;  // prompt token counts, incremental
   const text::PromptSynth& synth_;
   StrictSyntheticOptions o_;
   std::string system_;

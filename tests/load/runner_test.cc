@@ -9,6 +9,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "load/raw_server.h"
@@ -328,6 +329,51 @@ TEST(Runner, ProgressIsReportedAndFinal) {
   EXPECT_NE(line.find("done 6"), std::string::npos) << line;
   EXPECT_NE(line.find("in flight 0"), std::string::npos) << line;
   EXPECT_NE(line.find("TTFT p50"), std::string::npos) << line;
+}
+
+// A workload whose requests take long to build (tokenizing a long history, say) is asked for
+// them ahead of their send time, so building them is not scheduling lag: requests 30 ms apart
+// that take 8 ms each to build still go out on time. Without preparing ahead every one of them
+// would be 8 ms late.
+class SlowToBuild final : public workloads::Workload {
+ public:
+  std::string name() const override { return "slow"; }
+  void start(core::TimePoint t0) override { t0_ = t0; }
+  std::optional<core::TimePoint> next_send_time() override {
+    if (taken_ >= 6) return std::nullopt;
+    return t0_ + std::chrono::milliseconds(30 * (taken_ + 1));
+  }
+  workloads::Request take(core::TimePoint now) override {
+    std::this_thread::sleep_for(8ms);  // the work of preparing the request
+    taken_at.push_back(now);
+    workloads::Request r = simple_request(static_cast<std::uint64_t>(taken_));
+    r.intended_send = *next_send_time();
+    ++taken_;
+    return r;
+  }
+  void on_response(const workloads::Response&, core::TimePoint) override {}
+  bool finished() const override { return taken_ >= 6; }
+  std::vector<core::TimePoint> taken_at;
+
+ private:
+  core::TimePoint t0_{};
+  int taken_ = 0;
+};
+
+TEST(Runner, RequestsArePreparedBeforeTheirSendTime) {
+  RawServer server([](int, const RawRequest&) {
+    return std::vector<RawStep>{testing::raw_write(testing::raw_stream_answer(1, false, true))};
+  });
+  SlowToBuild w;
+  RunnerOptions o = options_for(server);
+  const RunResult r = run(o, w);
+  ASSERT_EQ(r.records.size(), 6u);
+  for (std::size_t i = 0; i < r.records.size(); ++i) {
+    const auto& rec = r.records[i];
+    EXPECT_LT(w.taken_at[i], rec.intended_send) << "request " << i << " was built before its time";
+    EXPECT_LT(rec.actual_send - rec.intended_send, 4ms) << "request " << i;
+    EXPECT_TRUE(rec.ok()) << rec.error_message;
+  }
 }
 
 }  // namespace

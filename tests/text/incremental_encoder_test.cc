@@ -73,5 +73,24 @@ TEST(IncrementalEncoder, EvictsWithinItsCapacity) {
   EXPECT_GT(enc.stats().bytes_encoded, before.bytes_encoded) << "evicted long ago, tokenized again";
 }
 
+// Counting keeps only numbers, with the same incremental behaviour and exact results.
+TEST(IncrementalEncoder, CountsAGrowingConversationIncrementally) {
+  const Tokenizer& tok = testing::llama3();
+  const PromptSynth synth(tok);
+  IncrementalEncoder enc(tok);
+  std::string history = "System: " + synth.text(1, 300) + "\nUser:" + synth.user_text(9, 2, 3000);
+  for (int round = 1; round <= 5; ++round) {
+    const std::string prompt = history + "\nAssistant: ";
+    const auto before = enc.stats();
+    EXPECT_EQ(enc.count(prompt), tok.count(prompt)) << round;
+    if (round > 1) {
+      EXPECT_LT(enc.stats().bytes_encoded - before.bytes_encoded, 1000u) << round;
+    }
+    history += "\nAssistant: " + synth.text(100 + round, 40) + "\nUser:" + synth.text(200 + round, 20);
+  }
+  EXPECT_EQ(enc.count("end.\nnext"), tok.count("end.\nnext"));
+  EXPECT_EQ(enc.count("end.\nnext"), tok.count("end.\nnext"));
+}
+
 }  // namespace
 }  // namespace lmbench::text
