@@ -22,6 +22,7 @@
 #include "e2e/dashboard_process.h"
 #include "e2e/run_binary.h"
 #include "load/raw_server.h"
+#include "support/deploy_fixture.h"
 
 namespace lmbench::e2e {
 namespace {
@@ -240,7 +241,10 @@ TEST(Run, AScriptThatDiesDuringStartUpIsReportedAndTheNextBaselineRuns) {
                                           "  - Simulated: {modelURL: " + kModel + ", name: sim, timeScale: 20}\n" +
                                           "Workload:\n  Random:\n    - {NUM_USERS: 1, NUM_ROUNDS: 2, PROMPT_LEN: 32, "
                                           "ANSWER_LEN: 4, QPS: [5]}\n");
-  const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet"}, {}, t.root().string());
+  // A port of its own: tests run in parallel, and scripts would otherwise all take 30080.
+  const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet", "--local-port",
+                              std::to_string(deploy::testing::free_port())},
+                             {}, t.root().string());
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("flat_broken_run"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("CUDA out of memory (pretend)"), std::string::npos) << r.out;
@@ -472,7 +476,8 @@ TEST(Run, TheTokenNeverReachesArtifactsLogsOrCommandLines) {
                                           "Workload:\n  Random:\n    - {NUM_USERS: 1, NUM_ROUNDS: 2, PROMPT_LEN: 16, "
                                           "ANSWER_LEN: 4, QPS: [5]}\n");
   auto child = core::ChildProcess::spawn(
-      {.argv = {LMBENCH_BIN, "run", "run-bench.yaml", "--results", "out", "--quiet"},
+      {.argv = {LMBENCH_BIN, "run", "run-bench.yaml", "--results", "out", "--quiet", "--local-port",
+                std::to_string(deploy::testing::free_port())},
        .env = {{"HF_TOKEN", token}, {"LMBENCH_BIN_FOR_TEST", LMBENCH_BIN}},
        .cwd = t.root(),
        .log_file = t.path("run.log")});
