@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """RayServe baseline (Location: Local-Flat): Ray Serve LLM serving Llama-3.1-8B with vLLM.
 
-Usage: comparison-baseline.py ACCELERATOR_TYPE    (e.g. H100, A100)
-Serves the OpenAI API on localhost:$PORT (default 30080). Reads MODEL_URL and HF_TOKEN from the
-environment. Runs in the foreground until lmbench stops its process group at teardown.
+Usage: comparison-baseline.py ACCELERATOR_TYPE    (e.g. H100, A100, A100-80G)
+lmbench passes the baseline's acceleratorType as that one argument (and, the same value, in
+ACCELERATOR_TYPE); the argument wins when both are given. Serves the OpenAI API on localhost:$PORT
+(default 30080). Reads MODEL_URL and HF_TOKEN from the environment. Runs in the foreground until
+lmbench stops its process group at teardown. Tested with ray[serve,llm]==2.60.0
+(2-serving-engines/README.md, "Versions").
 """
 import os
 import sys
@@ -13,8 +16,9 @@ from ray.serve.llm import LLMConfig, build_openai_app
 
 
 def main() -> None:
-    if len(sys.argv) != 2:
-        sys.exit("usage: comparison-baseline.py ACCELERATOR_TYPE")
+    accelerator = sys.argv[1] if len(sys.argv) == 2 else os.environ.get("ACCELERATOR_TYPE", "")
+    if len(sys.argv) > 2 or not accelerator:
+        sys.exit("usage: comparison-baseline.py ACCELERATOR_TYPE (or ACCELERATOR_TYPE in the environment)")
     if not os.environ.get("HF_TOKEN"):
         sys.exit("HF_TOKEN must be set")
     llm_config = LLMConfig(
@@ -23,7 +27,7 @@ def main() -> None:
             "model_source": os.environ.get("MODEL_URL", "meta-llama/Llama-3.1-8B-Instruct"),
         },
         deployment_config={"autoscaling_config": {"min_replicas": 1, "max_replicas": 1}},
-        accelerator_type=sys.argv[1],
+        accelerator_type=accelerator,
         engine_kwargs={
             "max_model_len": 32000,
             "enable_prefix_caching": True,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SGLang baseline (Location: Local-Flat): one SGLang server with RadixAttention prefix caching,
-# serving the OpenAI API on localhost:30080 where lmbench's workloads connect.
+# serving the OpenAI API on localhost:$PORT (30080 by default) where lmbench's workloads connect.
+# Tested with sglang 0.5.21 (2-serving-engines/README.md, "Versions").
 # Reads HF_TOKEN from the environment (gated Llama weights). Runs until stopped.
 # Contract with lmbench's Script baseline: the model comes in MODEL_URL and the port in PORT
 # (environment only, never argv), HF_TOKEN likewise; the server runs in the FOREGROUND (exec), so

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -54,6 +55,16 @@ class Baseline {
 
   // nullopt when everything was removed; otherwise what could not be (after trying all steps).
   virtual std::optional<core::Error> down() = 0;
+
+  // What up() did beyond deploying that the user should hear of (a claim created and kept, a
+  // leftover release removed), one line each; taken once (the list is emptied).
+  std::vector<std::string> take_notices() { return std::exchange(notices_, {}); }
+
+ protected:
+  void notice(std::string line) { notices_.push_back(std::move(line)); }
+
+ private:
+  std::vector<std::string> notices_;
 };
 
 // "<dir>/<name>_<tag>.log".

@@ -52,6 +52,12 @@ std::vector<std::string> kubectl_port_forward_args(const KubeTarget& t, const st
                                      std::to_string(local_port) + ":" + std::to_string(service_port)});
 }
 
+std::vector<std::string> kubectl_apply_stdin_args(const KubeTarget& t) { return with(kubectl_base_args(t), {"apply", "-f", "-"}); }
+
+std::vector<std::string> kubectl_get_pvc_args(const KubeTarget& t, const std::string& name) {
+  return with(kubectl_base_args(t), {"get", "persistentvolumeclaim", name, "--ignore-not-found", "-o", "name"});
+}
+
 std::vector<std::string> kubectl_get_pods_args(const KubeTarget& t, const std::string& selector) {
   auto a = with(kubectl_base_args(t), {"get", "pods", "-o", "name"});
   if (!selector.empty()) a.insert(a.end(), {"-l", selector});

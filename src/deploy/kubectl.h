@@ -32,6 +32,10 @@ std::string kube_seconds(core::Duration d);
 
 std::vector<std::string> kubectl_base_args(const KubeTarget& t);
 std::vector<std::string> kubectl_apply_args(const KubeTarget& t, const std::string& manifest);
+// `kubectl apply -f -`: the manifest on stdin (one lmbench wrote, e.g. a PersistentVolumeClaim).
+std::vector<std::string> kubectl_apply_stdin_args(const KubeTarget& t);
+// Prints "persistentvolumeclaim/<name>" when the claim exists, nothing when it does not.
+std::vector<std::string> kubectl_get_pvc_args(const KubeTarget& t, const std::string& name);
 // Foreground cascade with --wait (the default), so the call returns once the pods are gone and
 // the next baseline gets the GPUs.
 std::vector<std::string> kubectl_delete_args(const KubeTarget& t, const std::string& manifest, core::Duration timeout);

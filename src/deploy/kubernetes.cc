@@ -45,8 +45,9 @@ core::Result<ServingEndpoint> KubernetesBaseline::up() {
                                        "; reference the Secret instead (secretKeyRef name '" + options_.token_secret.name +
                                        "', key '" + options_.token_secret.key + "'), which lmbench creates from HF_TOKEN"};
   }
-  auto targets = rollout_targets(options_.manifest);
-  if (!targets) return targets.error();
+  auto facts = read_manifest(options_.manifest);
+  if (!facts) return facts.error();
+  const auto* targets = &facts->rollout_targets;
   if (tcp_port_open("127.0.0.1", options_.local_port)) {
     return core::Error{"port_in_use", "port " + std::to_string(options_.local_port) +
                                           " on 127.0.0.1 is already in use; the port-forward needs it"};
@@ -55,6 +56,17 @@ core::Result<ServingEndpoint> KubernetesBaseline::up() {
   if (options_.hf_token) {
     secret_created_ = true;
     if (auto e = create_token_secret(t, options_.token_secret, *options_.hf_token, options_.call_timeout, clock_)) return *e;
+  }
+  for (const auto& claim : facts->external_claims) {
+    auto found = kubectl(kubectl_get_pvc_args(t, claim), options_.call_timeout);
+    if (!found) return found.error();
+    if (found->find("persistentvolumeclaim/") != std::string::npos) continue;
+    auto created = run_tool_checked({.argv = kubectl_apply_stdin_args(t), .env = t.env,
+                                     .stdin_data = claim_manifest(claim, options_.claim_size), .timeout = options_.call_timeout},
+                                    clock_, "kubectl");
+    if (!created) return created.error();
+    notice("created PersistentVolumeClaim " + claim + " (" + options_.claim_size + ", default StorageClass) for " +
+           options_.manifest.filename().string() + "; it is kept after the run, so the next run finds the weights");
   }
   applied_ = true;
   if (auto r = kubectl(kubectl_apply_args(t, manifest), options_.call_timeout); !r) return r.error();

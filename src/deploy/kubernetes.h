@@ -4,11 +4,15 @@
 //
 // up():   [HF token] kubectl delete secret --ignore-not-found, kubectl create secret generic
 //         --from-env-file=/dev/stdin (the token on stdin only)
+//         for each PersistentVolumeClaim the pods mount that the manifest does not define:
+//           kubectl get persistentvolumeclaim <name> --ignore-not-found -o name, and when it
+//           is missing, kubectl apply -f - (a claim of claim_size on the default StorageClass)
 //         kubectl apply -f <manifest>
 //         kubectl rollout status <each Deployment/StatefulSet/DaemonSet of the manifest>
 //         (kubectl wait --for=condition=Ready pod when the manifest has none)
 //         kubectl port-forward svc/<service> <local>:<port>, until the local port accepts
-// down(): stop the port-forward, kubectl delete -f <manifest>, delete the Secret.
+// down(): stop the port-forward, kubectl delete -f <manifest>, delete the Secret. Claims created
+//         by up() are kept: they hold the downloaded weights for the next run.
 
 #include <filesystem>
 #include <optional>
@@ -31,6 +35,7 @@ struct KubernetesOptions {
   int service_port = 80;
   int local_port = 30080;
   std::string pod_selector;        // pods whose logs are saved (and waited for); "" = all
+  std::string claim_size = "50Gi";  // of a claim up() creates (Llama 3.1 8B's weights are 16 GB)
   std::filesystem::path port_forward_log;  // empty: a temporary file, removed by down()
   core::Duration ready_timeout = std::chrono::minutes(20);  // all rollouts together
   core::Duration port_forward_timeout = std::chrono::seconds(30);

@@ -18,4 +18,18 @@ inline constexpr std::string_view kTokenPlaceholder = "<YOUR_HF_TOKEN>";
 // "manifest" (unreadable file, YAML syntax error with file:line:column).
 core::Result<std::vector<std::string>> rollout_targets(const std::filesystem::path& manifest);
 
+// What up() needs from a manifest besides the rollout targets.
+struct ManifestFacts {
+  std::vector<std::string> rollout_targets;  // as rollout_targets()
+  // PersistentVolumeClaims the pods mount (volumes[].persistentVolumeClaim.claimName) that the
+  // manifest does not itself define, sorted and unique: lmbench creates the missing ones and keeps
+  // them after teardown (a model cache that `kubectl delete -f` would otherwise throw away).
+  std::vector<std::string> external_claims;
+};
+core::Result<ManifestFacts> read_manifest(const std::filesystem::path& manifest);
+
+// A PersistentVolumeClaim of `size` (e.g. "50Gi"), ReadWriteOnce, on the default StorageClass,
+// labelled app.kubernetes.io/managed-by=lmbench: the stdin of `kubectl apply -f -`.
+std::string claim_manifest(const std::string& name, const std::string& size);
+
 }  // namespace lmbench::deploy

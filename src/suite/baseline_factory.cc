@@ -127,7 +127,9 @@ std::unique_ptr<deploy::Baseline> make_baseline(const config::Baseline& b, confi
   }
   if (const auto* s = std::get_if<config::SGLang>(&b.kind)) return script(s->script_path, {}, {}, b, ctx, clock);
   if (const auto* r = std::get_if<config::RayServe>(&b.kind)) {
-    return script(r->script_path, {}, {{"ACCELERATOR_TYPE", r->accelerator_type}}, b, ctx, clock);
+    // The accelerator type is the script's one argument (the original's contract), and in the
+    // environment too for scripts that read it there.
+    return script(r->script_path, {r->accelerator_type}, {{"ACCELERATOR_TYPE", r->accelerator_type}}, b, ctx, clock);
   }
   if (const auto* f = std::get_if<config::Flat>(&b.kind)) return script(f->script_path, {}, {}, b, ctx, clock);
   if (const auto* d = std::get_if<config::Dynamo>(&b.kind)) {

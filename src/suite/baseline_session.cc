@@ -38,6 +38,7 @@ core::Result<std::unique_ptr<BaselineSession>> BaselineSession::open(const Suite
     return core::Error{"config", e.what()};
   }
   auto up = s->baseline_->up();
+  for (const auto& line : s->baseline_->take_notices()) env.log << fmt::format("-- baseline {}: {}\n", bp.key, line);
   if (!up) return core::Error{"deploy", fmt::format("deploy: {}", up.error().message)};
   s->endpoint_ = *up;
   if (options.model_url) s->endpoint_.model = *options.model_url;

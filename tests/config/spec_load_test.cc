@@ -359,7 +359,7 @@ TEST(ValuesFile, ShippedRoutingValuesFilesLoad) {
     EXPECT_EQ(v.engine.routing_logic, logic);
     EXPECT_EQ(v.engine.engines, 4);
     EXPECT_TRUE(v.engine.lmcache);
-    EXPECT_DOUBLE_EQ(v.engine.cpu_offloading_buffer_gb, 60.0);
+    EXPECT_DOUBLE_EQ(v.engine.cpu_offloading_buffer_gb, 30.0);
     EXPECT_EQ(v.model_url, "meta-llama/Llama-3.1-8B-Instruct");
   }
 }

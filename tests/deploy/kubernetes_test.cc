@@ -284,15 +284,39 @@ TEST(KubernetesBaseline, ShippedManifestDeploysThroughTheSecretAndService) {
   KubernetesBaseline b(o, c.clock);
   auto e = b.up();
   ASSERT_TRUE(e.ok()) << e.error().message;
+  // The weights' claim is missing on a first run: created (on stdin), and kept by down().
   EXPECT_EQ(c.tools.calls(), (Calls{
                                  c.k("delete secret hf-token-secret --ignore-not-found"),
                                  c.k("create secret generic hf-token-secret --from-env-file=/dev/stdin"),
+                                 c.k("get persistentvolumeclaim vllm-llama3-hf-cache --ignore-not-found -o name"),
+                                 c.k("apply -f -"),
                                  c.k("apply -f " + o.manifest.string()),
                                  c.k("rollout status deployment/vllm-llama3 --timeout=600s"),
                                  c.k("port-forward --address 127.0.0.1 svc/vllm-router-service " +
                                      std::to_string(c.port) + ":80"),
                              }));
+  const std::string claim = c.tools.stdin_of(4);
+  EXPECT_NE(claim.find("kind: PersistentVolumeClaim\nmetadata:\n  name: vllm-llama3-hf-cache\n"), std::string::npos) << claim;
+  EXPECT_NE(claim.find("storage: 50Gi"), std::string::npos) << claim;
+  const auto notices = b.take_notices();
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_NE(notices[0].find("created PersistentVolumeClaim vllm-llama3-hf-cache (50Gi"), std::string::npos) << notices[0];
   EXPECT_FALSE(b.down().has_value());
+  for (const auto& call : c.tools.calls()) EXPECT_EQ(joined(call).find("delete persistentvolumeclaim"), std::string::npos);
+
+  // The next run finds the claim and creates nothing.
+  Cluster again;
+  again.tools.add_claim("vllm-llama3-hf-cache");
+  auto o2 = again.options();
+  o2.manifest = o.manifest;
+  KubernetesBaseline b2(o2, again.clock);
+  ASSERT_TRUE(b2.up().ok());
+  const auto calls = again.tools.calls();
+  ASSERT_GE(calls.size(), 4u);
+  EXPECT_EQ(calls[2], words(again.k("get persistentvolumeclaim vllm-llama3-hf-cache --ignore-not-found -o name")));
+  EXPECT_EQ(calls[3], words(again.k("apply -f " + o.manifest.string())));
+  EXPECT_TRUE(b2.take_notices().empty());
+  EXPECT_FALSE(b2.down().has_value());
 }
 
 TEST(KubernetesBaseline, DestructorTearsDown) {

@@ -94,9 +94,12 @@ struct Project {
     t.write("2-serving-engines/sglang/sim.sh", serving_script(""));
     t.write("2-serving-engines/flat/sim/run.sh", serving_script(""));
     // RayServe's script is Python, run with python3; it hands over to the same bash server.
+    // Like the shipped comparison-baseline.py, it takes the accelerator type as its one argument.
     t.write("2-serving-engines/rayserve/sim.py",
             "import os, sys\n"
-            "print('accelerator', os.environ.get('ACCELERATOR_TYPE'), flush=True)\n"
+            "if len(sys.argv) != 2 or sys.argv[1] != 'A100':\n"
+            "    sys.exit('usage: sim.py ACCELERATOR_TYPE, got %r' % sys.argv[1:])\n"
+            "print('accelerator', sys.argv[1], os.environ.get('ACCELERATOR_TYPE'), flush=True)\n"
             "os.execv('/bin/bash', ['bash', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'serve.sh')])\n");
     t.write("2-serving-engines/rayserve/serve.sh", serving_script(""));
     // Dynamo's launcher takes the configuration file as its one argument.

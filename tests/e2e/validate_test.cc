@@ -39,7 +39,7 @@ TEST(Validate, ShippedRoutingRunBenchPrintsThePlan) {
     EXPECT_TRUE(contains(r.out, std::string("      sim_routing_") + policy + " ")) << policy << "\n" << r.out;
     EXPECT_TRUE(contains(r.out, std::string("4 engines, routing ") + policy)) << policy << "\n" << r.out;
   }
-  EXPECT_TRUE(contains(r.out, "LMCache 60 GB CPU")) << r.out;
+  EXPECT_TRUE(contains(r.out, "LMCache 30 GB CPU")) << r.out;
   EXPECT_TRUE(contains(r.out, "profile llama-3.1-8b-a100-40gb, timeScale 10")) << r.out;
   EXPECT_TRUE(contains(r.out, "    Runs: 15 (5 baselines x 3 workload runs)\n")) << r.out;
 }

@@ -151,6 +151,10 @@ case "$args" in
     if [ -e "$dir/fail-apply" ]; then echo "error: error validating data: unknown field"; exit 1; fi
     echo "applied"
     ;;
+  *" get persistentvolumeclaim "*)
+    name=$(printf '%s\n' "$@" | grep -A1 -x persistentvolumeclaim | tail -n 1)
+    if [ -e "$dir/claim-$name" ]; then echo "persistentvolumeclaim/$name"; fi
+    ;;
   *" get pods "*)
     echo "Warning: this is a stand-in" >&2
     printf 'pod/vllm-engine-0\npod/vllm-router-1\n'
@@ -226,6 +230,8 @@ std::string joined(const Argv& argv) {
   for (const auto& a : argv) out += (out.empty() ? "" : " ") + a;
   return out;
 }
+
+void StandIn::add_claim(const std::string& name) const { std::ofstream(dir_ / ("claim-" + name)) << name; }
 
 std::string StandIn::stdin_of(std::size_t n) const { return read_text(dir_ / ("stdin-" + std::to_string(n) + ".txt")); }
 

@@ -81,6 +81,8 @@ class StandIn {
   void fail(const std::string& what) const;
   void slow(const std::string& what) const;
   void set_pod_log(const std::string& text) const;  // what `kubectl logs` prints
+  // `kubectl get persistentvolumeclaim <name>` finds this claim (by default it finds none).
+  void add_claim(const std::string& name) const;
   void set_port_forward_backend(const std::string& script_body) const;
   pid_t port_forward_pid() const;                    // 0 when none was started
 
