@@ -6,7 +6,11 @@
 // router share this process and the machine: check the printed scheduling lag, a run whose
 // client fell behind measures the machine, not the router.
 //
-//   bench_router_overhead [--rate 1000] [--seconds 5] [--chunks 16]
+//   bench_router_overhead [--rate 1000] [--seconds 5] [--chunks 16] [--prompt-bytes 5]
+//                         [--routing-logic roundrobin] [--chat]
+//
+// --prompt-bytes 90000 --rate 50 is a multi-round chat request (25k tokens of history) at the
+// rates those workloads run: what the router's own parsing of a large body adds.
 //
 // The backend is the project's HTTP server streaming a fixed SSE answer at once; TTFT is from
 // the client's start() of the request to its first body bytes.
@@ -78,10 +82,14 @@ int main(int argc, char** argv) {
   double rate = 1000;
   double seconds = 5;
   int chunks = 16;
+  std::size_t prompt_bytes = 5;
+  std::string routing_logic = "roundrobin";
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--rate")) rate = std::atof(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--seconds")) seconds = std::atof(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--chunks")) chunks = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--prompt-bytes")) prompt_bytes = std::strtoul(argv[i + 1], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--routing-logic")) routing_logic = argv[i + 1];
   }
   core::SteadyClock clock;
 
@@ -111,7 +119,8 @@ int main(int argc, char** argv) {
   http::EventLoop router_loop;
   router::ProxyOptions po;
   po.backends = {backend_url};
-  po.routing_logic = "roundrobin";
+  po.routing_logic = routing_logic;
+  po.policy.session_key = "x-user-id";
   router::Proxy proxy(router_loop, clock, po);
   const auto router_port = proxy.listen("127.0.0.1", 0);
   if (!router_port) {
@@ -122,7 +131,14 @@ int main(int argc, char** argv) {
 
   const auto direct = *http::Url::parse(backend_url + "/v1/completions");
   const auto routed = *http::Url::parse("http://127.0.0.1:" + std::to_string(*router_port) + "/v1/completions");
-  const std::string body = R"({"model":"m","prompt":"hello","max_tokens":16,"stream":true})";
+  // Words of varied text, as a real prompt (escapes and all) would be.
+  std::string prompt;
+  for (std::size_t i = 0; prompt.size() < prompt_bytes; ++i) {
+    prompt += (i % 13 == 12) ? "\\n" : "word" + std::to_string(i % 997) + " ";
+  }
+  prompt.resize(std::max<std::size_t>(prompt_bytes, 1));
+  if (prompt.back() == '\\') prompt.back() = ' ';
+  const std::string body = R"({"model":"m","prompt":")" + prompt + R"(","max_tokens":16,"stream":true})";
 
   http::EventLoop loop;
   http::Client client(loop.context(), clock);
@@ -171,8 +187,8 @@ int main(int argc, char** argv) {
   backend.stop();
 
   const char* names[2] = {"direct", "via router"};
-  std::printf("router overhead: %.0f req/s on each side (direct, via router) for %.1f s (%ld requests in all), %d-event streams\n", rate,
-              seconds, total, chunks);
+  std::printf("router overhead: %.0f req/s on each side (direct, via router) for %.1f s (%ld requests in all), %d-event streams, %zu-byte prompts, %s\n", rate,
+              seconds, total, chunks, body.size(), routing_logic.c_str());
   for (int s = 0; s < 2; ++s) {
     std::printf("  %-11s n=%zu errors=%d  TTFT p50 %.3f ms  p90 %.3f ms  p99 %.3f ms%s%s\n", names[s],
                 sides[s].ttft_ms.size(), sides[s].errors, pct(sides[s].ttft_ms, 50), pct(sides[s].ttft_ms, 90),

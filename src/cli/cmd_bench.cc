@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -25,6 +26,7 @@
 #include "core/paths.h"
 #include "core/ids.h"
 #include "core/interrupt.h"
+#include "http/client.h"
 #include "http/event_loop.h"
 #include "http/url.h"
 #include "load/arrival.h"
@@ -70,6 +72,7 @@ struct CommonOptions {
   double request_timeout_s = 600;
   bool no_usage = false;
   double progress_s = 0;  // 0: 1 s on a terminal, 10 s otherwise
+  double time_scale = 0;  // 0: what the server's GET /lmbench/info says, else 1
 };
 
 // What a workload needs from the command line once it is parsed.
@@ -125,6 +128,9 @@ void add_common_options(CLI::App* sub, CommonOptions& o) {
   sub->add_option("--request-timeout", o.request_timeout_s, "seconds to the first byte, and of silence mid-stream")
       ->capture_default_str();
   sub->add_flag("--no-usage", o.no_usage, "do not ask for stream_options.include_usage");
+  sub->add_option("--time-scale", o.time_scale,
+                  "measure on a clock this many times faster than the wall clock, as a time-scaled simulator runs "
+                  "(default: the scale the server reports at GET /lmbench/info, 1 for any other server)");
   sub->add_option("--progress-interval", o.progress_s, "seconds between progress lines (0: 1 on a terminal, else 10)");
 }
 
@@ -267,6 +273,32 @@ BenchWorkload add_from_spec(CLI::App* sub, const std::string& type, const std::s
 
 // ---- running --------------------------------------------------------------------------------
 
+struct TimeScale {
+  double scale = 1;
+  std::string source;  // how it was chosen, for the message and the run JSON
+};
+
+// --time-scale when given; otherwise a simulator (or lmbench router in front of one) says its
+// own scale at GET /lmbench/info, and any other server is measured on the wall clock.
+TimeScale time_scale_of(const http::Url& base, const CommonOptions& o) {
+  if (o.time_scale > 0) return {o.time_scale, "--time-scale"};
+  http::Request req;
+  req.url = base;
+  req.url.target = "/lmbench/info";  // at the server's root, whatever path the base URL has
+  http::ClientOptions client;
+  client.connect_timeout = std::chrono::milliseconds(2000);
+  client.verify_tls = !o.insecure;
+  core::SteadyClock clock;
+  auto r = http::fetch(req, clock, client, std::chrono::milliseconds(3000));
+  if (r.ok() && r->status == 200) {
+    const auto j = nlohmann::json::parse(r->body, nullptr, false);
+    if (j.is_object() && j.contains("time_scale") && j["time_scale"].is_number() && j["time_scale"].get<double>() > 0) {
+      return {j["time_scale"].get<double>(), "reported by the server at GET /lmbench/info"};
+    }
+  }
+  return {1.0, "wall clock"};
+}
+
 int run_bench(const std::string& name, const CommonOptions& o, const BenchWorkload& w) {
   if (w.uses_qps && !(o.qps > 0)) {
     throw core::ConfigError(fmt::format("--qps: expected a positive number, found {}", o.qps));
@@ -290,6 +322,11 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
     bearer = http::bearer_from_env(o.api_key_env.c_str());
     if (bearer.empty()) throw core::ConfigError("--api-key-env: environment variable " + o.api_key_env + " is not set");
   }
+
+  if (o.time_scale < 0 || !std::isfinite(o.time_scale)) {
+    throw core::ConfigError(fmt::format("--time-scale: expected a positive number, found {}", o.time_scale));
+  }
+  const TimeScale scale = time_scale_of(*url, o);
 
   const std::unique_ptr<text::Tokenizer> tokenizer = load_tokenizer(o);
   const std::uint32_t salt = o.prompt_salt != 0 ? o.prompt_salt : (core::random_u32() | 1u);
@@ -325,8 +362,15 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
   fmt::print(stderr, "lmbench bench {}: {} model {} {}{}\n", name, url->origin(), o.model,
              w.uses_qps ? fmt::format("at {} req/s ({})", o.qps, o.arrival) : std::string("at the workload's own rate"),
              o.duration_s > 0 ? fmt::format(" for {} s", o.duration_s) : "");
+  if (scale.scale != 1.0) {
+    fmt::print(stderr,
+               "lmbench bench {}: time scale {} ({}): every latency, rate and duration here is in the server's modelled "
+               "time, {} times the wall clock\n",
+               name, scale.scale, scale.source, scale.scale);
+  }
   core::install_interrupt_handlers();
-  core::SteadyClock clock;
+  core::SteadyClock steady;
+  const core::ScaledClock clock(steady, scale.scale);
   http::EventLoop loop;
   load::Runner runner(loop, clock, ro);
   load::RunResult run = runner.run(*workload);
@@ -368,6 +412,7 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
     rf.extra["status"] = status;
     if (interrupted) rf.extra["interrupted"] = true;
     rf.extra["prompt_salt"] = salt;
+    rf.extra["time_scale"] = {{"scale", scale.scale}, {"source", scale.source}};
     metrics::write_run_file(o.json, rf);
     fmt::print("wrote {}\n", o.json);
   }

@@ -88,7 +88,8 @@ void Proxy::State::handle_generate(const http::ServerRequest& req, const std::sh
   if (ex->request_id.empty()) ex->request_id = new_request_id();
   const bool chat = req.path == "/v1/chat/completions";
   auto fields = parse_request_fields(req.body, chat, options.policy.session_key,
-                                     options.policy.session_key.empty() ? std::string_view{} : req.header(options.policy.session_key));
+                                     options.policy.session_key.empty() ? std::string_view{} : req.header(options.policy.session_key),
+                                     {.prompt = policy->needs_prompt(), .lookup_body = policy->needs_cache_lookup()});
   if (!fields) {
     metrics.on_rejected("invalid_request");
     respond_error(ex, 400, fields.error().message, "BadRequestError");

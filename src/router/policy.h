@@ -49,6 +49,8 @@ class RoutingPolicy {
   virtual std::string_view name() const = 0;
   // True when the proxy must fill RouteInput::cache_hits first.
   virtual bool needs_cache_lookup() const { return false; }
+  // True when the policy reads RouteInput::prompt (the proxy builds it only then).
+  virtual bool needs_prompt() const { return false; }
   // `live` is non-empty and sorted by url.
   virtual Decision route(const RouteInput& input, std::span<const Candidate> live) = 0;
 };

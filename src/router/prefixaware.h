@@ -18,6 +18,7 @@ class PrefixAwarePolicy final : public RoutingPolicy {
   PrefixAwarePolicy(const RequestStats& stats, std::size_t min_match_chars, std::uint64_t seed)
       : stats_(stats), min_match_(min_match_chars), rng_(seed) {}
   std::string_view name() const override { return "prefixaware"; }
+  bool needs_prompt() const override { return true; }
   Decision route(const RouteInput& input, std::span<const Candidate> live) override;
 
  private:

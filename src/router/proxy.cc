@@ -52,6 +52,9 @@ http::Router Proxy::State::routes() {
   r.on_stream("GET", "/v1/models", [weak](const http::ServerRequest&, std::shared_ptr<http::ResponseWriter> w) {
     if (auto s = weak.lock()) s->handle_models(w);
   });
+  r.on_stream("GET", "/lmbench/info", [weak](const http::ServerRequest&, std::shared_ptr<http::ResponseWriter> w) {
+    if (auto s = weak.lock()) s->handle_info(w);
+  });
   r.on("GET", "/health", [weak](const http::ServerRequest&) {
     auto s = weak.lock();
     const std::size_t live = s ? s->pool.live().size() : 0;
@@ -105,6 +108,29 @@ void Proxy::State::handle_models(const std::shared_ptr<http::ResponseWriter>& w)
       w->respond(http::ServerResponse::json(200, json{{"object", "list"}, {"data", data}}.dump()));
     }));
   }
+}
+
+void Proxy::State::handle_info(const std::shared_ptr<http::ResponseWriter>& w) {
+  // A client (lmbench bench) asks for the simulator's time scale: relay the first live backend's
+  // answer, and say a router stands in front.
+  const auto live = pool.live();
+  if (live.empty()) {
+    w->respond(http::ServerResponse::json(503, http::error_json(503, "no healthy backend", "ServiceUnavailableError")));
+    return;
+  }
+  http::Request req;
+  req.url = pool.find(live.front().url)->base.with_path("/lmbench/info");
+  const std::string logic = options.routing_logic;
+  const std::size_t backends = pool.all().size();
+  health->start(std::move(req), std::make_shared<Collect>([w, logic, backends](const core::Error* err, int status, std::string body) {
+    json j = err ? json() : json::parse(body, nullptr, false);
+    if (err || status != 200 || !j.is_object()) {
+      w->respond(http::ServerResponse::json(502, http::error_json(502, "the backend did not answer GET /lmbench/info", "BadGatewayError")));
+      return;
+    }
+    j["router"] = {{"routing_logic", logic}, {"backends", backends}};
+    w->respond(http::ServerResponse::json(200, j.dump()));
+  }));
 }
 
 void Proxy::State::set_healthy(Backend& b, bool healthy, const std::string& why) {

@@ -44,6 +44,7 @@ struct Proxy::State : std::enable_shared_from_this<Proxy::State> {
   http::Router routes();
   void handle_generate(const http::ServerRequest& req, const std::shared_ptr<http::ResponseWriter>& w);
   void handle_models(const std::shared_ptr<http::ResponseWriter>& w);
+  void handle_info(const std::shared_ptr<http::ResponseWriter>& w);
   void lookup_then_route(const std::shared_ptr<Exchange>& ex);
   void route_and_send(const std::shared_ptr<Exchange>& ex);
   void send(const std::shared_ptr<Exchange>& ex, Backend& backend);

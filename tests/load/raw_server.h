@@ -195,6 +195,15 @@ class RawServer {
     while (open) {
       RawRequest req;
       if (!read_request(fd, buf, req)) break;
+      // `lmbench bench` asks every server whether it is a time-scaled simulator first; these
+      // servers are not, and answer as any OpenAI server does an unknown path, outside the
+      // scripted requests.
+      if (req.method == "GET" && req.target == "/lmbench/info") {
+        static const std::string kNotFound =
+            "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 22\r\n\r\n{\"detail\":\"Not Found\"}";
+        if (!send_all(fd, kNotFound)) break;
+        continue;
+      }
       int index;
       {
         std::lock_guard<std::mutex> lock(s->mu);

@@ -24,7 +24,22 @@ TEST(RequestFields, ChatContentsJoinedWithNewlines) {
   ASSERT_TRUE(f.ok());
   EXPECT_EQ(f->prompt, "sys\nab");
   EXPECT_EQ(f->session_id, "");
-  EXPECT_NE(f->lookup_body.find("\"messages\""), std::string::npos);
+  EXPECT_EQ(f->lookup_body,
+            R"({"messages":[{"role":"system","content":"sys"},{"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}]})");
+}
+
+TEST(RequestFields, OnlyWhatThePolicyWantsIsBuiltButTheBodyIsStillChecked) {
+  const FieldsWanted nothing{.prompt = false, .lookup_body = false};
+  auto f = parse_request_fields(R"({"prompt":["a","b\"c"],"x-user-id":"u7"})", false, "x-user-id", "", nothing);
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f->prompt, "");
+  EXPECT_EQ(f->lookup_body, "");
+  EXPECT_EQ(f->session_id, "u7");
+  f = parse_request_fields(R"({"prompt":["a","b\"c"]})", false, "", "", {.prompt = false, .lookup_body = true});
+  EXPECT_EQ(f->prompt, "");
+  EXPECT_EQ(f->lookup_body, R"({"prompt":"a\nb\"c"})");
+  EXPECT_EQ(parse_request_fields("{\"prompt\":\"x\"", false, "", "", nothing).error().message, "the request body is not valid JSON");
+  EXPECT_EQ(parse_request_fields("{}", true, "", "", nothing).error().message, "'messages' must be a list");
 }
 
 TEST(RequestFields, BadBodiesSayWhy) {
