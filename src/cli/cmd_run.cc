@@ -63,6 +63,7 @@ struct RunArgs {
   double time_scale = 0;
   double max_run_seconds = 0;
   double ready_timeout_s = 600;
+  double helm_timeout_s = 1200;
   std::uint64_t seed = 0;
   std::uint32_t prompt_salt = 0;  // 0: a random one
   std::string slo;
@@ -74,6 +75,7 @@ struct RunArgs {
   std::string helm = "helm";
   int local_port = 30080;
   bool quiet = false;
+  bool skip_preflight = false;
 };
 
 std::optional<std::string> env(const char* name) {
@@ -139,8 +141,11 @@ int run(const RunArgs& a) {
   o.slo = a.slo;
   o.max_failure_rate = a.max_failure_rate;
   o.progress = !a.quiet;
+  o.preflight = !a.skip_preflight;
   o.progress_in_place = ::isatty(STDOUT_FILENO) == 1;
   o.ready_timeout = core::from_seconds(a.ready_timeout_s);
+  if (!(a.helm_timeout_s > 0)) throw core::ConfigError(fmt::format("--helm-timeout: expected seconds > 0, found {}", a.helm_timeout_s));
+  o.deploy.helm_timeout = core::from_seconds(a.helm_timeout_s);
   if (a.max_run_seconds > 0) o.max_run_duration = core::from_seconds(a.max_run_seconds);
   if (a.tokenizer.empty()) {
     auto found = core::default_tokenizer_path();
@@ -167,6 +172,7 @@ int run(const RunArgs& a) {
   std::fflush(stdout);
   const core::SteadyClock clock;
   auto result = suite::run_plan(plan, o, clock, std::cout);
+  if (result.preflight_failed) return 1;  // its report says why; nothing ran
   std::cout << "\n" << suite::format_run_table(result.rows);
   for (const auto& r : result.reports) {
     std::cout << fmt::format("\nCharts: {}/*_comparison.png\nReport: {}\n", r.parent_path().string(), r.string());
@@ -200,6 +206,8 @@ Command add_run(CLI::App& app) {
                   "Cap each run's measured sending window at this many seconds of wall-clock time (a warm-up is "
                   "not counted; a simulator at timeScale S measures S times as many modelled seconds)");
   sub->add_option("--ready-timeout", a->ready_timeout_s, "Seconds to wait for a baseline's /v1/models (default 600)");
+  sub->add_option("--helm-timeout", a->helm_timeout_s,
+                  "Seconds helm --wait may take per release (default 1200: a first run pulls the image and downloads the weights)");
   sub->add_option("--seed", a->seed, "Seed for prompts and simulated outputs (default 0)");
   sub->add_option("--prompt-salt", a->prompt_salt,
                   "Salt of every run's prompts, recorded in each run JSON (default: a new random one, so no run "
@@ -219,6 +227,8 @@ Command add_run(CLI::App& app) {
                   "Local port where script baselines serve and port-forwards listen (default 30080, the original's)")
       ->check(CLI::Range(1, 65535));
   sub->add_flag("--quiet", a->quiet, "No progress lines");
+  sub->add_flag("--skip-preflight", a->skip_preflight,
+                "Deploy without first checking the cluster (context, GPU nodes, StorageClass, CRDs, charts, leftover releases)");
   return {sub, [a] { return run(*a); }};
 }
 

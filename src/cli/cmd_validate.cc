@@ -12,8 +12,10 @@
 #include "config/run_bench.h"
 #include "config/spec.h"
 #include "core/error.h"
+#include "core/clock.h"
 #include "core/ids.h"
 #include "sim/profile.h"
+#include "suite/orchestrator.h"
 #include "suite/plan.h"
 #include "suite/plan_text.h"
 
@@ -24,6 +26,8 @@ namespace {
 struct ValidateOptions {
   std::vector<std::string> files;
   std::string results = "results";
+  bool cluster = false;  // also run the cluster preflight of every cluster baseline
+  std::string kube_context, kube_namespace, kubectl = "kubectl", helm = "helm";
 };
 
 std::optional<std::string> env(const char* name) {
@@ -65,6 +69,7 @@ int validate(const ValidateOptions& o) {
   const std::optional<std::string> hf_token = env("HF_TOKEN");
   std::size_t runs = 0;
   std::size_t warnings = 0;
+  bool preflight_failed = false;
   for (const auto& file : o.files) {
     suite::PlanTextOptions text;
     text.source = file;
@@ -89,11 +94,27 @@ int validate(const ValidateOptions& o) {
       ++warnings;
     }
     runs += plan.run_count();
+    if (o.cluster) {
+      suite::DeployContext ctx;
+      ctx.kube_context = o.kube_context;
+      ctx.kube_namespace = o.kube_namespace;
+      ctx.kubectl = o.kubectl;
+      ctx.helm = o.helm;
+      const core::SteadyClock clock;
+      const auto checks = suite::cluster_preflight(plan, std::nullopt, ctx, clock);
+      if (checks.empty()) {
+        fmt::print("{}: no cluster baseline (Location {}): nothing to check on a cluster\n", file,
+                   config::location_name(plan.infrastructure.location));
+      } else {
+        fmt::print("{}", deploy::format_preflight(checks, suite::preflight_options(ctx)));
+        if (!deploy::preflight_passed(checks)) preflight_failed = true;
+      }
+    }
   }
   fmt::print("valid: {} file{}, {} run{}, {} warning{}\n", o.files.size(), o.files.size() == 1 ? "" : "s", runs,
              runs == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
   std::fflush(stdout);
-  return 0;
+  return preflight_failed ? 1 : 0;
 }
 
 }  // namespace
@@ -103,6 +124,13 @@ Command add_validate(CLI::App& app) {
   auto opts = std::make_shared<ValidateOptions>();
   sub->add_option("files", opts->files, "run-bench files and/or spec files")->required();
   sub->add_option("--results", opts->results, "results folder shown in the artifact pattern")->capture_default_str();
+  sub->add_flag("--cluster", opts->cluster,
+                "Also check the cluster the cluster baselines would deploy on (context, namespace, GPU nodes, "
+                "StorageClass, CRDs, charts, leftover releases); exit 1 when a check fails");
+  sub->add_option("--context", opts->kube_context, "Kubernetes context for --cluster (default: the current one)");
+  sub->add_option("--namespace", opts->kube_namespace, "Kubernetes namespace for --cluster");
+  sub->add_option("--kubectl", opts->kubectl, "kubectl program (default: kubectl on PATH)");
+  sub->add_option("--helm", opts->helm, "helm program (default: helm on PATH)");
   sub->footer(
       "A run-bench file lists spec files under 0-bench-specs/ (relative to its own folder) and sets 1-infrastructure.\n"
       "A spec file given alone is checked with its project folder (the parent of 0-bench-specs/).\n"

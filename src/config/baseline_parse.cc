@@ -27,7 +27,7 @@ const std::vector<std::string>& allowed_keys(const std::string& type) {
       {"SGLang", {"scriptName", "modelURL", "apiType"}},
       {"RayServe", {"scriptName", "acceleratorType", "modelURL", "apiType"}},
       {"Dynamo", {"configSelection", "modelURL", "apiType"}},
-      {"LLM-D", {"configSelection", "modelURL", "hf_token", "apiType"}},
+      {"LLM-D", {"configSelection", "modelURL", "hf_token", "apiType", "gatewayService"}},
       {"Flat", {"configSelection", "modelURL", "apiType"}},
       {"Endpoint", {"baseURL", "modelURL", "apiType", "apiKeyEnv", "name"}},
       {"Simulated",
@@ -226,6 +226,17 @@ Baseline parse_baseline(const ParseContext& ctx, const YAML::Node& item, int ind
     LLMD d;
     d.config_selection = r.req_string("configSelection");
     d.config_path = engine_file(ctx, r, "configSelection", d.config_selection, "llm-d");
+    // The gateway and inference-pool releases take their values from beside the model's.
+    for (const char* sibling : {"infra-values.yaml", "gaie-values.yaml"}) {
+      const auto p = d.config_path.parent_path() / sibling;
+      std::error_code ec;
+      if (std::filesystem::is_regular_file(d.config_path, ec) && !std::filesystem::is_regular_file(p, ec)) {
+        warn(ctx, r.where("configSelection"),
+             fmt::format("{}: LLM-D installs three releases and needs {} beside {}: file not found: {}",
+                         r.path("configSelection"), sibling, d.config_path.filename().string(), p.string()));
+      }
+    }
+    d.gateway_service = r.opt_string("gatewayService", "");
     b.kind = std::move(d);
   } else if (type == "Flat") {
     Flat f;

@@ -71,8 +71,9 @@ struct Dynamo {
 };
 
 struct LLMD {
-  std::string config_selection;  // under 2-serving-engines/llm-d/ (passed to its deploy script)
-  std::filesystem::path config_path;
+  std::string config_selection;  // under 2-serving-engines/llm-d/: the model service's values;
+  std::filesystem::path config_path;  // infra-values.yaml and gaie-values.yaml sit beside it
+  std::string gateway_service;   // gatewayService (new): the Service to port-forward; "" = the default
 };
 
 struct Flat {

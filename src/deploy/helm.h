@@ -1,13 +1,18 @@
 #pragma once
-// Helm baseline: the original's Helm-ProductionStack (the vLLM production-stack chart) and
-// LLM-D (the llm-d chart).
+// Helm baseline: the original's Helm-ProductionStack (the vLLM production-stack chart, one
+// release) and LLM-D (llm-d's inference-scheduling path: three releases, gateway, inference
+// pool and model service).
 //
-// up():   helm repo add <repo> <url> --force-update
+// up():   helm repo add <repo> <url> --force-update                         (each repo)
+//         helm status <release>: a release left by an earlier run is uninstalled first (a new
+//           install onto it would surge pods that cannot get GPUs), with a notice
 //         [token Secret, LLM-D] kubectl delete secret / create secret --from-env-file=/dev/stdin
-//         helm upgrade --install <release> <chart> -f <values> [-f -] --wait --timeout <t>
+//         helm upgrade --install <release> <chart> -f <values> [-f -] --version <v> --wait
+//           --timeout <t>                                                   (each release, in order)
 //           ("-f -": the values file with <YOUR_HF_TOKEN> replaced, on stdin only)
 //         kubectl port-forward svc/<service> <local>:<port>, until the local port accepts
-// down(): stop the port-forward, helm uninstall <release> --wait, delete the Secret.
+// down(): stop the port-forward, helm uninstall <release> --wait (each, in reverse order),
+//         delete the Secret.
 
 #include <filesystem>
 #include <optional>
@@ -20,14 +25,22 @@
 
 namespace lmbench::deploy {
 
+struct HelmRepo {
+  std::string name;
+  std::string url;
+};
+
+struct HelmRelease {
+  std::string name;
+  std::string chart;    // "<repo>/<chart>", or an oci:// reference
+  std::string version;  // --version: pinned (2-serving-engines/README.md, "Versions"); "" = the newest
+  std::filesystem::path values_file;
+};
+
 struct HelmOptions {
   std::string helm = "helm";  // program: a path, or a name looked up on PATH
-  std::string repo_name;
-  std::string repo_url;
-  std::string chart;           // "<repo>/<chart>"
-  std::string chart_version;   // --version; "" = the newest
-  std::string release;
-  std::filesystem::path values_file;  // helmConfigSelection / configSelection, resolved
+  std::vector<HelmRepo> repos;
+  std::vector<HelmRelease> releases;  // installed in this order, uninstalled in reverse
   std::string model;                  // modelURL
   KubeTarget target;  // context and namespace apply to helm (--kube-context, --namespace) too
   std::optional<Secret> hf_token;
@@ -37,24 +50,31 @@ struct HelmOptions {
   std::string service;
   int service_port = 80;
   int local_port = 30080;
-  std::string pod_selector;  // pods whose logs are saved; "" = all in the namespace
+  // Label selectors of the pods whose logs are saved (a pod matching several is saved once);
+  // empty = every pod in the namespace.
+  std::vector<std::string> pod_selectors;
   std::filesystem::path port_forward_log;  // empty: a temporary file, removed by down()
-  core::Duration install_timeout = std::chrono::minutes(20);  // helm --wait --timeout
+  core::Duration install_timeout = std::chrono::minutes(20);  // helm --wait --timeout, per release
   core::Duration port_forward_timeout = std::chrono::seconds(30);
-  core::Duration call_timeout = std::chrono::minutes(2);  // repo add, secrets, logs
+  core::Duration call_timeout = std::chrono::minutes(2);  // repo add, status, secrets, logs
   core::Duration uninstall_timeout = std::chrono::minutes(5);
 };
 
-// The vLLM production-stack chart (release "vllm", router Service vllm-router-service:80), as
-// the original LMBench installs it; values files carry `hf_token: <YOUR_HF_TOKEN>`.
-HelmOptions production_stack_helm_options();
-// The llm-d chart (llm-d-deployer): the token goes into the Secret llm-d-hf-token (key
-// HF_TOKEN) the chart's values reference; the inference gateway Service is port-forwarded.
-HelmOptions llmd_helm_options();
+// The vLLM production-stack chart vllm-stack 0.1.12, release "vllm" (router Service
+// vllm-router-service:80), as the original LMBench installs it; values files carry
+// `hf_token: <YOUR_HF_TOKEN>`. Pods: app.kubernetes.io/instance=vllm.
+HelmOptions production_stack_helm_options(const std::filesystem::path& values_file);
+// llm-d's inference-scheduling path: releases infra-lmbench (llm-d-infra v1.4.0, values
+// infra-values.yaml beside `model_values`), gaie-lmbench (the inferencepool chart v1.5.0,
+// gaie-values.yaml) and ms-lmbench (llm-d-modelservice v0.4.12, `model_values`). The token goes
+// into the Secret llm-d-hf-token (key HF_TOKEN); the gateway's Istio Service
+// infra-lmbench-inference-gateway-istio:80 is port-forwarded.
+HelmOptions llmd_helm_options(const std::filesystem::path& model_values);
 
-std::vector<std::string> helm_repo_add_args(const HelmOptions& h);
-std::vector<std::string> helm_upgrade_install_args(const HelmOptions& h, bool values_on_stdin);
-std::vector<std::string> helm_uninstall_args(const HelmOptions& h);
+std::vector<std::string> helm_repo_add_args(const HelmOptions& h, const HelmRepo& repo);
+std::vector<std::string> helm_status_args(const HelmOptions& h, const HelmRelease& release);
+std::vector<std::string> helm_upgrade_install_args(const HelmOptions& h, const HelmRelease& release, bool values_on_stdin);
+std::vector<std::string> helm_uninstall_args(const HelmOptions& h, const HelmRelease& release);
 
 // The values file with every <YOUR_HF_TOKEN> replaced by the token, for helm's stdin; nullopt
 // when the file has no placeholder. Errors: the file asks for a token and none was given
@@ -87,7 +107,7 @@ class HelmBaseline final : public Baseline {
   const core::Clock& clock_;
   bool temporary_log_ = false;
   bool secret_created_ = false;
-  bool installed_ = false;
+  std::size_t installed_ = 0;  // releases up() started to install, in order
   std::optional<PortForward> port_forward_;
 };
 

@@ -58,6 +58,10 @@ std::vector<std::string> kubectl_get_pvc_args(const KubeTarget& t, const std::st
   return with(kubectl_base_args(t), {"get", "persistentvolumeclaim", name, "--ignore-not-found", "-o", "name"});
 }
 
+std::vector<std::string> kubectl_get_events_args(const KubeTarget& t) {
+  return with(kubectl_base_args(t), {"get", "events", "--sort-by=.lastTimestamp"});
+}
+
 std::vector<std::string> kubectl_get_pods_args(const KubeTarget& t, const std::string& selector) {
   auto a = with(kubectl_base_args(t), {"get", "pods", "-o", "name"});
   if (!selector.empty()) a.insert(a.end(), {"-l", selector});

@@ -46,6 +46,8 @@ std::vector<std::string> kubectl_wait_pods_ready_args(const KubeTarget& t, const
 std::vector<std::string> kubectl_port_forward_args(const KubeTarget& t, const std::string& service, int local_port, int service_port);
 std::vector<std::string> kubectl_get_pods_args(const KubeTarget& t, const std::string& selector);
 std::vector<std::string> kubectl_logs_args(const KubeTarget& t, const std::string& pod, bool previous);
+// The namespace's events, oldest first: why a pod is Pending, which image failed to pull.
+std::vector<std::string> kubectl_get_events_args(const KubeTarget& t);
 std::vector<std::string> kubectl_describe_pod_args(const KubeTarget& t, const std::string& pod);
 std::vector<std::string> kubectl_delete_secret_args(const KubeTarget& t, const TokenSecret& s);
 // Reads "KEY=value" from stdin (/dev/stdin), so the token is never on a command line or disk.

@@ -48,6 +48,7 @@ core::Result<ServingEndpoint> KubernetesBaseline::up() {
   auto facts = read_manifest(options_.manifest);
   if (!facts) return facts.error();
   const auto* targets = &facts->rollout_targets;
+  log_selectors_ = options_.pod_selector.empty() ? facts->pod_selectors : std::vector<std::string>{options_.pod_selector};
   if (tcp_port_open("127.0.0.1", options_.local_port)) {
     return core::Error{"port_in_use", "port " + std::to_string(options_.local_port) +
                                           " on 127.0.0.1 is already in use; the port-forward needs it"};
@@ -105,7 +106,7 @@ std::optional<pid_t> KubernetesBaseline::port_forward_pid() const {
 }
 
 core::Result<std::vector<std::filesystem::path>> KubernetesBaseline::logs(const std::filesystem::path& dir, std::string_view tag) {
-  return save_pod_logs({.target = options_.target, .selector = options_.pod_selector, .dir = dir, .tag = std::string(tag),
+  return save_pod_logs({.target = options_.target, .selectors = log_selectors_, .dir = dir, .tag = std::string(tag),
                         .secret = options_.hf_token ? &*options_.hf_token : nullptr, .call_timeout = options_.call_timeout},
                        clock_);
 }

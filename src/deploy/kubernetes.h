@@ -34,7 +34,9 @@ struct KubernetesOptions {
   std::string service = "vllm-router-service";  // what the port-forward reaches
   int service_port = 80;
   int local_port = 30080;
-  std::string pod_selector;        // pods whose logs are saved (and waited for); "" = all
+  // Pods whose logs are saved (and waited for when the manifest has no workloads); "" = those
+  // its workloads select (their spec.selector.matchLabels), or every pod when it has none.
+  std::string pod_selector;
   std::string claim_size = "50Gi";  // of a claim up() creates (Llama 3.1 8B's weights are 16 GB)
   std::filesystem::path port_forward_log;  // empty: a temporary file, removed by down()
   core::Duration ready_timeout = std::chrono::minutes(20);  // all rollouts together
@@ -70,6 +72,7 @@ class KubernetesBaseline final : public Baseline {
   // What up() got as far as creating, so down() removes exactly that.
   bool secret_created_ = false;
   bool applied_ = false;
+  std::vector<std::string> log_selectors_;  // from the manifest, once up() has read it
   std::optional<PortForward> port_forward_;
 };
 

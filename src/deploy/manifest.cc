@@ -91,6 +91,14 @@ core::Result<ManifestFacts> read_manifest(const std::filesystem::path& manifest)
                                            "'s name, found none"};
       }
       facts.rollout_targets.push_back(kind + "/" + meta["name"].Scalar());
+      if (const auto labels = child(child(child(obj, "spec"), "selector"), "matchLabels"); labels && labels.IsMap()) {
+        std::string selector;
+        for (const auto& kv : labels) {
+          if (!kv.first.IsScalar() || !kv.second.IsScalar()) continue;
+          selector += (selector.empty() ? "" : ",") + kv.first.Scalar() + "=" + kv.second.Scalar();
+        }
+        if (!selector.empty()) facts.pod_selectors.push_back(selector);
+      }
     }
   }
   for (const auto& claim : mounted) {

@@ -25,6 +25,9 @@ struct ManifestFacts {
   // manifest does not itself define, sorted and unique: lmbench creates the missing ones and keeps
   // them after teardown (a model cache that `kubectl delete -f` would otherwise throw away).
   std::vector<std::string> external_claims;
+  // One label selector per workload ("app=vllm,model=llama3", from spec.selector.matchLabels),
+  // in file order: the pods whose logs are saved.
+  std::vector<std::string> pod_selectors;
 };
 core::Result<ManifestFacts> read_manifest(const std::filesystem::path& manifest);
 

@@ -1,7 +1,9 @@
 #pragma once
-// Saving a cluster deployment's logs after each workload run, as the original LMBench does:
-// for every pod, `kubectl logs` (all containers), `kubectl logs --previous` (the container that
-// crashed before, if any) and `kubectl describe pod`, into "<dir>/<pod>_<tag>.log".
+// Saving a cluster deployment's logs after each workload run, as the original LMBench does, and
+// after a failed deploy, before it is torn down: for every pod of the deployment, `kubectl logs`
+// (all containers), `kubectl logs --previous` (the container that crashed before, if any) and
+// `kubectl describe pod`, into "<dir>/<pod>_<tag>.log"; and the namespace's events, oldest
+// first, into "<dir>/events_<tag>.log".
 
 #include <filesystem>
 #include <string>
@@ -17,7 +19,9 @@ namespace lmbench::deploy {
 
 struct PodLogsRequest {
   KubeTarget target;
-  std::string selector;  // label selector; "" = every pod in the namespace
+  // Label selectors; a pod matching several is saved once. Empty (or one "") = every pod in the
+  // namespace.
+  std::vector<std::string> selectors;
   std::filesystem::path dir;
   std::string tag;
   const Secret* secret = nullptr;  // redacted from everything written, when given

@@ -97,23 +97,24 @@ std::unique_ptr<deploy::Baseline> make_baseline(const config::Baseline& b, confi
   if (location == Location::kNoBench) cannot(b, location, "NoBench only validates");
 
   if (const auto* h = std::get_if<config::HelmProductionStack>(&b.kind)) {
-    auto o = deploy::production_stack_helm_options();
+    auto o = deploy::production_stack_helm_options(h->values_path);
     o.helm = ctx.helm;
-    o.values_file = h->values_path;
     o.model = b.model_url;
     o.target = kube_target(ctx);
     o.hf_token = token_of(b);
     o.local_port = ctx.local_port;
+    if (ctx.helm_timeout) o.install_timeout = *ctx.helm_timeout;
     return std::make_unique<deploy::HelmBaseline>(std::move(o), clock);
   }
   if (const auto* l = std::get_if<config::LLMD>(&b.kind)) {
-    auto o = deploy::llmd_helm_options();
+    auto o = deploy::llmd_helm_options(l->config_path);
     o.helm = ctx.helm;
-    o.values_file = l->config_path;
     o.model = b.model_url;
     o.target = kube_target(ctx);
     o.hf_token = token_of(b);
     o.local_port = ctx.local_port;
+    if (!l->gateway_service.empty()) o.service = l->gateway_service;
+    if (ctx.helm_timeout) o.install_timeout = *ctx.helm_timeout;
     return std::make_unique<deploy::HelmBaseline>(std::move(o), clock);
   }
   if (const auto* d = std::get_if<config::DirectProductionStack>(&b.kind)) {
@@ -139,6 +140,29 @@ std::unique_ptr<deploy::Baseline> make_baseline(const config::Baseline& b, confi
     return script(launcher, {std::filesystem::absolute(d->config_path).string()}, {}, b, ctx, clock);
   }
   cannot(b, location, "unknown baseline kind");
+}
+
+core::Result<std::optional<deploy::ClusterNeeds>> cluster_needs(const config::Baseline& b, config::Location location,
+                                                                const std::string& key) {
+  using R = core::Result<std::optional<deploy::ClusterNeeds>>;
+  if (location == config::Location::kSimulated || location == config::Location::kNoBench) return R(std::nullopt);
+  core::Result<deploy::ClusterNeeds> needs = core::Error{"", ""};
+  if (const auto* h = std::get_if<config::HelmProductionStack>(&b.kind)) {
+    needs = deploy::production_stack_needs(deploy::production_stack_helm_options(h->values_path));
+  } else if (const auto* l = std::get_if<config::LLMD>(&b.kind)) {
+    needs = deploy::llmd_needs(deploy::llmd_helm_options(l->config_path));
+  } else if (const auto* d = std::get_if<config::DirectProductionStack>(&b.kind)) {
+    needs = deploy::manifest_needs(d->manifest_path);
+  } else {
+    return R(std::nullopt);
+  }
+  if (!needs) return needs.error();
+  needs->key = key;
+  return R(std::optional<deploy::ClusterNeeds>(std::move(*needs)));
+}
+
+deploy::PreflightOptions preflight_options(const DeployContext& ctx) {
+  return {.target = kube_target(ctx), .helm = ctx.helm};
 }
 
 double baseline_time_scale(const config::Baseline& b, config::Location location, const DeployContext& ctx) {

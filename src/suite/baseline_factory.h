@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "deploy/baseline.h"
+#include "deploy/preflight.h"
 
 namespace lmbench::suite {
 
@@ -27,6 +28,7 @@ struct DeployContext {
   std::string helm = "helm";
   int local_port = 30080;               // where port-forwards and scripts listen (the original's)
   std::optional<double> time_scale;     // overrides every simulated baseline's timeScale
+  std::optional<core::Duration> helm_timeout;  // helm --wait --timeout per release (default 20 min)
   std::uint64_t seed = 0;
 };
 
@@ -34,6 +36,14 @@ struct DeployContext {
 // under `location` (e.g. an SGLang script under Location Simulated).
 std::unique_ptr<deploy::Baseline> make_baseline(const config::Baseline& baseline, config::Location location,
                                                 const DeployContext& context, const core::Clock& clock);
+
+// What a cluster baseline (Helm-ProductionStack, Direct-ProductionStack, LLM-D outside Location
+// Simulated) needs from the cluster, for the preflight; nullopt for every other kind. Errors: its
+// values file or manifest cannot be read.
+core::Result<std::optional<deploy::ClusterNeeds>> cluster_needs(const config::Baseline& baseline, config::Location location,
+                                                                const std::string& key);
+// The preflight's view of the deploy context (kubectl, helm, context, namespace).
+deploy::PreflightOptions preflight_options(const DeployContext& context);
 
 // How many times faster than real time `baseline` runs: its simulator's timeScale (as
 // make_baseline would start it), 1 for anything real. The load engine measures such a baseline

@@ -9,7 +9,8 @@ namespace lmbench::suite {
 
 core::Result<std::unique_ptr<BaselineSession>> BaselineSession::open(const SuiteEnv& env, const Plan& plan,
                                                                      const BaselinePlan& bp,
-                                                                     const config::Baseline& bcfg) {
+                                                                     const config::Baseline& bcfg,
+                                                                     const std::filesystem::path& logs_dir) {
   const auto& options = env.options;
   std::unique_ptr<BaselineSession> s(new BaselineSession());
   const auto* endpoint = std::get_if<config::Endpoint>(&bcfg.kind);
@@ -37,16 +38,28 @@ core::Result<std::unique_ptr<BaselineSession>> BaselineSession::open(const Suite
   } catch (const core::ConfigError& e) {
     return core::Error{"config", e.what()};
   }
+  // A deploy that fails is the moment its logs matter: save them before the teardown.
+  const auto failed = [&](std::string kind, std::string message) {
+    if (s->deployed_) {
+      auto logs = s->baseline_->logs(logs_dir, bp.key + "_deploy-failed");
+      if (logs && !logs->empty()) {
+        message += fmt::format(" (logs of the failed deploy: {}/*_{}_deploy-failed.log)", logs_dir.string(), bp.key);
+      } else if (!logs) {
+        message += fmt::format(" (its logs could not be saved: {})", logs.error().message);
+      }
+    }
+    return core::Error{std::move(kind), std::move(message)};
+  };
   auto up = s->baseline_->up();
   for (const auto& line : s->baseline_->take_notices()) env.log << fmt::format("-- baseline {}: {}\n", bp.key, line);
-  if (!up) return core::Error{"deploy", fmt::format("deploy: {}", up.error().message)};
+  if (!up) return failed("deploy", fmt::format("deploy: {}", up.error().message));
   s->endpoint_ = *up;
   if (options.model_url) s->endpoint_.model = *options.model_url;
   auto ready = wait_until_ready(s->endpoint_, *s->baseline_, env.clock, {.timeout = options.ready_timeout});
-  if (!ready) return core::Error{"not_ready", fmt::format("not ready: {}", ready.error().message)};
+  if (!ready) return failed("not_ready", fmt::format("not ready: {}", ready.error().message));
   env.log << fmt::format("-- baseline {}: serving {} at {}\n", bp.key, s->endpoint_.model, s->endpoint_.base_url);
   auto warm = warm_up(s->endpoint_, bcfg.api_type, env.clock);
-  if (!warm) return warm.error();
+  if (!warm) return failed(warm.error().kind, warm.error().message);
   env.log << fmt::format("-- baseline {}: warmed up (one unmeasured request, {:.0f} ms)\n", bp.key,
                          core::to_seconds(*warm) * 1000);
   if (s->deployed_ && s->baseline_->kind() == "Simulated") {

@@ -24,8 +24,12 @@ class BaselineSession {
  public:
   // Deploys `bcfg` and brings it to the point where runs can start. Progress lines go to
   // env.log. An error names what failed ("deploy: ...", "not ready: ...", the warm-up's answer).
+  // When something was deployed and then failed, its logs (pods, describe, events) are saved
+  // into `logs_dir` as "{name}_{KEY}_deploy-failed.log" before it is torn down, and the error
+  // says where.
   static core::Result<std::unique_ptr<BaselineSession>> open(const SuiteEnv& env, const Plan& plan,
-                                                             const BaselinePlan& bp, const config::Baseline& bcfg);
+                                                             const BaselinePlan& bp, const config::Baseline& bcfg,
+                                                             const std::filesystem::path& logs_dir);
   ~BaselineSession();
   BaselineSession(const BaselineSession&) = delete;
   BaselineSession& operator=(const BaselineSession&) = delete;

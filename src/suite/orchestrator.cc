@@ -82,7 +82,7 @@ bool run_baseline(const SuiteEnv& env, const Plan& plan, const config::Spec& spe
     fail_all("this baseline needs a Hugging Face token: set the HF_TOKEN environment variable");
     return false;
   }
-  auto session = BaselineSession::open(env, plan, bp, bcfg);
+  auto session = BaselineSession::open(env, plan, bp, bcfg, suite_dir / "pod-logs");
   if (!session) {
     fail_all(session.error().message);
     return false;
@@ -119,6 +119,31 @@ bool run_baseline(const SuiteEnv& env, const Plan& plan, const config::Spec& spe
 
 }  // namespace
 
+std::vector<deploy::PreflightCheck> cluster_preflight(const Plan& plan, const std::optional<std::string>& only_key,
+                                                      const DeployContext& deploy_context, const core::Clock& clock) {
+  std::vector<deploy::ClusterNeeds> needs;
+  std::vector<deploy::PreflightCheck> unreadable;
+  for (const auto& suite_plan : plan.suites) {
+    const auto& spec = plan.specs.at(suite_plan.spec);
+    for (const auto& bp : suite_plan.baselines) {
+      if (only_key && *only_key != bp.key) continue;
+      // A baseline without the token it needs fails before deploying, with its own message.
+      const auto& b = spec.serving.at(bp.index);
+      if (config::needs_hf_token(b, plan.infrastructure.location) && !b.hf_token) continue;
+      auto n = cluster_needs(spec.serving.at(bp.index), plan.infrastructure.location, bp.key);
+      if (!n) {
+        unreadable.push_back({deploy::PreflightCheck::Status::kFail, "config", bp.key + ": " + n.error().message, ""});
+      } else if (*n) {
+        needs.push_back(std::move(**n));
+      }
+    }
+  }
+  if (needs.empty() && unreadable.empty()) return {};
+  auto checks = deploy::run_preflight(needs, preflight_options(deploy_context), clock);
+  checks.insert(checks.end(), unreadable.begin(), unreadable.end());
+  return checks;
+}
+
 OrchestratorResult run_plan(const Plan& plan, const OrchestratorOptions& options, const core::Clock& clock,
                             std::ostream& log) {
   OrchestratorResult result;
@@ -126,6 +151,18 @@ OrchestratorResult run_plan(const Plan& plan, const OrchestratorOptions& options
   const text::PromptSynth synth(tokenizer);
   const auto slo = options.slo.empty() ? metrics::Slo{} : metrics::parse_slo(options.slo, "--slo");
   const SuiteEnv env{options, tokenizer, synth, slo, clock, log};
+
+  if (options.preflight && options.start_from < 3) {
+    auto checks = cluster_preflight(plan, options.only_key, options.deploy, clock);
+    if (!checks.empty()) {
+      log << deploy::format_preflight(checks, preflight_options(options.deploy));
+      if (!deploy::preflight_passed(checks)) {
+        result.any_failed = true;
+        result.preflight_failed = true;
+        return result;
+      }
+    }
+  }
 
   for (const auto& suite_plan : plan.suites) {
     const auto& spec = plan.specs.at(suite_plan.spec);

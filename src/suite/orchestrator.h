@@ -49,6 +49,9 @@ struct OrchestratorOptions {
   std::uint32_t prompt_salt = 1;
   // Called with each run JSON written (for --auto-upload). Returns an error message or "".
   std::function<std::string(const std::filesystem::path&)> after_run;
+  // Before the first cluster baseline is deployed, check the cluster (deploy/preflight.h) and
+  // stop with its report when it cannot run them (--skip-preflight turns this off).
+  bool preflight = true;
   bool progress = true;                   // a progress line per run on `log`
   bool progress_in_place = false;         // a terminal: one line rewritten in place (\r)
 };
@@ -70,7 +73,13 @@ struct OrchestratorResult {
   std::vector<std::filesystem::path> reports;  // report.html of each suite
   bool any_failed = false;
   bool interrupted = false;
+  bool preflight_failed = false;  // nothing was deployed; the preflight's report is in the log
 };
+
+// The preflight of every cluster baseline the plan would deploy (those with `only_key`, when
+// given); empty when it deploys none (simulated, scripts, endpoints).
+std::vector<deploy::PreflightCheck> cluster_preflight(const Plan& plan, const std::optional<std::string>& only_key,
+                                                      const DeployContext& deploy_context, const core::Clock& clock);
 
 OrchestratorResult run_plan(const Plan& plan, const OrchestratorOptions& options, const core::Clock& clock,
                             std::ostream& log);

@@ -83,6 +83,22 @@ Plan make_plan(config::Infrastructure infrastructure, std::vector<config::Spec> 
       }
     }
   }
+  // leastloaded is lmbench's own policy: production-stack's router (whose chart refuses it) has none.
+  const auto location = plan.infrastructure.location;
+  if (location != config::Location::kSimulated && location != config::Location::kNoBench) {
+    for (const auto& spec : plan.specs) {
+      for (std::size_t i = 0; i < spec.serving.size(); ++i) {
+        const auto* h = std::get_if<config::HelmProductionStack>(&spec.serving[i].kind);
+        if (h && h->values && h->values->engine.routing_logic == "leastloaded") {
+          throw core::ConfigError(spec.serving[i].where,
+                                  fmt::format("Serving[{}].Helm-ProductionStack: {} sets routerSpec.routingLogic leastloaded, "
+                                              "which only lmbench's simulated router has (production-stack's chart refuses "
+                                              "it); it runs under Location: Simulated only",
+                                              i, h->values_path.string()));
+        }
+      }
+    }
+  }
   for (std::size_t s = 0; s < plan.specs.size(); ++s) {
     const config::Spec& spec = plan.specs[s];
     const std::vector<std::string> keys = assign_keys(spec.serving);

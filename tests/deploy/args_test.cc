@@ -73,27 +73,34 @@ TEST(KubectlArgs, PodNamesSkipWarnings) {
 }
 
 TEST(HelmArgs, ProductionStackPreset) {
-  HelmOptions h = production_stack_helm_options();
-  h.values_file = "/v/routing.yaml";
-  EXPECT_EQ(helm_repo_add_args(h),
+  HelmOptions h = production_stack_helm_options("/v/routing.yaml");
+  ASSERT_EQ(h.repos.size(), 1u);
+  ASSERT_EQ(h.releases.size(), 1u);
+  EXPECT_EQ(helm_repo_add_args(h, h.repos[0]),
             (Args{"helm", "repo", "add", "vllm", "https://vllm-project.github.io/production-stack", "--force-update"}));
-  EXPECT_EQ(helm_upgrade_install_args(h, false),
-            (Args{"helm", "upgrade", "--install", "vllm", "vllm/vllm-stack", "-f", "/v/routing.yaml", "--wait", "--timeout", "1200s"}));
-  EXPECT_EQ(helm_uninstall_args(h), (Args{"helm", "uninstall", "vllm", "--wait", "--timeout", "300s"}));
+  EXPECT_EQ(helm_status_args(h, h.releases[0]), (Args{"helm", "status", "vllm"}));
+  EXPECT_EQ(helm_upgrade_install_args(h, h.releases[0], false),
+            (Args{"helm", "upgrade", "--install", "vllm", "vllm/vllm-stack", "-f", "/v/routing.yaml", "--version", "0.1.12",
+                  "--wait", "--timeout", "1200s"}));
+  EXPECT_EQ(helm_uninstall_args(h, h.releases[0]), (Args{"helm", "uninstall", "vllm", "--wait", "--timeout", "300s"}));
   EXPECT_FALSE(h.token_secret.has_value());
   EXPECT_EQ(h.service, "vllm-router-service");
   EXPECT_EQ(h.local_port, 30080);
+  EXPECT_EQ(h.pod_selectors, (Args{"app.kubernetes.io/instance=vllm"}));
 }
 
 TEST(HelmArgs, ContextNamespaceVersionAndStdinValues) {
-  HelmOptions h = llmd_helm_options();
-  h.values_file = "/v/llmd.yaml";
-  h.chart_version = "1.0.22";
+  HelmOptions h = llmd_helm_options("/v/llm-d/basic/llama.yaml");
   h.install_timeout = 90s;
   h.target = kTarget;
-  EXPECT_EQ(helm_upgrade_install_args(h, true),
-            (Args{"helm", "--kube-context", "gke-a100", "--namespace", "bench", "upgrade", "--install", "llm-d", "llm-d/llm-d", "-f",
-                  "/v/llmd.yaml", "-f", "-", "--version", "1.0.22", "--wait", "--timeout", "90s"}));
+  ASSERT_EQ(h.releases.size(), 3u);
+  EXPECT_EQ(helm_upgrade_install_args(h, h.releases[2], true),
+            (Args{"helm", "--kube-context", "gke-a100", "--namespace", "bench", "upgrade", "--install", "ms-lmbench",
+                  "llm-d-modelservice/llm-d-modelservice", "-f", "/v/llm-d/basic/llama.yaml", "-f", "-", "--version", "v0.4.12",
+                  "--wait", "--timeout", "90s"}));
+  EXPECT_EQ(h.releases[0].values_file, "/v/llm-d/basic/infra-values.yaml");
+  EXPECT_EQ(h.releases[1].values_file, "/v/llm-d/basic/gaie-values.yaml");
+  EXPECT_EQ(h.service, "infra-lmbench-inference-gateway-istio");
   ASSERT_TRUE(h.token_secret.has_value());
   EXPECT_EQ(h.token_secret->name, "llm-d-hf-token");
   EXPECT_EQ(h.token_secret->key, "HF_TOKEN");

@@ -94,7 +94,8 @@ TEST(KubernetesBaseline, UpLogsDownExactCallsAndNoTokenAnywhereButStdin) {
   auto logs = b.logs(c.dir / "pod-logs", "vllm_synthetic_0.7");
   ASSERT_TRUE(logs.ok()) << logs.error().message;
   EXPECT_EQ(*logs, (std::vector<std::filesystem::path>{c.dir / "pod-logs" / "vllm-engine-0_vllm_synthetic_0.7.log",
-                                                       c.dir / "pod-logs" / "vllm-router-1_vllm_synthetic_0.7.log"}));
+                                                       c.dir / "pod-logs" / "vllm-router-1_vllm_synthetic_0.7.log",
+                                                       c.dir / "pod-logs" / "events_vllm_synthetic_0.7.log"}));
   const std::string engine_log = testing::read_text((*logs)[0]);
   EXPECT_NE(engine_log.find("=== " + c.tools.kubectl() + " --context minikube --namespace bench logs vllm-engine-0 --all-containers ===\n"
                             "INFO loaded with <redacted>\n"),
@@ -117,6 +118,7 @@ TEST(KubernetesBaseline, UpLogsDownExactCallsAndNoTokenAnywhereButStdin) {
       c.k("logs vllm-router-1 --all-containers"),
       c.k("logs vllm-router-1 --all-containers --previous"),
       c.k("describe pod vllm-router-1"),
+      c.k("get events --sort-by=.lastTimestamp"),
       c.k("delete -f " + m + " --ignore-not-found --cascade=foreground --timeout=300s"),
       c.k("delete secret hf-token-secret --ignore-not-found"),
   };

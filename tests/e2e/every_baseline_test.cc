@@ -86,11 +86,14 @@ struct Project {
             std::string("servingEngineSpec:\n  modelSpec:\n  - name: llama3\n    modelURL: ") + kModel +
                 "\n    replicaCount: 1\n    hf_token: <YOUR_HF_TOKEN>\n");
     t.write("2-serving-engines/direct-production-stack/kubernetes_configurations/basic/sim.yaml",
-            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: vllm-engine}\nspec:\n  template:\n    spec:\n"
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: vllm-engine}\nspec:\n"
+            "  selector: {matchLabels: {app: vllm-engine}}\n  template:\n    spec:\n"
             "      containers:\n      - name: vllm\n        env:\n        - name: HF_TOKEN\n"
             "          valueFrom: {secretKeyRef: {name: hf-token-secret, key: token}}\n---\n"
             "apiVersion: v1\nkind: Service\nmetadata: {name: vllm-router-service}\n");
     t.write("2-serving-engines/llm-d/basic/sim.yaml", std::string("modelArtifacts: {uri: hf://") + kModel + "}\n");
+    t.write("2-serving-engines/llm-d/basic/infra-values.yaml", "gateway: {provider: istio}\n");
+    t.write("2-serving-engines/llm-d/basic/gaie-values.yaml", "provider: {name: istio}\n");
     t.write("2-serving-engines/sglang/sim.sh", serving_script(""));
     t.write("2-serving-engines/flat/sim/run.sh", serving_script(""));
     // RayServe's script is Python, run with python3; it hands over to the same bash server.
@@ -118,6 +121,7 @@ struct Project {
                 "  - LLM-D: {configSelection: basic/sim.yaml, hf_token: <YOUR_HF_TOKEN>, modelURL: " + kModel + "}\n" +
                 "  - Flat: {configSelection: sim/run.sh, modelURL: " + kModel + "}\n" +
                 "Workload:\n  Random:\n    - {NUM_USERS: 1, NUM_ROUNDS: 2, PROMPT_LEN: 16, ANSWER_LEN: 4, QPS: [5]}\n");
+    tools.use_cluster("gke-a100");
     tools.set_port_forward_backend("#!/bin/bash\nexec '" LMBENCH_BIN "' sim --port \"$1\" --model '" +
                                    std::string(kModel) + "' --time-scale 20\n");
   }
@@ -149,6 +153,11 @@ TEST(EveryBaselineKind, RunsWithTheExportedTokenAndTheTokenStaysOutOfEverything)
   ASSERT_EQ(*child->poll(), 0) << log;
   EXPECT_EQ(log.find(kToken), std::string::npos);
   EXPECT_EQ(log.find("Hugging Face token"), std::string::npos) << log;
+  EXPECT_NE(log.find("Preflight (context (current), namespace bench):\n  ok    kube context (current) answers (Kubernetes "
+                     "v1.31.5-gke.1233000)\n  ok    namespace bench exists\n  ok    2 GPU node(s), 9 GPUs: "),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("Preflight passed.\n"), std::string::npos) << log;
   ASSERT_FALSE(seen.empty());
   for (const auto& [pid, cmd] : seen) EXPECT_EQ(cmd.find(kToken), std::string::npos) << cmd;
 
@@ -193,46 +202,82 @@ TEST(EveryBaselineKind, RunsWithTheExportedTokenAndTheTokenStaysOutOfEverything)
   const std::string fwd = std::to_string(port) + ":80";
   const std::string k = "kubectl --namespace bench ";
   const std::string h = "helm --namespace bench ";
-  const std::vector<std::string> pod_logs = {
-      k + "get pods -o name",
-      k + "logs vllm-engine-0 --all-containers",
-      k + "logs vllm-engine-0 --all-containers --previous",
-      k + "describe pod vllm-engine-0",
-      k + "logs vllm-router-1 --all-containers",
-      k + "logs vllm-router-1 --all-containers --previous",
-      k + "describe pod vllm-router-1",
+  const auto pod_logs = [&](const std::vector<std::string>& selectors) {
+    std::vector<std::string> out;
+    for (const auto& sel : selectors) out.push_back(k + "get pods -o name -l " + sel);
+    for (const std::string& c : {
+             k + "logs vllm-engine-0 --all-containers",
+             k + "logs vllm-engine-0 --all-containers --previous",
+             k + "describe pod vllm-engine-0",
+             k + "logs vllm-router-1 --all-containers",
+             k + "logs vllm-router-1 --all-containers --previous",
+             k + "describe pod vllm-router-1",
+             k + "get events --sort-by=.lastTimestamp",
+         }) {
+      out.push_back(c);
+    }
+    return out;
   };
+  // The preflight first, once for the three cluster baselines, then each baseline in turn.
+  const std::string gaie = "oci://registry.k8s.io/gateway-api-inference-extension/charts/inferencepool";
   std::vector<std::string> expected = {
+      "kubectl version -o json",
+      "kubectl get namespace bench --ignore-not-found -o name",
+      "kubectl get nodes -o json",
+      "kubectl get crd -o name",
+      "helm version --short",
       "helm repo add vllm https://vllm-project.github.io/production-stack --force-update",
-      h + "upgrade --install vllm vllm/vllm-stack -f " + values + " -f - --wait --timeout 1200s",
+      "helm repo add llm-d-infra https://llm-d-incubation.github.io/llm-d-infra/ --force-update",
+      "helm repo add llm-d-modelservice https://llm-d-incubation.github.io/llm-d-modelservice/ --force-update",
+      "helm show chart vllm/vllm-stack --version 0.1.12",
+      "helm show chart llm-d-infra/llm-d-infra --version v1.4.0",
+      "helm show chart " + gaie + " --version v1.5.0",
+      "helm show chart llm-d-modelservice/llm-d-modelservice --version v0.4.12",
+      h + "status vllm",
+      h + "status infra-lmbench",
+      h + "status gaie-lmbench",
+      h + "status ms-lmbench",
+      "helm repo add vllm https://vllm-project.github.io/production-stack --force-update",
+      h + "status vllm",
+      h + "upgrade --install vllm vllm/vllm-stack -f " + values + " -f - --version 0.1.12 --wait --timeout 1200s",
       k + "port-forward --address 127.0.0.1 svc/vllm-router-service " + fwd,
   };
-  expected.insert(expected.end(), pod_logs.begin(), pod_logs.end());
-  for (const std::string& c : {
-           h + "uninstall vllm --wait --timeout 300s",
-           k + "delete secret hf-token-secret --ignore-not-found",
-           k + "create secret generic hf-token-secret --from-env-file=/dev/stdin",
-           k + "apply -f " + manifest,
-           k + "rollout status deployment/vllm-engine --timeout=1200s",
-           k + "port-forward --address 127.0.0.1 svc/vllm-router-service " + fwd,
-       }) {
-    expected.push_back(c);
-  }
-  expected.insert(expected.end(), pod_logs.begin(), pod_logs.end());
-  for (const std::string& c : {
-           k + "delete -f " + manifest + " --ignore-not-found --cascade=foreground --timeout=300s",
-           k + "delete secret hf-token-secret --ignore-not-found",
-           std::string("helm repo add llm-d https://llm-d.ai/llm-d-deployer --force-update"),
-           k + "delete secret llm-d-hf-token --ignore-not-found",
-           k + "create secret generic llm-d-hf-token --from-env-file=/dev/stdin",
-           h + "upgrade --install llm-d llm-d/llm-d -f " + llmd + " --wait --timeout 1200s",
-           k + "port-forward --address 127.0.0.1 svc/llm-d-inference-gateway " + fwd,
-       }) {
-    expected.push_back(c);
-  }
-  expected.insert(expected.end(), pod_logs.begin(), pod_logs.end());
-  expected.push_back(h + "uninstall llm-d --wait --timeout 300s");
-  expected.push_back(k + "delete secret llm-d-hf-token --ignore-not-found");
+  auto add = [&](const std::vector<std::string>& calls) { expected.insert(expected.end(), calls.begin(), calls.end()); };
+  add(pod_logs({"app.kubernetes.io/instance=vllm"}));
+  add({
+      h + "uninstall vllm --wait --timeout 300s",
+      k + "delete secret hf-token-secret --ignore-not-found",
+      k + "create secret generic hf-token-secret --from-env-file=/dev/stdin",
+      k + "apply -f " + manifest,
+      k + "rollout status deployment/vllm-engine --timeout=1200s",
+      k + "port-forward --address 127.0.0.1 svc/vllm-router-service " + fwd,
+  });
+  add(pod_logs({"app=vllm-engine"}));
+  const std::string llmd_dir = "2-serving-engines/llm-d/basic/";
+  add({
+      k + "delete -f " + manifest + " --ignore-not-found --cascade=foreground --timeout=300s",
+      k + "delete secret hf-token-secret --ignore-not-found",
+      "helm repo add llm-d-infra https://llm-d-incubation.github.io/llm-d-infra/ --force-update",
+      "helm repo add llm-d-modelservice https://llm-d-incubation.github.io/llm-d-modelservice/ --force-update",
+      h + "status ms-lmbench",
+      h + "status gaie-lmbench",
+      h + "status infra-lmbench",
+      k + "delete secret llm-d-hf-token --ignore-not-found",
+      k + "create secret generic llm-d-hf-token --from-env-file=/dev/stdin",
+      h + "upgrade --install infra-lmbench llm-d-infra/llm-d-infra -f " + llmd_dir + "infra-values.yaml --version v1.4.0 --wait --timeout 1200s",
+      h + "upgrade --install gaie-lmbench oci://registry.k8s.io/gateway-api-inference-extension/charts/inferencepool -f " +
+          llmd_dir + "gaie-values.yaml --version v1.5.0 --wait --timeout 1200s",
+      h + "upgrade --install ms-lmbench llm-d-modelservice/llm-d-modelservice -f " + llmd + " --version v0.4.12 --wait --timeout 1200s",
+      k + "port-forward --address 127.0.0.1 svc/infra-lmbench-inference-gateway-istio " + fwd,
+  });
+  add(pod_logs({"app.kubernetes.io/instance=ms-lmbench", "inferencepool=gaie-lmbench-epp",
+                "gateway.networking.k8s.io/gateway-name=infra-lmbench-inference-gateway"}));
+  add({
+      h + "uninstall ms-lmbench --wait --timeout 300s",
+      h + "uninstall gaie-lmbench --wait --timeout 300s",
+      h + "uninstall infra-lmbench --wait --timeout 300s",
+      k + "delete secret llm-d-hf-token --ignore-not-found",
+  });
   std::vector<Argv> want;
   for (const auto& line : expected) want.push_back(deploy::testing::words(line));
   const auto calls = p.tools.calls();

@@ -142,6 +142,26 @@ case "$args" in
     if [ -x "$dir/port-forward-backend" ]; then exec "$dir/port-forward-backend" "$local_port"; fi
     exec node -e 'require("net").createServer(c => c.end()).listen(Number(process.argv[1]), "127.0.0.1")' "$local_port"
     ;;
+  *" version -o json "*)
+    if [ ! -e "$dir/cluster/version.json" ]; then
+      echo "The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?"; exit 1
+    fi
+    cat "$dir/cluster/version.json"
+    ;;
+  *" get nodes -o json "*) cat "$dir/cluster/nodes.json" || exit 1 ;;
+  *" get storageclass -o json "*) cat "$dir/cluster/storageclasses.json" || exit 1 ;;
+  *" get crd -o name "*) cat "$dir/cluster/crds.txt" || exit 1 ;;
+  *" get namespace "*)
+    name=$(printf '%s\n' "$@" | grep -A1 -x namespace | tail -n 1)
+    grep -x "namespace/$name" "$dir/cluster/namespaces.txt" || true
+    ;;
+  *" version --short "*) echo "v3.16.3+gcfd0749" ;;
+  *" show chart "*)
+    chart=$(printf '%s\n' "$@" | grep -A1 -x chart | tail -n 1)
+    version=$(printf '%s\n' "$@" | grep -A1 -x -- --version | tail -n 1)
+    if [ -e "$dir/fail-show-chart" ]; then echo "Error: chart \"${chart##*/}\" version \"$version\" not found in ${chart%%/*} index"; exit 1; fi
+    printf 'apiVersion: v2\nname: %s\nversion: %s\n' "${chart##*/}" "$version"
+    ;;
   *" rollout status "*)
     if [ -e "$dir/slow-rollout" ]; then sleep 30; fi
     if [ -e "$dir/fail-rollout" ]; then echo "error: timed out waiting for the condition"; exit 1; fi
@@ -150,6 +170,14 @@ case "$args" in
   *" apply "*)
     if [ -e "$dir/fail-apply" ]; then echo "error: error validating data: unknown field"; exit 1; fi
     echo "applied"
+    ;;
+  *" status "*)
+    if [ "$tool" = helm ]; then
+      for release in "$@"; do :; done
+      if [ -e "$dir/release-$release" ]; then echo "NAME: $release"; echo "STATUS: deployed"; exit 0; fi
+      echo "Error: release: not found"; exit 1
+    fi
+    echo ok
     ;;
   *" get persistentvolumeclaim "*)
     name=$(printf '%s\n' "$@" | grep -A1 -x persistentvolumeclaim | tail -n 1)
@@ -171,14 +199,24 @@ case "$args" in
     echo "Name: $last"
     ;;
   *" upgrade --install "*)
+    release=$(printf '%s\n' "$@" | grep -A1 -x -- --install | tail -n 1)
     if [ -e "$dir/slow-install" ]; then sleep 30; fi
-    if [ -e "$dir/fail-install" ]; then echo "Error: INSTALLATION FAILED: context deadline exceeded"; exit 1; fi
-    echo "Release has been upgraded. Happy Helming!"
+    if [ -e "$dir/fail-install-$release" ] || [ -e "$dir/fail-install" ]; then
+      echo "Error: INSTALLATION FAILED: context deadline exceeded"; exit 1
+    fi
+    : > "$dir/release-$release"
+    echo "Release \"$release\" has been upgraded. Happy Helming!"
     ;;
   *" uninstall "*)
-    if [ -e "$dir/fail-install" ]; then echo "Error: uninstall: Release not loaded: vllm: release: not found"; exit 1; fi
+    release=$(printf '%s\n' "$@" | grep -A1 -x uninstall | tail -n 1)
     if [ -e "$dir/fail-uninstall" ]; then echo "Error: uninstall: timed out waiting for the condition"; exit 1; fi
-    echo "release uninstalled"
+    if [ ! -e "$dir/release-$release" ]; then echo "Error: uninstall: Release not loaded: $release: release: not found"; exit 1; fi
+    rm -f "$dir/release-$release"
+    echo "release \"$release\" uninstalled"
+    ;;
+  *" get events "*)
+    echo "LAST SEEN   TYPE      REASON             OBJECT              MESSAGE"
+    echo "12s         Warning   FailedScheduling   pod/vllm-engine-0   0/3 nodes are available: 3 Insufficient nvidia.com/gpu."
     ;;
   *) echo "ok" ;;
 esac
@@ -230,6 +268,15 @@ std::string joined(const Argv& argv) {
   for (const auto& a : argv) out += (out.empty() ? "" : " ") + a;
   return out;
 }
+
+void StandIn::use_cluster(const std::string& fixture) const {
+  const fs::path from = fs::path(LMBENCH_SOURCE_DIR) / "tests" / "support" / "clusters" / fixture;
+  fs::create_directories(dir_ / "cluster");
+  for (const auto& e : fs::directory_iterator(from)) fs::copy_file(e.path(), dir_ / "cluster" / e.path().filename(), fs::copy_options::overwrite_existing);
+}
+
+void StandIn::add_release(const std::string& name) const { std::ofstream(dir_ / ("release-" + name)) << name; }
+bool StandIn::has_release(const std::string& name) const { return fs::exists(dir_ / ("release-" + name)); }
 
 void StandIn::add_claim(const std::string& name) const { std::ofstream(dir_ / ("claim-" + name)) << name; }
 

@@ -64,7 +64,8 @@ std::string joined(const Argv& argv);  // for messages and substring checks
 // arrived on stdin in stdin-<call number>.txt, and answer like the real tools do.
 // `port-forward` execs a small node TCP listener on the local port and records its pid in
 // port-forward.pid, so the readiness check and the teardown by pid are real. A file fail-<what>
-// in the folder makes the matching call fail (rollout, port-forward, install, uninstall, apply);
+// in the folder makes the matching call fail (rollout, port-forward, install, install-<release>,
+// uninstall, apply);
 // slow-<what> makes it hang. set_port_forward_backend() replaces the listener by any server (a
 // simulator, say) started with the local port as $1, so everything behind the port-forward can
 // be real.
@@ -81,6 +82,15 @@ class StandIn {
   void fail(const std::string& what) const;
   void slow(const std::string& what) const;
   void set_pod_log(const std::string& text) const;  // what `kubectl logs` prints
+  // Helm releases: `upgrade --install` creates one, `uninstall` removes it (and fails with
+  // "release: not found" when there is none), `status` finds it. add_release() leaves one as
+  // an earlier run would have.
+  void add_release(const std::string& name) const;
+  // Answer the preflight's queries (kubectl version/get nodes/storageclass/crd/namespace -o ...)
+  // from a recorded cluster under tests/support/clusters/: "gke-a100", "cpu-only",
+  // "no-llmd-crds". Without one, `kubectl version` fails as with no cluster.
+  void use_cluster(const std::string& fixture) const;
+  bool has_release(const std::string& name) const;
   // `kubectl get persistentvolumeclaim <name>` finds this claim (by default it finds none).
   void add_claim(const std::string& name) const;
   void set_port_forward_backend(const std::string& script_body) const;
