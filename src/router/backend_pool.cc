@@ -17,14 +17,14 @@ core::Result<BackendPool> BackendPool::create(const std::vector<std::string>& ur
     b.base = *parsed;
     pool.backends_.push_back(std::move(b));
   }
-  std::sort(pool.backends_.begin(), pool.backends_.end(), [](const Backend& a, const Backend& b) { return a.url < b.url; });
   return pool;
 }
 
 std::vector<Candidate> BackendPool::live(const std::set<std::string>& exclude) const {
   std::vector<Candidate> out;
-  for (const auto& b : backends_) {
-    if (b.healthy && !exclude.count(b.url)) out.push_back({b.url, b.in_flight});
+  for (std::size_t i = 0; i < backends_.size(); ++i) {
+    const auto& b = backends_[i];
+    if (b.healthy && !exclude.count(b.url)) out.push_back({b.url, b.in_flight, i});
   }
   return out;
 }

@@ -26,10 +26,12 @@ struct Backend {
 
 class BackendPool {
  public:
-  // Parses and de-duplicates the urls; sorted by url. Errors: kind "invalid_url", or "config" when empty.
+  // Parses and de-duplicates the urls, keeping the order given (the engines' order: a backend's
+  // position is its identity for the policies, whatever port it got). Errors: kind
+  // "invalid_url", or "config" when empty.
   static core::Result<BackendPool> create(const std::vector<std::string>& urls);
 
-  // The healthy backends not in `exclude`, sorted by url.
+  // The healthy backends not in `exclude`, in the order given.
   std::vector<Candidate> live(const std::set<std::string>& exclude = {}) const;
   // nullptr when unknown.
   Backend* find(const std::string& url);

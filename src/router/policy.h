@@ -21,6 +21,10 @@ class RequestStats;
 struct Candidate {
   std::string url;             // as given on the command line, without a trailing '/'
   std::size_t in_flight = 0;   // proxied requests not finished yet
+  // Its place in the backend list as given (0, 1, ...): a stable identity. The session ring is
+  // keyed on it, not on the url, so which user lands on which engine does not depend on the
+  // ports a simulated run's engines happened to get.
+  std::size_t position = 0;
 };
 
 // One engine's answer to a cache lookup for this request's prompt.
@@ -51,7 +55,7 @@ class RoutingPolicy {
   virtual bool needs_cache_lookup() const { return false; }
   // True when the policy reads RouteInput::prompt (the proxy builds it only then).
   virtual bool needs_prompt() const { return false; }
-  // `live` is non-empty and sorted by url.
+  // `live` is non-empty and in the order the backends were given.
   virtual Decision route(const RouteInput& input, std::span<const Candidate> live) = 0;
 };
 

@@ -105,3 +105,30 @@ TEST(PinnedVersions, TheTableMatchesTheLaunchScripts) {
 
 }  // namespace
 }  // namespace lmbench::deploy
+
+namespace lmbench::deploy {
+namespace {
+
+// kvaware on a real cluster needs the engines' LMCache controller reports; without them the
+// production-stack router falls back to QPS routing and "kvaware" measures something else.
+TEST(ShippedClusterConfigs, KvawareEnginesReportToTheRoutersLmcacheController) {
+  const std::string text = core::read_file(kEngines / "helm-production-stack/helm_configurations/routing/kvaware.yaml");
+  for (const char* key : {"      enableController: true\n", "      controllerPort: 9000\n", "      controllerReplyPort: 9001\n",
+                          "  routingLogic: \"kvaware\"\n", "  lmcacheControllerPort: 9000\n", "  lmcacheControllerReplyPort: 9001\n"}) {
+    EXPECT_NE(text.find(key), std::string::npos) << key;
+  }
+}
+
+// A first start pulls an 8 GB image and 16 GB of weights: the default 600 s progress deadline
+// would fail `kubectl rollout status` first.
+TEST(ShippedClusterConfigs, TheDirectManifestGivesAFirstStartTime) {
+  const std::string text =
+      core::read_file(kEngines / "direct-production-stack/kubernetes_configurations/basic/llama-3.1-8b-vllm.yaml");
+  const auto at = text.find("progressDeadlineSeconds: ");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_GE(std::stoi(text.substr(at + 25)), 1800);
+  EXPECT_EQ(code_of(text).find("emptyDir: {}"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lmbench::deploy

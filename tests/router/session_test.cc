@@ -52,6 +52,25 @@ TEST(SessionPolicy, RemovingABackendMovesOnlyItsSessions) {
   EXPECT_GT(moved, 0);
 }
 
+// The ring is keyed on each backend's position, not its url: a simulated run whose engines got
+// other ports sends every user to the same engine (by position) as before, so its results do not
+// depend on the ports (they did: a different user split overflowed one engine's GPU cache).
+TEST(SessionPolicy, WhichEngineAUserGetsDoesNotDependOnItsPort) {
+  RequestStats stats;
+  SessionPolicy p(stats), q(stats);
+  const std::vector<Candidate> one = {{"http://127.0.0.1:40001", 0, 0}, {"http://127.0.0.1:40002", 0, 1}};
+  const std::vector<Candidate> other = {{"http://127.0.0.1:51713", 0, 0}, {"http://127.0.0.1:51714", 0, 1}};
+  int first_engine = 0;
+  for (int u = 0; u < 100; ++u) {
+    const std::string id = std::to_string(u);
+    const std::string a = p.route(session(id), one).url, b = q.route(session(id), other).url;
+    EXPECT_EQ(a == one[0].url, b == other[0].url) << "user " << id;
+    first_engine += a == one[0].url;
+  }
+  EXPECT_GT(first_engine, 20);
+  EXPECT_LT(first_engine, 80);
+}
+
 TEST(SessionPolicy, NoSessionIdFallsBackToQps) {
   RequestStats stats;
   SessionPolicy p(stats);

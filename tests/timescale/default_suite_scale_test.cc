@@ -4,6 +4,7 @@
 // load engine, the router, the simulator's HTTP side) by the scale; the shipped value is chosen so
 // that this stays small, and this test fails when it does not.
 //
+// The comparison is over the requests that found the same cache in both runs (nearly all).
 // It runs the shipped default-suite.yaml's routed baseline (the one whose short TTFTs the
 // client's path weighs most on) at one rate for 40 modelled seconds: 40 s of wall time at scale
 // 1. The tests of this folder run alone (RUN_SERIAL): a parallel test would load the machine and
@@ -14,7 +15,10 @@
 
 #include <filesystem>
 #include <cstdio>
+#include <algorithm>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -60,7 +64,17 @@ std::string shortened_default_suite(const std::string& key, double scale, int& s
 struct Measured {
   double mean_ttft_ms = 0;
   nlohmann::json time_scale;
+  // (user, question) -> (cached prompt tokens, TTFT ms), from the run's CSV.
+  std::map<std::pair<std::string, std::string>, std::pair<std::string, double>> requests;
 };
+
+std::vector<std::string> split_csv(const std::string& line) {
+  std::vector<std::string> out;
+  std::string cell;
+  std::istringstream in(line);
+  while (std::getline(in, cell, ',')) out.push_back(cell);
+  return out;
+}
 
 Measured run_at(double scale, int& shipped_scale) {
   Dir d;
@@ -82,6 +96,18 @@ Measured run_at(double scale, int& shipped_scale) {
     const auto j = nlohmann::json::parse(core::read_file(e.path()));
     r.mean_ttft_ms = j["results"]["ttft_ms"]["mean"].get<double>();
     r.time_scale = j["time_scale"];
+    std::ifstream csv(fs::path(e.path()).replace_extension(".csv"));
+    std::string line;
+    std::getline(csv, line);
+    const auto head = split_csv(line);
+    const auto col = [&](const char* name) { return std::find(head.begin(), head.end(), name) - head.begin(); };
+    const auto user = col("user_id"), question = col("question_id"), ttft = col("ttft"), cached = col("cached_tokens"),
+               warmup = col("warmup");
+    while (std::getline(csv, line)) {
+      const auto c = split_csv(line);
+      if (c.size() < head.size() || c[warmup] != "0") continue;
+      r.requests[{c[user], c[question]}] = {c[cached], std::stod(c[ttft]) * 1000};
+    }
   }
   return r;
 }
@@ -102,12 +128,27 @@ TEST(DefaultSuiteTimeScale, ShippedScaleGivesTheMeanTtftOfScaleOneWithinFivePerc
   EXPECT_EQ(scaled.time_scale["scale"], shipped);
   // The run says what the client's path added, in modelled time.
   EXPECT_GT(scaled.time_scale["client_overhead_ms"]["modelled"].get<double>(), 0);
-  const double change = scaled.mean_ttft_ms / real.mean_ttft_ms - 1;
-  std::printf("mean TTFT %.2f ms at timeScale %d, %.2f ms at 1 (%+.2f%%); client overhead %s\n", scaled.mean_ttft_ms, shipped,
-              real.mean_ttft_ms, change * 100, scaled.time_scale["client_overhead_ms"].dump().c_str());
-  EXPECT_LT(std::abs(change), 0.05) << "mean TTFT " << scaled.mean_ttft_ms << " ms at timeScale " << shipped << " vs "
-                                    << real.mean_ttft_ms << " ms at 1 (" << change * 100 << "%); client overhead "
-                                    << scaled.time_scale.dump();
+  // The same requests, where both runs found the same cache. Once in a while a run's requests
+  // find their histories on the CPU tier instead of the GPU (16,896 instead of 17,024 cached
+  // tokens: 80 instead of 35 ms), a difference in the simulated cache's state, not in the
+  // client's overhead; it is left out here. Nearly all requests must match.
+  double sum_scaled = 0, sum_real = 0;
+  std::size_t matched = 0;
+  for (const auto& [id, r] : real.requests) {
+    const auto s = scaled.requests.find(id);
+    if (s == scaled.requests.end() || s->second.first != r.first) continue;
+    sum_scaled += s->second.second;
+    sum_real += r.second;
+    ++matched;
+  }
+  ASSERT_GE(real.requests.size(), 15u);
+  EXPECT_GE(matched * 10, real.requests.size() * 8) << matched << " of " << real.requests.size() << " requests matched";
+  const double change = sum_scaled / sum_real - 1;
+  std::printf("mean TTFT %.2f ms at timeScale %d, %.2f ms at 1 (all requests, %+.2f%%); the %zu requests with the same cache "
+              "outcome: %+.2f%%; client overhead %s\n",
+              scaled.mean_ttft_ms, shipped, real.mean_ttft_ms, (scaled.mean_ttft_ms / real.mean_ttft_ms - 1) * 100, matched,
+              change * 100, scaled.time_scale["client_overhead_ms"].dump().c_str());
+  EXPECT_LT(std::abs(change), 0.05) << "mean TTFT at timeScale " << shipped << " vs 1: " << change * 100 << "%";
 }
 
 }  // namespace
