@@ -38,6 +38,7 @@
 #include "metrics/slo.h"
 #include "metrics/summary.h"
 #include "metrics/summary_json.h"
+#include "metrics/validity.h"
 #include "text/prompt_synth.h"
 #include "text/tokenizer.h"
 #include "workloads/conversation.h"
@@ -73,6 +74,8 @@ struct CommonOptions {
   bool no_usage = false;
   double progress_s = 0;  // 0: 1 s on a terminal, 10 s otherwise
   double time_scale = 0;  // 0: what the server's GET /lmbench/info says, else 1
+  bool strict = false;
+  double lag_budget_ms = metrics::ValidityThresholds{}.lag_budget_ms;
 };
 
 // What a workload needs from the command line once it is parsed.
@@ -128,6 +131,10 @@ void add_common_options(CLI::App* sub, CommonOptions& o) {
   sub->add_option("--request-timeout", o.request_timeout_s, "seconds to the first byte, and of silence mid-stream")
       ->capture_default_str();
   sub->add_flag("--no-usage", o.no_usage, "do not ask for stream_options.include_usage");
+  sub->add_flag("--strict", o.strict, "exit 1 when the run's numbers are invalid (see the JSON's \"validity\")");
+  sub->add_option("--lag-budget-ms", o.lag_budget_ms,
+                  "client lag p99 the run may have and stay valid, in milliseconds (default 2; or 10% of the mean gap "
+                  "between sends, when larger)");
   sub->add_option("--time-scale", o.time_scale,
                   "measure on a clock this many times faster than the wall clock, as a time-scaled simulator runs "
                   "(default: the scale the server reports at GET /lmbench/info, 1 for any other server)");
@@ -392,6 +399,14 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
                summary.top_error_count, summary.top_error);
   }
   fmt::print("{}", load::format_summary_table(summary));
+  metrics::ValidityThresholds thresholds;
+  thresholds.lag_budget_ms = o.lag_budget_ms;
+  const auto validity = metrics::judge_validity(
+      run.records, summary,
+      {.cpu_share = run.client_cpu_share, .loop_stall_ms = core::to_ms(run.loop_stall_max), .time_scale = scale.scale},
+      thresholds);
+  fmt::print("validity: {}\n", metrics::verdict_name(validity.verdict));
+  for (const auto& reason : validity.reasons()) fmt::print("  {}\n", reason);
 
   if (!o.csv.empty()) {
     metrics::write_csv(o.csv, run.records);
@@ -413,11 +428,13 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
     if (interrupted) rf.extra["interrupted"] = true;
     rf.extra["prompt_salt"] = salt;
     rf.extra["time_scale"] = {{"scale", scale.scale}, {"source", scale.source}};
+    rf.extra["validity"] = metrics::validity_json(validity);
     metrics::write_run_file(o.json, rf);
     fmt::print("wrote {}\n", o.json);
   }
   if (interrupted) return 130;
   if (summary.successful_requests == 0) return 1;
+  if (o.strict && validity.verdict == metrics::Verdict::kInvalid) return 1;
   const double failure_rate = static_cast<double>(unsuccessful) / static_cast<double>(summary.total_requests);
   return failure_rate > o.max_failure_rate ? 1 : 0;
 }

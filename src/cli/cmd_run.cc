@@ -23,6 +23,7 @@
 #include "core/interrupt.h"
 #include "core/paths.h"
 #include "dashboard/upload_client.h"
+#include "metrics/validity.h"
 #include "suite/orchestrator.h"
 #include "suite/plan.h"
 #include "suite/plan_text.h"
@@ -76,6 +77,8 @@ struct RunArgs {
   int local_port = 30080;
   bool quiet = false;
   bool skip_preflight = false;
+  bool strict = false;
+  double lag_budget_ms = metrics::ValidityThresholds{}.lag_budget_ms;
 };
 
 std::optional<std::string> env(const char* name) {
@@ -142,6 +145,8 @@ int run(const RunArgs& a) {
   o.max_failure_rate = a.max_failure_rate;
   o.progress = !a.quiet;
   o.preflight = !a.skip_preflight;
+  o.strict = a.strict;
+  o.validity.lag_budget_ms = a.lag_budget_ms;
   o.progress_in_place = ::isatty(STDOUT_FILENO) == 1;
   o.ready_timeout = core::from_seconds(a.ready_timeout_s);
   if (!(a.helm_timeout_s > 0)) throw core::ConfigError(fmt::format("--helm-timeout: expected seconds > 0, found {}", a.helm_timeout_s));
@@ -227,6 +232,12 @@ Command add_run(CLI::App& app) {
                   "Local port where script baselines serve and port-forwards listen (default 30080, the original's)")
       ->check(CLI::Range(1, 65535));
   sub->add_flag("--quiet", a->quiet, "No progress lines");
+  sub->add_flag("--strict", a->strict,
+                "Exit 1 when any run's numbers are invalid (its client fell behind, ran out of CPU or stalled; "
+                "the run JSON's \"validity\" says why)");
+  sub->add_option("--lag-budget-ms", a->lag_budget_ms,
+                  "Client lag p99 a run may have and stay valid, in the run's (modelled) milliseconds (default 2; "
+                  "or 10% of the mean gap between sends, when larger)");
   sub->add_flag("--skip-preflight", a->skip_preflight,
                 "Deploy without first checking the cluster (context, GPU nodes, StorageClass, CRDs, charts, leftover releases)");
   return {sub, [a] { return run(*a); }};

@@ -1,5 +1,7 @@
 #include "load/runner.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <deque>
 #include <memory>
@@ -24,8 +26,9 @@ const char* to_string(StopReason reason) {
 
 namespace {
 
-// How often the loop looks at core::stop_requested() (and at whether a progress line is due).
-constexpr std::chrono::milliseconds kWatchInterval{50};
+// How often the loop looks at core::stop_requested(), at whether a progress line is due, and
+// at its own lateness (RunResult::loop_stall_max).
+constexpr std::chrono::milliseconds kWatchInterval{5};
 // After cancelling, how long cancelled requests get to report back before the run gives up on
 // them (they are then recorded as cancelled all the same).
 constexpr std::chrono::seconds kCancelGrace{5};
@@ -74,6 +77,7 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
   bool pump_posted = false;
   std::optional<core::TimePoint> timer_at;  // earliest pump timer pending
   std::uint64_t drain_generation = 0;
+  std::optional<std::chrono::steady_clock::time_point> watch_due;  // when watch() should run next
 
   void start() {
     result.start = clock.now();
@@ -201,6 +205,7 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
     rec.round = p.req.round;
     rec.warmup = p.req.warmup;
     rec.intended_send = p.req.intended_send;
+    rec.ready_send = std::max(p.req.intended_send, p.req.available);
     rec.prompt_tokens = p.req.prompt_tokens;
     auto handler = std::make_shared<Recorder>(shared_from_this(), index, p.req.max_tokens);
     rec.actual_send = clock.now();
@@ -279,8 +284,16 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
   }
 
   // Checks for Ctrl-C and emits progress lines.
+  // Every kWatchInterval of wall time: the interrupt check, progress, and the loop's own health
+  // (how late this timer fired: a stall delays every timestamp taken meanwhile).
   void watch() {
     if (closed) return;
+    const auto wall_now = std::chrono::steady_clock::now();
+    if (watch_due) {
+      result.loop_stall_max = std::max(result.loop_stall_max,
+                                       std::chrono::duration_cast<core::Duration>(wall_now - *watch_due));
+    }
+    watch_due = wall_now + kWatchInterval;
     const core::TimePoint now = clock.now();
     if (sending && core::stop_requested()) stop_sending(StopReason::kInterrupted);
     if (closed) return;
@@ -307,10 +320,22 @@ Runner::Runner(http::EventLoop& loop, const core::Clock& clock, RunnerOptions op
   if (options_.max_batch == 0) throw std::invalid_argument("RunnerOptions::max_batch must be positive");
 }
 
+namespace {
+double thread_cpu_seconds() {
+  rusage u{};
+  if (::getrusage(RUSAGE_THREAD, &u) != 0) return 0;
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+}  // namespace
+
 RunResult Runner::run(workloads::Workload& workload) {
   auto state = std::make_shared<RunState>(loop_, clock_, options_, workload);
+  const double cpu0 = thread_cpu_seconds();
+  const auto wall0 = std::chrono::steady_clock::now();
   loop_.post([state] { state->start(); });
   while (!state->closed) loop_.run();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  if (wall > 0) state->result.client_cpu_share = (thread_cpu_seconds() - cpu0) / wall;
   return std::move(state->result);
 }
 

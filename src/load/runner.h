@@ -77,6 +77,10 @@ struct RunResult {
   core::TimePoint end{};        // last request finished or cancelled
   StopReason reason = StopReason::kWorkloadDone;
   http::ClientStats client_stats;  // at the end
+  // The client's own health (metrics/validity.h): the load thread's CPU time over the run's wall
+  // time, and how late its 5 ms (wall) watch timer fired at worst, in wall time.
+  std::optional<double> client_cpu_share;
+  core::Duration loop_stall_max{0};
 };
 
 class Runner {

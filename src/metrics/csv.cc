@@ -15,7 +15,8 @@ namespace {
 constexpr const char* kColumns[] = {
     "prompt_tokens", "generation_tokens", "ttft", "generation_time", "user_id", "question_id",
     "launch_time", "finish_time", "request_id", "outcome", "error_kind", "error_message", "warmup",
-    "e2e_latency", "scheduling_lag", "output_tokens_source", "backend", "chunks", "itl_ms", "cached_tokens"};
+    "e2e_latency", "scheduling_lag", "output_tokens_source", "backend", "chunks", "itl_ms", "cached_tokens",
+    "client_lag"};
 
 std::string quote(std::string_view s) {
   if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
@@ -65,13 +66,13 @@ void append_row(std::string& out, const RequestRecord& r) {
     if (i > 1) itl += ' ';
     itl += fmt::format("{:.3f}", core::to_ms(r.chunk_times[i] - r.chunk_times[i - 1]));
   }
-  fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{:.6f},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+  fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{:.6f},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                  r.prompt_tokens, r.output_tokens, ttft, generation, quote(r.user_id), r.round, launch,
                  finish, r.request_id, outcome_name(r.outcome), quote(r.error_kind), quote(r.error_message),
                  r.warmup ? 1 : 0, core::to_seconds(end - r.actual_send),
                  core::to_seconds(r.actual_send - r.intended_send), source_name(r.output_token_source),
                  quote(r.backend), r.chunk_times.size(), itl,
-                 r.cached_tokens ? std::to_string(*r.cached_tokens) : std::string());
+                 r.cached_tokens ? std::to_string(*r.cached_tokens) : std::string(), core::to_seconds(client_lag(r)));
 }
 
 // Splits CSV text into rows of fields. Returns an error naming the line of an unterminated quote.

@@ -2,6 +2,7 @@
 // One RequestRecord per request sent, failed ones included (STYLE.md: samples are never dropped
 // silently). The load engine fills it; summaries, CSVs, reports and the store read it.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -30,6 +31,9 @@ struct RequestRecord {
   std::string backend;           // engine chosen by a router, when it said (x-lmbench-backend)
 
   core::TimePoint intended_send{};
+  // max(intended_send, when the workload could first produce the request): the client's own
+  // lateness is actual_send - ready_send (workloads::Request::available).
+  core::TimePoint ready_send{};
   core::TimePoint actual_send{};
   core::TimePoint first_token{};  // first non-empty content chunk; == TimePoint{} when none
   core::TimePoint end{};          // last byte (or the failure)
@@ -49,7 +53,12 @@ struct RequestRecord {
   std::string error_message;
 
   bool ok() const { return outcome == Outcome::kOk; }
+  // actual_send - intended_send: how late against the schedule (a closed loop's wait included).
+  core::Duration scheduling_lag() const { return actual_send - intended_send; }
   bool has_first_token() const { return first_token != core::TimePoint{}; }
 };
+
+// actual_send - max(intended_send, ready_send): how late the client itself was.
+inline core::Duration client_lag(const RequestRecord& r) { return r.actual_send - std::max(r.intended_send, r.ready_send); }
 
 }  // namespace lmbench::metrics

@@ -8,7 +8,7 @@ namespace lmbench::metrics {
 Summary summarize(std::span<const RequestRecord> records, const SummaryOptions& options) {
   Summary s;
   s.slo = options.slo;
-  std::vector<double> ttft, tpot, itl, e2e, lag;
+  std::vector<double> ttft, tpot, itl, e2e, lag, client_lag_samples;
   std::optional<core::TimePoint> first_send, last_end;
   std::map<std::string, std::size_t> failure_texts;
 
@@ -21,6 +21,7 @@ Summary summarize(std::span<const RequestRecord> records, const SummaryOptions& 
     first_send = first_send ? std::min(*first_send, r.actual_send) : r.actual_send;
     last_end = last_end ? std::max(*last_end, r.end) : r.end;
     lag.push_back(core::to_ms(r.actual_send - r.intended_send));
+    client_lag_samples.push_back(core::to_ms(client_lag(r)));
 
     if (r.outcome == Outcome::kFailed) ++s.failed_requests;
     if (r.outcome == Outcome::kCancelled) ++s.cancelled_requests;
@@ -75,6 +76,7 @@ Summary summarize(std::span<const RequestRecord> records, const SummaryOptions& 
   s.itl_ms = describe(std::move(itl));
   s.e2e_ms = describe(std::move(e2e));
   s.lag_ms = describe(std::move(lag));
+  s.client_lag_ms = describe(std::move(client_lag_samples));
   return s;
 }
 

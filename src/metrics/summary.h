@@ -62,7 +62,8 @@ struct Summary {
   std::optional<Distribution> tpot_ms;
   std::optional<Distribution> itl_ms;
   std::optional<Distribution> e2e_ms;
-  std::optional<Distribution> lag_ms;
+  std::optional<Distribution> lag_ms;         // scheduling lag: actual - intended send
+  std::optional<Distribution> client_lag_ms;  // the client's own: actual - ready send (record.h)
 
   Slo slo;
   std::size_t good_requests = 0;  // successful and meeting every SLO (== successful when none)

@@ -74,6 +74,7 @@ nlohmann::ordered_json results_json(const Summary& s) {
   j["itl_ms"] = distribution_json(s.itl_ms);
   j["e2e_ms"] = distribution_json(s.e2e_ms);
   j["scheduling_lag_ms"] = distribution_json(s.lag_ms, 3);
+  j["client_lag_ms"] = distribution_json(s.client_lag_ms, 3);
   j["total_requests"] = s.total_requests;
   j["failed_requests"] = s.failed_requests;
   j["cancelled_requests"] = s.cancelled_requests;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "metrics/validity.h"
 #include "suite/baseline_factory.h"
 #include "suite/plan.h"
 
@@ -42,6 +43,10 @@ struct OrchestratorOptions {
   // A run whose share of failed (or cancelled) requests exceeds this counts as failed for the
   // exit code, though its artifacts are kept (--max-failure-rate; 0: any failed request).
   double max_failure_rate = 0;
+  // A run's verdict on its own numbers (metrics/validity.h): the thresholds, and whether an
+  // invalid run counts as failed for the exit code (--strict).
+  metrics::ValidityThresholds validity;
+  bool strict = false;
   std::uint64_t seed = 0;
   // The invocation's prompt salt (--prompt-salt): each run's prompts derive from it and the run's
   // place (suite::run_salt). Recorded in every run JSON as "prompt_salt", so the same value
@@ -63,6 +68,7 @@ struct RunRow {
   std::string workload;
   std::string qps;
   std::string status;                     // ok | partial | failed | skipped | interrupted | resumed
+  std::string validity;                   // valid | suspect | invalid; "" when no run was measured
   std::optional<double> ttft_p50_ms, ttft_p99_ms, output_tok_s;
   std::string failed;                     // "13/162": failed or cancelled of the measured requests
   std::string detail;                     // the artifact path (and the most frequent error), or why it failed

@@ -1,5 +1,7 @@
 #include "suite/run_executor.h"
 
+#include "metrics/validity.h"
+
 #include <fmt/format.h>
 
 #include "core/files.h"
@@ -54,7 +56,7 @@ class ProgressPrinter {
 
 RunRow plain_row(const RunTarget& t, std::string status, std::string detail) {
   return RunRow{t.spec.name, t.baseline_plan.key, t.run.label, t.run.rate.qps_label.value_or("-"),
-                std::move(status), {}, {}, {}, "", std::move(detail)};
+                std::move(status), "", {}, {}, {}, "", std::move(detail)};
 }
 
 RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunTarget& t) {
@@ -131,6 +133,13 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   rf.extra["status"] = status;
   if (out.interrupted) rf.extra["interrupted"] = true;
   rf.extra["prompt_salt"] = options.prompt_salt;
+  // The run's verdict on its own numbers (metrics/validity.h).
+  const auto validity = metrics::judge_validity(
+      rr.records, summary,
+      {.cpu_share = rr.client_cpu_share, .loop_stall_ms = core::to_ms(rr.loop_stall_max), .time_scale = scale},
+      options.validity);
+  rf.extra["validity"] = metrics::validity_json(validity);
+  out.verdict = validity.verdict;
   if (const auto& o = session.client_overhead()) {
     // What the client's own path added to each TTFT, so a reader can weigh short latencies.
     rf.extra["time_scale"] = {{"scale", o->scale},
@@ -165,6 +174,11 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
     env.log << fmt::format("   (logs not saved: {})\n", logs.error().message);
   }
   out.row = plain_row(t, status, json_path.string());
+  out.row.validity = std::string(metrics::verdict_name(validity.verdict));
+  if (validity.verdict != metrics::Verdict::kValid) {
+    for (const auto& reason : validity.reasons()) env.log << fmt::format("   {} {}: {}\n", key, run.label, reason);
+    if (validity.verdict == metrics::Verdict::kInvalid && options.strict) out.failed = true;
+  }
   if (unsuccessful > 0) {
     out.row.detail += fmt::format("; most frequent error ({} of {}): {}", summary.top_error_count, unsuccessful,
                                   summary.top_error);

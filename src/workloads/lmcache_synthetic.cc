@@ -144,6 +144,7 @@ void LMCacheSyntheticWorkload::begin_measurement(core::TimePoint t) {
   for (std::size_t j = 0; j < slots_.size(); ++j) {
     slots_[j].base = t + core::from_seconds(static_cast<double>(j) / o_.qps);
     slots_[j].ready = slots_[j].base;
+    slots_[j].available = t;
   }
 }
 
@@ -167,7 +168,7 @@ std::optional<core::TimePoint> LMCacheSyntheticWorkload::next_send_time() {
   return best;
 }
 
-Request LMCacheSyntheticWorkload::take(core::TimePoint /*now*/) {
+Request LMCacheSyntheticWorkload::take(core::TimePoint now) {
   if (!measure_start_) {
     const core::TimePoint t = t0_ + core::from_seconds(warm_taken_ / o_.qps);
     Request r = warmup_request(static_cast<std::size_t>(warm_taken_), t);
@@ -188,11 +189,15 @@ Request LMCacheSyntheticWorkload::take(core::TimePoint /*now*/) {
   }
   Slot& s = slots_[best];
   Request r = build(s.user, best_t, false);
+  r.available = s.available;
   ++s.k;
   if (s.user.done >= o_.num_rounds) {
     ++s.generation;
     s.user = make_user(best + static_cast<std::uint64_t>(s.generation) * static_cast<std::uint64_t>(o_.num_users), 0);
     s.ready = slot_time(s);
+    // The new user exists from now: if its slot time is past (a slow server held the previous
+    // user's rounds back), sending it late is the closed loop's doing, not the client's.
+    s.available = now;
   } else {
     s.ready.reset();
     pending_[r.id] = Pending{static_cast<int>(best)};
@@ -219,6 +224,7 @@ void LMCacheSyntheticWorkload::on_response(const Response& response, core::TimeP
   Slot& s = slots_[static_cast<std::size_t>(p.slot)];
   s.user.history.push_back({"assistant", response.ok ? response.text : std::string()});
   s.ready = now;
+  s.available = now;
 }
 
 bool LMCacheSyntheticWorkload::finished() const {

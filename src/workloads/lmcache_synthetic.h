@@ -105,6 +105,7 @@ class LMCacheSyntheticWorkload final : public Workload {
     core::TimePoint base{};
     std::int64_t k = 0;                     // index of the next slot time
     std::optional<core::TimePoint> ready;   // answer arrival (or base) once the user may send
+    core::TimePoint available{};            // when the slot's next request became possible
   };
   struct Pending {
     int slot = -1;  // -1: a warm-up request

@@ -31,6 +31,11 @@ using Api = openai::Api;
 struct Request {
   std::uint64_t id = 0;              // unique within a run, assigned by the workload
   core::TimePoint intended_send{};   // the schedule's time; lag = actual send - this
+  // The earliest moment the workload could have produced this request: a closed loop's new
+  // user after its predecessor's last round, a round after the previous answer. The client's own
+  // lag is measured from max(intended_send, available); a schedule that slipped because the
+  // server was slow is the workload's wait, not the client's lateness. Epoch: known from the start.
+  core::TimePoint available{};
   std::string user_id;               // "" when the workload has no users; sent as x-user-id
   int round = 0;                     // question number within the user's conversation
   bool warmup = false;               // warm-up requests are sent but not summarised

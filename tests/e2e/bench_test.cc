@@ -329,3 +329,104 @@ TEST(BenchRandom, APartialRunSaysSoAndSetsTheExitCode) {
 
 }  // namespace
 }  // namespace lmbench::e2e
+
+namespace lmbench::e2e {
+namespace {
+
+// Every run judges its own numbers. A calm run is valid; a run whose client cannot keep the
+// schedule (a rate one thread cannot send), whose process was stopped for a while (a stalled
+// loop), or whose server left requests unanswered says so, with the reason, and --strict makes
+// an invalid run exit 1.
+TEST(BenchValidity, ACalmRunIsValid) {
+  testing::RawServer server(paced(2, false, true));
+  TempDir dir;
+  const fs::path json = dir.path / "run.json";
+  const RunResult r = run_lmbench({"bench", "random", "--base-url", server.url(), "--model", "m", "--qps", "20", "--num-users",
+                                   "2", "--num-rounds", "5", "--prompt-len", "8", "--answer-len", "2", "--tokenizer",
+                                   kTokenizer, "--json", json.string(), "--strict"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("validity: valid\n"), std::string::npos) << r.out;
+  const auto v = nlohmann::json::parse(read_file(json))["validity"];
+  EXPECT_EQ(v["verdict"], "valid") << v.dump();
+  std::set<std::string> checks;
+  for (const auto& c : v["checks"]) checks.insert(c["check"].get<std::string>());
+  EXPECT_EQ(checks, (std::set<std::string>{"client_lag", "client_cpu", "loop_stall", "unfinished"}));
+}
+
+TEST(BenchValidity, ARateOneClientThreadCannotSendIsInvalid) {
+  testing::RawServer server([](int, const testing::RawRequest&) {
+    return std::vector<testing::RawStep>{testing::raw_write(testing::raw_length_response(
+        200, R"({"choices":[{"text":"hi","index":0,"finish_reason":"length"}],"usage":{"prompt_tokens":8,"completion_tokens":1}})"))};
+  });
+  TempDir dir;
+  const fs::path json = dir.path / "run.json";
+  // A million requests a second for half a second: the client falls behind at once.
+  const std::vector<std::string> args = {"bench", "random", "--base-url", server.url(), "--model", "m", "--qps", "1000000",
+                                         "--duration", "0.5", "--prompt-len", "8", "--answer-len", "1", "--tokenizer",
+                                         kTokenizer, "--json", json.string(), "--no-usage", "--drain-timeout", "5"};
+  RunResult r = run_lmbench(args);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;  // without --strict the verdict does not set the exit code
+  EXPECT_NE(r.out.find("validity: invalid\n  client_lag "), std::string::npos) << r.out;
+  const auto v = nlohmann::json::parse(read_file(json))["validity"];
+  EXPECT_EQ(v["verdict"], "invalid");
+  bool lag_invalid = false;
+  for (const auto& c : v["checks"]) lag_invalid = lag_invalid || (c["check"] == "client_lag" && c["verdict"] == "invalid");
+  EXPECT_TRUE(lag_invalid) << v.dump(1);
+  auto strict = args;
+  strict.push_back("--strict");
+  r = run_lmbench(strict);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+}
+
+TEST(BenchValidity, AStoppedClientIsAStalledLoop) {
+  testing::RawServer server(paced(2, false, true));
+  TempDir dir;
+  const fs::path json = dir.path / "run.json";
+  const fs::path log = dir.path / "log.txt";
+  auto child = core::ChildProcess::spawn(
+      {.argv = {LMBENCH_BIN, "bench", "random", "--base-url", server.url(), "--model", "m", "--qps", "20", "--duration", "1.5",
+                "--prompt-len", "8", "--answer-len", "2", "--tokenizer", kTokenizer, "--json", json.string()},
+       .log_file = log});
+  ASSERT_TRUE(child.ok());
+  const auto give_up = std::chrono::steady_clock::now() + 30s;
+  while (server.requests().size() < 3 && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(10ms);
+  // The whole client stops for 200 ms (as under a noisy neighbour or a swap storm), then goes on.
+  ::kill(child->pid(), SIGSTOP);
+  std::this_thread::sleep_for(200ms);
+  ::kill(child->pid(), SIGCONT);
+  EXPECT_EQ(child->wait(), 0) << read_file(log);
+  const auto v = nlohmann::json::parse(read_file(json))["validity"];
+  EXPECT_EQ(v["verdict"], "invalid") << v.dump(1);
+  bool stalled = false;
+  for (const auto& c : v["checks"]) {
+    if (c["check"] == "loop_stall") {
+      stalled = c["verdict"] == "invalid";
+      EXPECT_GT(c["figure"].get<double>(), 150.0) << c.dump();
+    }
+  }
+  EXPECT_TRUE(stalled) << v.dump(1);
+}
+
+TEST(BenchValidity, RequestsLeftUnansweredAreInvalid) {
+  // Every third request is never answered; the drain gives up on them.
+  testing::RawServer server([](int index, const testing::RawRequest&) {
+    if (index % 3 == 2) return std::vector<testing::RawStep>{testing::raw_stall()};
+    return std::vector<testing::RawStep>{testing::raw_write(testing::raw_length_response(
+        200, R"({"choices":[{"text":"hi","index":0,"finish_reason":"length"}],"usage":{"prompt_tokens":8,"completion_tokens":1}})"))};
+  });
+  TempDir dir;
+  const fs::path json = dir.path / "run.json";
+  const RunResult r = run_lmbench({"bench", "random", "--base-url", server.url(), "--model", "m", "--qps", "20",
+                                   "--num-users", "6", "--num-rounds", "1", "--prompt-len", "8", "--answer-len", "1",
+                                   "--tokenizer", kTokenizer, "--json", json.string(), "--drain-timeout", "0.3",
+                                   "--max-failure-rate", "1"});
+  EXPECT_NE(r.out.find("  unfinished "), std::string::npos) << r.out;
+  const auto v = nlohmann::json::parse(read_file(json))["validity"];
+  EXPECT_EQ(v["verdict"], "invalid") << v.dump(1);
+  EXPECT_NE(v["reasons"][0].get<std::string>().find("unfinished 33% > 1% (invalid): 2 of 6 requests were still unanswered"),
+            std::string::npos)
+      << v.dump(1);
+}
+
+}  // namespace
+}  // namespace lmbench::e2e

@@ -606,7 +606,7 @@ TEST(Run, APartialRunShowsItsFailuresAndSetsTheExitCode) {
                                           "CHAT_HISTORY: 150, ANSWER_LEN: 30, QPS: [4], DURATION: 4}\n");
   const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out"}, {}, t.root().string());
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  const std::regex row(R"(partial\s+small\s+synthetic\s+4\s+partial\s+(\d+)/(\d+)\s+.*most frequent error \((\d+) of (\d+)\): )"
+  const std::regex row(R"(partial\s+small\s+synthetic\s+4\s+partial\s+(?:valid|suspect|invalid)\s+(\d+)/(\d+)\s+.*most frequent error \((\d+) of (\d+)\): )"
                        R"(HTTP 400: This model's maximum context length is 330 tokens)");
   std::smatch m;
   ASSERT_TRUE(std::regex_search(r.out, m, row)) << r.out;

@@ -28,10 +28,10 @@ TEST(Csv, OriginalColumnsFirstThenExtras) {
   }
   ASSERT_EQ(lines.size(), 8u);  // header + 7 records, warm-up and failures included
   EXPECT_EQ(lines[1],
-            "100,4,0.1,0.06,user-1,1,1700000000.000000,1700000000.160000,1,ok,,,0,0.16,0,usage,,4,10.000 20.000 30.000,64");
+            "100,4,0.1,0.06,user-1,1,1700000000.000000,1700000000.160000,1,ok,,,0,0.16,0,usage,,4,10.000 20.000 30.000,64,0");
   EXPECT_EQ(lines[4],
             "0,0,,,user-1,4,1700000003.000000,1700000003.050000,4,failed,http_500,"
-            "\"server said: \"\"overloaded, retry\"\"\",0,0.05,0,none,,0,,");
+            "\"server said: \"\"overloaded, retry\"\"\",0,0.05,0,none,,0,,,0");
 }
 
 TEST(Csv, WrittenFileReadsBack) {

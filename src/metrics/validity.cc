@@ -1,0 +1,115 @@
+#include "metrics/validity.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace lmbench::metrics {
+
+std::string_view verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::kValid: return "valid";
+    case Verdict::kSuspect: return "suspect";
+    case Verdict::kInvalid: return "invalid";
+  }
+  return "valid";
+}
+
+namespace {
+
+ValidityCheck graded(std::string check, double figure, double suspect_above, double invalid_above, std::string unit,
+                     std::string detail) {
+  ValidityCheck c{std::move(check), Verdict::kValid, figure, suspect_above, invalid_above, std::move(unit), std::move(detail)};
+  if (figure > invalid_above) {
+    c.verdict = Verdict::kInvalid;
+  } else if (figure > suspect_above) {
+    c.verdict = Verdict::kSuspect;
+  }
+  return c;
+}
+
+std::string number(double v) { return fmt::format("{:.3g}", v); }
+
+}  // namespace
+
+Validity judge_validity(std::span<const RequestRecord> records, const Summary& summary, const ClientHealth& health,
+                        const ValidityThresholds& t) {
+  Validity v;
+  const double scale = health.time_scale > 0 ? health.time_scale : 1.0;
+
+  // The client's lag against what the schedule allows: the mean gap between intended sends of
+  // the measured requests (in the run's clock).
+  if (summary.client_lag_ms) {
+    std::vector<core::TimePoint> intended;
+    for (const auto& r : records) {
+      if (!r.warmup) intended.push_back(r.intended_send);
+    }
+    std::sort(intended.begin(), intended.end());
+    const double gap_ms = intended.size() > 1 ? core::to_ms(intended.back() - intended.front()) / static_cast<double>(intended.size() - 1) : 0;
+    const double allowance = std::max(t.lag_budget_ms, t.lag_gap_fraction * gap_ms);
+    const double p99 = summary.client_lag_ms->p99;
+    v.checks.push_back(graded("client_lag", p99, allowance, allowance * t.lag_invalid_factor, "ms",
+                              fmt::format("client lag p99 {} ms, max {} ms (mean gap between sends {} ms)", number(p99),
+                                          number(summary.client_lag_ms->max), number(gap_ms))));
+  }
+  if (health.cpu_share) {
+    v.checks.push_back(graded("client_cpu", *health.cpu_share, t.cpu_suspect, t.cpu_invalid, "share",
+                              fmt::format("the load thread was busy {:.0f}% of the run", *health.cpu_share * 100)));
+  }
+  if (health.loop_stall_ms) {
+    // Wall milliseconds; in the run's clock a stall weighs the time scale more.
+    const double in_run = *health.loop_stall_ms * scale;
+    v.checks.push_back(graded("loop_stall", in_run, t.stall_suspect_ms * scale, t.stall_invalid_ms * scale, "ms",
+                              scale == 1.0 ? fmt::format("the event loop was late by up to {} ms", number(in_run))
+                                           : fmt::format("the event loop was late by up to {} ms ({} ms of wall time at time scale {})",
+                                                         number(in_run), number(*health.loop_stall_ms), number(scale))));
+  }
+  if (summary.total_requests > 0) {
+    const double share = static_cast<double>(summary.cancelled_requests) / static_cast<double>(summary.total_requests);
+    v.checks.push_back(graded("unfinished", share, t.unfinished_suspect, t.unfinished_invalid, "share",
+                              fmt::format("{} of {} requests were still unanswered at the end and cancelled",
+                                          summary.cancelled_requests, summary.total_requests)));
+  }
+  if (health.engine_lag_p99_ms) {
+    v.checks.push_back(graded("engine_lag", *health.engine_lag_p99_ms, t.engine_lag_suspect_ms, t.engine_lag_invalid_ms, "ms",
+                              fmt::format("the simulated engine emitted tokens up to {} ms (p99, wall) after its model's schedule",
+                                          number(*health.engine_lag_p99_ms))));
+  }
+  for (const auto& c : v.checks) v.verdict = std::max(v.verdict, c.verdict);
+  return v;
+}
+
+std::vector<std::string> Validity::reasons() const {
+  std::vector<const ValidityCheck*> bad;
+  for (const auto& c : checks) {
+    if (c.verdict != Verdict::kValid) bad.push_back(&c);
+  }
+  std::stable_sort(bad.begin(), bad.end(), [](const ValidityCheck* a, const ValidityCheck* b) { return a->verdict > b->verdict; });
+  std::vector<std::string> out;
+  for (const auto* c : bad) {
+    const double limit = c->verdict == Verdict::kInvalid ? c->invalid_above : c->suspect_above;
+    const auto show = [&](double x) { return c->unit == "share" ? fmt::format("{:.0f}%", x * 100) : number(x) + " ms"; };
+    out.push_back(fmt::format("{} {} > {} ({}): {}", c->check, show(c->figure), show(limit), verdict_name(c->verdict), c->detail));
+  }
+  return out;
+}
+
+nlohmann::ordered_json validity_json(const Validity& v) {
+  nlohmann::ordered_json j;
+  j["verdict"] = verdict_name(v.verdict);
+  j["reasons"] = v.reasons();
+  nlohmann::ordered_json checks = nlohmann::ordered_json::array();
+  for (const auto& c : v.checks) {
+    checks.push_back({{"check", c.check},
+                      {"verdict", verdict_name(c.verdict)},
+                      {"figure", c.figure},
+                      {"unit", c.unit},
+                      {"suspect_above", c.suspect_above},
+                      {"invalid_above", c.invalid_above},
+                      {"detail", c.detail}});
+  }
+  j["checks"] = std::move(checks);
+  return j;
+}
+
+}  // namespace lmbench::metrics

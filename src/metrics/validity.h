@@ -1,0 +1,79 @@
+#pragma once
+// A run's verdict on its own numbers: valid, suspect or invalid, with every check's figure and
+// threshold (README "Can I trust this run?"). A benchmark whose client fell behind, ran out of
+// CPU, or stalled measures the client, not the server; this says so in the run itself.
+//
+// Checks (figures in the run's clock: modelled time on a time-scaled run, since that is the time
+// the results are in):
+//   client_lag   the client's own lateness (record.h client_lag), p99 and max, against
+//                max(budget, a fraction of the mean gap between intended sends)
+//   client_cpu   the load thread's CPU time over the run's wall time: near 100%, the client
+//                and not the server set the pace
+//   loop_stall   the longest the load thread's event loop was late for a 5 ms heartbeat: every
+//                timestamp taken meanwhile (send, first token) is late by up to that much
+//   unfinished   requests cancelled at the end (never answered within the drain)
+//   engine_lag   a simulated engine's own emission lag (its /metrics), when known
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "metrics/record.h"
+#include "metrics/summary.h"
+
+namespace lmbench::metrics {
+
+enum class Verdict { kValid, kSuspect, kInvalid };
+std::string_view verdict_name(Verdict v);
+
+// Every threshold is settable (run/bench options); these defaults are the documented ones.
+struct ValidityThresholds {
+  double lag_budget_ms = 2.0;          // client lag p99 within this is never suspect
+  double lag_gap_fraction = 0.10;      // ... nor within this share of the mean inter-arrival gap
+  double lag_invalid_factor = 5.0;     // p99 beyond the allowance times this: invalid
+  double cpu_suspect = 0.70;           // load thread busy share
+  double cpu_invalid = 0.90;
+  double stall_suspect_ms = 5.0;       // wall milliseconds, before scaling to the run's clock
+  double stall_invalid_ms = 25.0;
+  double unfinished_suspect = 0.0;     // share of requests cancelled at the end
+  double unfinished_invalid = 0.01;
+  double engine_lag_suspect_ms = 2.0;  // simulated engine emission lag p99, wall milliseconds
+  double engine_lag_invalid_ms = 10.0;
+};
+
+// What the runner measured about itself during the run.
+struct ClientHealth {
+  std::optional<double> cpu_share;     // load thread CPU seconds / wall seconds
+  std::optional<double> loop_stall_ms;  // wall milliseconds, the longest heartbeat lateness
+  double time_scale = 1.0;              // run clock / wall clock
+  std::optional<double> engine_lag_p99_ms;  // wall milliseconds, from a simulated engine
+};
+
+struct ValidityCheck {
+  std::string check;  // client_lag | client_cpu | loop_stall | unfinished | engine_lag
+  Verdict verdict = Verdict::kValid;
+  double figure = 0;            // in `unit`
+  double suspect_above = 0;     // thresholds in the same unit
+  double invalid_above = 0;
+  std::string unit;             // "ms", "share"
+  std::string detail;           // one line: what was measured
+};
+
+struct Validity {
+  Verdict verdict = Verdict::kValid;  // the worst check
+  std::vector<ValidityCheck> checks;
+  // "client lag p99 6.8 ms > 2 ms" for each check that is not valid, worst first.
+  std::vector<std::string> reasons() const;
+};
+
+Validity judge_validity(std::span<const RequestRecord> records, const Summary& summary, const ClientHealth& health,
+                        const ValidityThresholds& thresholds = {});
+
+// {"verdict": "suspect", "reasons": [...], "checks": [{"check", "verdict", "figure", "unit",
+// "suspect_above", "invalid_above", "detail"}, ...]}
+nlohmann::ordered_json validity_json(const Validity& v);
+
+}  // namespace lmbench::metrics

@@ -1,0 +1,100 @@
+// The verdict of a run on its own numbers, from records and client health made by hand.
+
+#include "metrics/validity.h"
+
+#include <gtest/gtest.h>
+
+namespace lmbench::metrics {
+namespace {
+
+core::TimePoint at_ms(double ms) { return core::TimePoint{} + std::chrono::microseconds(static_cast<long long>(ms * 1000)); }
+
+// `n` requests meant `gap_ms` apart, each sent `lag_ms(i)` late and answered.
+std::vector<RequestRecord> records(int n, double gap_ms, double (*lag_ms)(int)) {
+  std::vector<RequestRecord> out;
+  for (int i = 0; i < n; ++i) {
+    RequestRecord r;
+    r.request_id = static_cast<std::uint64_t>(i);
+    r.intended_send = at_ms(i * gap_ms);
+    r.ready_send = r.intended_send;
+    r.actual_send = at_ms(i * gap_ms + lag_ms(i));
+    r.first_token = r.actual_send + std::chrono::milliseconds(20);
+    r.end = r.first_token + std::chrono::milliseconds(50);
+    r.output_tokens = 10;
+    out.push_back(r);
+  }
+  return out;
+}
+
+
+Validity judge(const std::vector<RequestRecord>& recs, ClientHealth health = {}) {
+  return judge_validity(recs, summarize(recs), health);
+}
+
+const ValidityCheck& check(const Validity& v, const std::string& name) {
+  for (const auto& c : v.checks) {
+    if (c.check == name) return c;
+  }
+  throw std::runtime_error("no check " + name);
+}
+
+TEST(Validity, ACalmRunIsValid) {
+  const auto v = judge(records(100, 100, [](int) { return 0.3; }), {.cpu_share = 0.05, .loop_stall_ms = 0.4});
+  EXPECT_EQ(v.verdict, Verdict::kValid);
+  EXPECT_TRUE(v.reasons().empty());
+  EXPECT_EQ(v.checks.size(), 4u);  // lag, cpu, stall, unfinished
+  EXPECT_EQ(check(v, "client_lag").suspect_above, 10.0);  // 10% of the 100 ms gap beats the 2 ms budget
+}
+
+TEST(Validity, ClientLagIsJudgedAgainstTheGapOrTheBudget) {
+  // 1 ms apart: the 2 ms budget applies; a p99 of 5 ms is suspect, of 50 ms invalid.
+  auto v = judge(records(200, 1, [](int i) { return i % 50 == 0 ? 5.0 : 0.2; }));
+  EXPECT_EQ(check(v, "client_lag").verdict, Verdict::kSuspect);
+  EXPECT_EQ(v.verdict, Verdict::kSuspect);
+  ASSERT_EQ(v.reasons().size(), 1u);
+  EXPECT_EQ(v.reasons()[0].rfind("client_lag ", 0), 0u) << v.reasons()[0];
+  EXPECT_NE(v.reasons()[0].find(" > 2 ms (suspect): client lag p99 "), std::string::npos) << v.reasons()[0];
+  v = judge(records(200, 1, [](int i) { return i % 50 == 0 ? 50.0 : 0.2; }));
+  EXPECT_EQ(v.verdict, Verdict::kInvalid);
+}
+
+TEST(Validity, AClosedLoopsWaitIsNotTheClientsLag) {
+  // Sent 3 s after the slot, but the request only existed (the previous answer came) then.
+  auto recs = records(50, 100, [](int) { return 3000.0; });
+  for (auto& r : recs) r.ready_send = r.actual_send - std::chrono::microseconds(300);
+  const auto v = judge(recs);
+  EXPECT_EQ(check(v, "client_lag").verdict, Verdict::kValid);
+  EXPECT_NEAR(check(v, "client_lag").figure, 0.3, 1e-6);
+}
+
+TEST(Validity, CpuStallsAndUnansweredRequests) {
+  auto recs = records(100, 100, [](int) { return 0.1; });
+  EXPECT_EQ(judge(recs, {.cpu_share = 0.8}).verdict, Verdict::kSuspect);
+  EXPECT_EQ(judge(recs, {.cpu_share = 0.97}).verdict, Verdict::kInvalid);
+  // A 10 ms stall: suspect at scale 1; at time scale 5 it is 50 ms of the run's time, and the
+  // thresholds scale with it.
+  auto v = judge(recs, {.loop_stall_ms = 10, .time_scale = 5});
+  EXPECT_EQ(check(v, "loop_stall").verdict, Verdict::kSuspect);
+  EXPECT_DOUBLE_EQ(check(v, "loop_stall").figure, 50);
+  EXPECT_EQ(judge(recs, {.loop_stall_ms = 40}).verdict, Verdict::kInvalid);
+  recs[7].outcome = Outcome::kCancelled;
+  v = judge(recs);
+  EXPECT_EQ(check(v, "unfinished").verdict, Verdict::kSuspect);  // 1 of 100: not beyond 1%
+  recs[8].outcome = Outcome::kCancelled;
+  EXPECT_EQ(judge(recs).verdict, Verdict::kInvalid);
+  EXPECT_EQ(judge(recs, {.engine_lag_p99_ms = 20}).checks.back().verdict, Verdict::kInvalid);
+}
+
+TEST(Validity, JsonHasTheVerdictReasonsAndEveryCheck) {
+  const auto v = judge(records(100, 100, [](int) { return 0.1; }), {.cpu_share = 0.95});
+  const auto j = validity_json(v);
+  EXPECT_EQ(j["verdict"], "invalid");
+  ASSERT_EQ(j["reasons"].size(), 1u);
+  EXPECT_EQ(j["reasons"][0], "client_cpu 95% > 90% (invalid): the load thread was busy 95% of the run");
+  EXPECT_EQ(j["checks"].size(), 3u);
+  EXPECT_EQ(j["checks"][1]["check"], "client_cpu");
+  EXPECT_EQ(j["checks"][1]["unit"], "share");
+}
+
+}  // namespace
+}  // namespace lmbench::metrics
