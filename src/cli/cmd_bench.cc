@@ -403,7 +403,7 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
   thresholds.lag_budget_ms = o.lag_budget_ms;
   const auto validity = metrics::judge_validity(
       run.records, summary,
-      {.cpu_share = run.client_cpu_share, .loop_stall_ms = core::to_ms(run.loop_stall_max), .time_scale = scale.scale},
+      {.cpu = run.client_cpu, .loop_stall_ms = core::to_ms(run.loop_stall_max), .time_scale = scale.scale},
       thresholds);
   fmt::print("validity: {}\n", metrics::verdict_name(validity.verdict));
   for (const auto& reason : validity.reasons()) fmt::print("  {}\n", reason);

@@ -1,6 +1,10 @@
 #include "load/runner.h"
 
+#include <sched.h>
 #include <sys/resource.h>
+
+#include <cstdio>
+#include <filesystem>
 
 #include <algorithm>
 #include <deque>
@@ -321,21 +325,79 @@ Runner::Runner(http::EventLoop& loop, const core::Clock& clock, RunnerOptions op
 }
 
 namespace {
-double thread_cpu_seconds() {
-  rusage u{};
-  if (::getrusage(RUSAGE_THREAD, &u) != 0) return 0;
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+
+double seconds_of(const timeval& user, const timeval& sys) {
+  return static_cast<double>(user.tv_sec + sys.tv_sec) + static_cast<double>(user.tv_usec + sys.tv_usec) / 1e6;
 }
+
+// What the client's CPU did while a run lasted: this (the load) thread's time on a CPU and
+// waiting for one, and the whole process's CPU time.
+struct CpuSample {
+  double thread_cpu_s = 0;
+  std::optional<double> thread_wait_s;  // run-queue wait (/proc/thread-self/schedstat), when readable
+  double process_cpu_s = 0;
+  std::optional<double> process_wait_s;  // run-queue wait summed over the process's threads
+
+  static CpuSample now() {
+    CpuSample c;
+    rusage u{};
+    if (::getrusage(RUSAGE_THREAD, &u) == 0) c.thread_cpu_s = seconds_of(u.ru_utime, u.ru_stime);
+    if (::getrusage(RUSAGE_SELF, &u) == 0) c.process_cpu_s = seconds_of(u.ru_utime, u.ru_stime);
+    // "<ns on a cpu> <ns runnable but waiting> <timeslices>": a thread starved by others is
+    // slow though its own CPU time is small.
+    if (std::FILE* f = std::fopen("/proc/thread-self/schedstat", "r")) {
+      unsigned long long run_ns = 0, wait_ns = 0;
+      if (std::fscanf(f, "%llu %llu", &run_ns, &wait_ns) == 2) c.thread_wait_s = static_cast<double>(wait_ns) / 1e9;
+      std::fclose(f);
+    }
+    // Every thread of the process: one that spins (or many that want a CPU) waits for its turn.
+    std::error_code ec;
+    double wait = 0;
+    bool any = false;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+      if (std::FILE* f = std::fopen((task.path() / "schedstat").c_str(), "r")) {
+        unsigned long long run_ns = 0, wait_ns = 0;
+        if (std::fscanf(f, "%llu %llu", &run_ns, &wait_ns) == 2) {
+          wait += static_cast<double>(wait_ns) / 1e9;
+          any = true;
+        }
+        std::fclose(f);
+      }
+    }
+    if (any) c.process_wait_s = wait;
+    return c;
+  }
+};
+
+// CPUs this process may run on (its affinity mask), at least 1.
+int usable_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+  return std::max(1, CPU_COUNT(&set));
+}
+
 }  // namespace
 
 RunResult Runner::run(workloads::Workload& workload) {
   auto state = std::make_shared<RunState>(loop_, clock_, options_, workload);
-  const double cpu0 = thread_cpu_seconds();
+  const CpuSample cpu0 = CpuSample::now();
   const auto wall0 = std::chrono::steady_clock::now();
   loop_.post([state] { state->start(); });
   while (!state->closed) loop_.run();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
-  if (wall > 0) state->result.client_cpu_share = (thread_cpu_seconds() - cpu0) / wall;
+  const CpuSample cpu1 = CpuSample::now();
+  if (wall > 0) {
+    metrics::ClientCpu c;
+    c.thread_busy = (cpu1.thread_cpu_s - cpu0.thread_cpu_s) / wall;
+    if (cpu0.thread_wait_s && cpu1.thread_wait_s) c.thread_waiting = (*cpu1.thread_wait_s - *cpu0.thread_wait_s) / wall;
+    c.cpus = usable_cpus();
+    c.process_busy = (cpu1.process_cpu_s - cpu0.process_cpu_s) / (wall * c.cpus);
+    if (cpu0.process_wait_s && cpu1.process_wait_s) {
+      c.process_waiting = std::max(0.0, *cpu1.process_wait_s - *cpu0.process_wait_s) / (wall * c.cpus);
+    }
+    state->result.client_cpu = c;
+  }
   return std::move(state->result);
 }
 

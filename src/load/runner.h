@@ -25,6 +25,7 @@
 #include "http/url.h"
 #include "load/progress.h"
 #include "metrics/record.h"
+#include "metrics/validity.h"
 #include "text/tokenizer.h"
 #include "workloads/workload.h"
 
@@ -77,9 +78,9 @@ struct RunResult {
   core::TimePoint end{};        // last request finished or cancelled
   StopReason reason = StopReason::kWorkloadDone;
   http::ClientStats client_stats;  // at the end
-  // The client's own health (metrics/validity.h): the load thread's CPU time over the run's wall
-  // time, and how late its 5 ms (wall) watch timer fired at worst, in wall time.
-  std::optional<double> client_cpu_share;
+  // The client's own health (metrics/validity.h): its CPU over the run's wall time, and how late
+  // the load thread's 5 ms (wall) watch timer fired at worst, in wall time.
+  std::optional<metrics::ClientCpu> client_cpu;
   core::Duration loop_stall_max{0};
 };
 

@@ -52,9 +52,39 @@ Validity judge_validity(std::span<const RequestRecord> records, const Summary& s
                               fmt::format("client lag p99 {} ms, max {} ms (mean gap between sends {} ms)", number(p99),
                                           number(summary.client_lag_ms->max), number(gap_ms))));
   }
-  if (health.cpu_share) {
-    v.checks.push_back(graded("client_cpu", *health.cpu_share, t.cpu_suspect, t.cpu_invalid, "share",
-                              fmt::format("the load thread was busy {:.0f}% of the run", *health.cpu_share * 100)));
+  // Sends per second achieved over the window against what the schedule allowed: first to last
+  // send, each request no earlier than it could be produced (record.h ready_send).
+  {
+    std::vector<core::TimePoint> allowed, actual;
+    for (const auto& r : records) {
+      if (r.warmup) continue;
+      allowed.push_back(std::max(r.intended_send, r.ready_send));
+      actual.push_back(r.actual_send);
+    }
+    if (allowed.size() > 2) {
+      const auto span = [](std::vector<core::TimePoint>& v) {
+        const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+        return core::to_seconds(*hi - *lo);
+      };
+      const double allowed_s = span(allowed), actual_s = span(actual);
+      if (allowed_s > 0 && actual_s > 0) {
+        const double n = static_cast<double>(allowed.size() - 1);
+        const double want = n / allowed_s, got = n / actual_s;
+        const double shortfall = std::max(0.0, 1.0 - got / want);
+        v.checks.push_back(graded("send_rate", shortfall, t.send_rate_suspect, t.send_rate_invalid, "share",
+                                  fmt::format("sent {} requests/s over the window, the schedule allowed {} (shortfall {:.1f}%)",
+                                              number(got), number(want), shortfall * 100)));
+      }
+    }
+  }
+  if (health.cpu) {
+    const auto& c = *health.cpu;
+    std::string detail = fmt::format("the load thread was on a CPU {:.0f}% of the run", c.thread_busy * 100);
+    if (c.thread_waiting) detail += fmt::format(" and waiting for one {:.0f}%", *c.thread_waiting * 100);
+    detail += fmt::format("; the process used {:.0f}% of the {} CPU{} it may run on", c.process_busy * 100, c.cpus,
+                          c.cpus == 1 ? "" : "s");
+    if (c.process_waiting) detail += fmt::format(" and waited for {} {:.0f}%", c.cpus == 1 ? "it" : "them", *c.process_waiting * 100);
+    v.checks.push_back(graded("client_cpu", c.share(), t.cpu_suspect, t.cpu_invalid, "share", std::move(detail)));
   }
   if (health.loop_stall_ms) {
     // Wall milliseconds; in the run's clock a stall weighs the time scale more.
@@ -69,6 +99,19 @@ Validity judge_validity(std::span<const RequestRecord> records, const Summary& s
     v.checks.push_back(graded("unfinished", share, t.unfinished_suspect, t.unfinished_invalid, "share",
                               fmt::format("{} of {} requests were still unanswered at the end and cancelled",
                                           summary.cancelled_requests, summary.total_requests)));
+  }
+  if (summary.total_requests > 0) {
+    const double share = static_cast<double>(summary.failed_requests) / static_cast<double>(summary.total_requests);
+    std::string kinds;
+    for (const auto& [kind, count] : summary.errors) {
+      if (kind == "cancelled") continue;
+      kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", kind, count);
+    }
+    v.checks.push_back(graded("failures", share, t.failures_suspect, t.failures_invalid, "share",
+                              summary.failed_requests == 0
+                                  ? fmt::format("none of {} requests failed", summary.total_requests)
+                                  : fmt::format("{} of {} requests failed ({}): the latencies are the survivors'",
+                                                summary.failed_requests, summary.total_requests, kinds)));
   }
   if (health.engine_lag_p99_ms) {
     v.checks.push_back(graded("engine_lag", *health.engine_lag_p99_ms, t.engine_lag_suspect_ms, t.engine_lag_invalid_ms, "ms",

@@ -7,13 +7,18 @@
 // the results are in):
 //   client_lag   the client's own lateness (record.h client_lag), p99 and max, against
 //                max(budget, a fraction of the mean gap between intended sends)
-//   client_cpu   the load thread's CPU time over the run's wall time: near 100%, the client
-//                and not the server set the pace
+//   send_rate    requests sent per second over the window against the rate the schedule (and,
+//                for a closed loop, the answers) allowed
+//   client_cpu   the load thread's share of the wall time on a CPU or waiting for one, and the
+//                whole process's CPU over the CPUs it may use: near 100%, the client and not the
+//                server set the pace
 //   loop_stall   the longest the load thread's event loop was late for a 5 ms heartbeat: every
 //                timestamp taken meanwhile (send, first token) is late by up to that much
 //   unfinished   requests cancelled at the end (never answered within the drain)
+//   failures     failed requests, by kind: the latencies are those of the survivors
 //   engine_lag   a simulated engine's own emission lag (its /metrics), when known
 
+#include <algorithm>
 #include <optional>
 #include <span>
 #include <string>
@@ -38,22 +43,40 @@ struct ValidityThresholds {
   double cpu_invalid = 0.90;
   double stall_suspect_ms = 5.0;       // wall milliseconds, before scaling to the run's clock
   double stall_invalid_ms = 25.0;
+  double send_rate_suspect = 0.05;     // shortfall of the achieved send rate against the allowed one
+  double send_rate_invalid = 0.20;
   double unfinished_suspect = 0.0;     // share of requests cancelled at the end
   double unfinished_invalid = 0.01;
+  double failures_suspect = 0.0;       // share of requests that failed
+  double failures_invalid = 0.10;
   double engine_lag_suspect_ms = 2.0;  // simulated engine emission lag p99, wall milliseconds
   double engine_lag_invalid_ms = 10.0;
 };
 
+// The client's CPU over a run's wall time (load/runner.cc).
+struct ClientCpu {
+  double thread_busy = 0;                // the load thread's CPU time / wall time
+  std::optional<double> thread_waiting;  // its time runnable but waiting for a CPU / wall time
+  double process_busy = 0;               // the process's CPU time / (wall time x usable CPUs)
+  std::optional<double> process_waiting;  // its threads' time waiting for a CPU / (wall x usable CPUs)
+  int cpus = 1;                          // CPUs the process may run on (its affinity)
+  // The figure judged: the CPU the load thread, or the whole process, wanted (on a CPU or waiting
+  // for one) as a share of what it could have had.
+  double share() const {
+    return std::max(thread_busy + thread_waiting.value_or(0), process_busy + process_waiting.value_or(0));
+  }
+};
+
 // What the runner measured about itself during the run.
 struct ClientHealth {
-  std::optional<double> cpu_share;     // load thread CPU seconds / wall seconds
+  std::optional<ClientCpu> cpu;
   std::optional<double> loop_stall_ms;  // wall milliseconds, the longest heartbeat lateness
   double time_scale = 1.0;              // run clock / wall clock
   std::optional<double> engine_lag_p99_ms;  // wall milliseconds, from a simulated engine
 };
 
 struct ValidityCheck {
-  std::string check;  // client_lag | client_cpu | loop_stall | unfinished | engine_lag
+  std::string check;  // client_lag | send_rate | client_cpu | loop_stall | unfinished | failures | engine_lag
   Verdict verdict = Verdict::kValid;
   double figure = 0;            // in `unit`
   double suspect_above = 0;     // thresholds in the same unit

@@ -136,7 +136,7 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   // The run's verdict on its own numbers (metrics/validity.h).
   const auto validity = metrics::judge_validity(
       rr.records, summary,
-      {.cpu_share = rr.client_cpu_share, .loop_stall_ms = core::to_ms(rr.loop_stall_max), .time_scale = scale},
+      {.cpu = rr.client_cpu, .loop_stall_ms = core::to_ms(rr.loop_stall_max), .time_scale = scale},
       options.validity);
   rf.extra["validity"] = metrics::validity_json(validity);
   out.verdict = validity.verdict;

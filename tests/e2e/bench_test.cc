@@ -350,7 +350,7 @@ TEST(BenchValidity, ACalmRunIsValid) {
   EXPECT_EQ(v["verdict"], "valid") << v.dump();
   std::set<std::string> checks;
   for (const auto& c : v["checks"]) checks.insert(c["check"].get<std::string>());
-  EXPECT_EQ(checks, (std::set<std::string>{"client_lag", "client_cpu", "loop_stall", "unfinished"}));
+  EXPECT_EQ(checks, (std::set<std::string>{"client_lag", "send_rate", "client_cpu", "loop_stall", "unfinished", "failures"}));
 }
 
 TEST(BenchValidity, ARateOneClientThreadCannotSendIsInvalid) {
@@ -376,6 +376,28 @@ TEST(BenchValidity, ARateOneClientThreadCannotSendIsInvalid) {
   strict.push_back("--strict");
   r = run_lmbench(strict);
   EXPECT_EQ(r.exit_code, 1) << r.out;
+}
+
+TEST(BenchValidity, ABusyThreadInTheClientIsItsCpuSettingThePace) {
+  testing::RawServer server(paced(2, false, true));
+  TempDir dir;
+  const fs::path json = dir.path / "run.json";
+  // The client process gets a thread that spins on the one CPU the process is pinned to.
+  const RunResult r = run_lmbench({"bench", "random", "--base-url", server.url(), "--model", "m", "--qps", "20", "--duration",
+                                   "1", "--prompt-len", "8", "--answer-len", "2", "--tokenizer", kTokenizer, "--json",
+                                   json.string()},
+                                  {std::string("LD_PRELOAD=") + LMBENCH_BUSY_THREAD});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto v = nlohmann::json::parse(read_file(json))["validity"];
+  EXPECT_EQ(v["verdict"], "invalid") << v.dump(1);
+  bool cpu_invalid = false;
+  for (const auto& c : v["checks"]) {
+    if (c["check"] != "client_cpu") continue;
+    cpu_invalid = c["verdict"] == "invalid";
+    EXPECT_NE(c["detail"].get<std::string>().find("% of the 1 CPU it may run on and waited for it "), std::string::npos) << c.dump();
+  }
+  EXPECT_TRUE(cpu_invalid) << v.dump(1);
+  EXPECT_NE(r.out.find("  client_cpu "), std::string::npos) << r.out;
 }
 
 TEST(BenchValidity, AStoppedClientIsAStalledLoop) {

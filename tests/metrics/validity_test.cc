@@ -39,10 +39,10 @@ const ValidityCheck& check(const Validity& v, const std::string& name) {
 }
 
 TEST(Validity, ACalmRunIsValid) {
-  const auto v = judge(records(100, 100, [](int) { return 0.3; }), {.cpu_share = 0.05, .loop_stall_ms = 0.4});
+  const auto v = judge(records(100, 100, [](int) { return 0.3; }), {.cpu = ClientCpu{.thread_busy = 0.05, .thread_waiting = 0.01, .process_busy = 0.03, .cpus = 2}, .loop_stall_ms = 0.4});
   EXPECT_EQ(v.verdict, Verdict::kValid);
   EXPECT_TRUE(v.reasons().empty());
-  EXPECT_EQ(v.checks.size(), 4u);  // lag, cpu, stall, unfinished
+  EXPECT_EQ(v.checks.size(), 6u);  // lag, send rate, cpu, stall, unfinished, failures
   EXPECT_EQ(check(v, "client_lag").suspect_above, 10.0);  // 10% of the 100 ms gap beats the 2 ms budget
 }
 
@@ -69,8 +69,13 @@ TEST(Validity, AClosedLoopsWaitIsNotTheClientsLag) {
 
 TEST(Validity, CpuStallsAndUnansweredRequests) {
   auto recs = records(100, 100, [](int) { return 0.1; });
-  EXPECT_EQ(judge(recs, {.cpu_share = 0.8}).verdict, Verdict::kSuspect);
-  EXPECT_EQ(judge(recs, {.cpu_share = 0.97}).verdict, Verdict::kInvalid);
+  EXPECT_EQ(judge(recs, {.cpu = ClientCpu{.thread_busy = 0.8}}).verdict, Verdict::kSuspect);
+  EXPECT_EQ(judge(recs, {.cpu = ClientCpu{.thread_busy = 0.97}}).verdict, Verdict::kInvalid);
+  // Starved: on a CPU a little, waiting for one most of the time.
+  EXPECT_EQ(judge(recs, {.cpu = ClientCpu{.thread_busy = 0.2, .thread_waiting = 0.75}}).verdict, Verdict::kInvalid);
+  // Another thread of the client took every CPU the process may use.
+  EXPECT_EQ(judge(recs, {.cpu = ClientCpu{.thread_busy = 0.1, .process_busy = 0.99, .cpus = 1}}).verdict,
+            Verdict::kInvalid);
   // A 10 ms stall: suspect at scale 1; at time scale 5 it is 50 ms of the run's time, and the
   // thresholds scale with it.
   auto v = judge(recs, {.loop_stall_ms = 10, .time_scale = 5});
@@ -85,15 +90,48 @@ TEST(Validity, CpuStallsAndUnansweredRequests) {
   EXPECT_EQ(judge(recs, {.engine_lag_p99_ms = 20}).checks.back().verdict, Verdict::kInvalid);
 }
 
+TEST(Validity, AClientThatFallsBehindSendsTooSlowly) {
+  // Meant 10 ms apart, but every send 10 ms later than the one before: the window is 2x as long.
+  auto recs = records(100, 10, [](int i) { return i * 10.0; });
+  auto v = judge(recs);
+  EXPECT_EQ(check(v, "send_rate").verdict, Verdict::kInvalid);
+  EXPECT_NEAR(check(v, "send_rate").figure, 0.5, 1e-9);
+  // 10% slower: suspect.
+  v = judge(records(100, 10, [](int i) { return i * 10.0 / 0.9 - i * 10.0; }));
+  EXPECT_EQ(check(v, "send_rate").verdict, Verdict::kSuspect);
+  // A closed loop whose answers came late allowed no more: not the client's shortfall.
+  for (auto& r : recs) r.ready_send = r.actual_send;
+  EXPECT_EQ(check(judge(recs), "send_rate").verdict, Verdict::kValid);
+}
+
+TEST(Validity, FailuresAreCountedByKind) {
+  auto recs = records(100, 100, [](int) { return 0.1; });
+  recs[3].outcome = Outcome::kFailed;
+  recs[3].error_kind = "http_500";
+  auto v = judge(recs);
+  EXPECT_EQ(check(v, "failures").verdict, Verdict::kSuspect);
+  EXPECT_EQ(check(v, "failures").detail, "1 of 100 requests failed (http_500 1): the latencies are the survivors'");
+  for (int i = 10; i < 21; ++i) {
+    recs[static_cast<std::size_t>(i)].outcome = Outcome::kFailed;
+    recs[static_cast<std::size_t>(i)].error_kind = "timeout";
+  }
+  v = judge(recs);
+  EXPECT_EQ(check(v, "failures").verdict, Verdict::kInvalid);  // 12%
+  EXPECT_EQ(check(v, "failures").detail, "12 of 100 requests failed (http_500 1, timeout 11): the latencies are the survivors'");
+}
+
 TEST(Validity, JsonHasTheVerdictReasonsAndEveryCheck) {
-  const auto v = judge(records(100, 100, [](int) { return 0.1; }), {.cpu_share = 0.95});
+  const auto v = judge(records(100, 100, [](int) { return 0.1; }),
+                       {.cpu = ClientCpu{.thread_busy = 0.9, .thread_waiting = 0.05, .process_busy = 0.5, .cpus = 2}});
   const auto j = validity_json(v);
   EXPECT_EQ(j["verdict"], "invalid");
   ASSERT_EQ(j["reasons"].size(), 1u);
-  EXPECT_EQ(j["reasons"][0], "client_cpu 95% > 90% (invalid): the load thread was busy 95% of the run");
-  EXPECT_EQ(j["checks"].size(), 3u);
-  EXPECT_EQ(j["checks"][1]["check"], "client_cpu");
-  EXPECT_EQ(j["checks"][1]["unit"], "share");
+  EXPECT_EQ(j["reasons"][0],
+            "client_cpu 95% > 90% (invalid): the load thread was on a CPU 90% of the run and waiting for one 5%; "
+            "the process used 50% of the 2 CPUs it may run on");
+  EXPECT_EQ(j["checks"].size(), 5u);  // lag, send rate, cpu, unfinished, failures
+  EXPECT_EQ(j["checks"][2]["check"], "client_cpu");
+  EXPECT_EQ(j["checks"][2]["unit"], "share");
 }
 
 }  // namespace
