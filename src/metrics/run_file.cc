@@ -33,6 +33,25 @@ bool RunFile::interrupted() const {
   return it != extra.end() && it->is_boolean() && it->get<bool>();
 }
 
+std::string RunFile::verdict() const {
+  const auto it = extra.find("validity");
+  if (it == extra.end() || !it->is_object()) return {};
+  const auto v = it->find("verdict");
+  return v != it->end() && v->is_string() ? v->get<std::string>() : std::string();
+}
+
+std::vector<std::string> RunFile::validity_reasons() const {
+  std::vector<std::string> out;
+  const auto it = extra.find("validity");
+  if (it == extra.end() || !it->is_object()) return out;
+  const auto r = it->find("reasons");
+  if (r == it->end() || !r->is_array()) return out;
+  for (const auto& reason : *r) {
+    if (reason.is_string()) out.push_back(reason.get<std::string>());
+  }
+  return out;
+}
+
 std::optional<double> RunFile::stat(std::string_view metric, std::string_view stat) const {
   if (!results.is_object()) return std::nullopt;
   const auto m = results.find(metric);

@@ -38,6 +38,10 @@ struct RunFile {
   bool failed() const;
   // Ctrl-C stopped the run before its end ("interrupted": true).
   bool interrupted() const;
+  // The run's verdict on its own numbers ("validity"."verdict": valid | suspect | invalid), ""
+  // for runs written before lmbench judged them; and its reasons.
+  std::string verdict() const;
+  std::vector<std::string> validity_reasons() const;
   // The name of its line in comparisons: the KEY, or "KEY (synthetic-1)" for a run of a second
   // config of the same workload at the same rate (extra "workload_label").
   std::string series() const;

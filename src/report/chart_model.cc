@@ -44,6 +44,10 @@ Rgb series_color(std::size_t index) {
 
 Marker series_marker(std::size_t index) { return static_cast<Marker>(index % 6); }
 
+bool Series::is_invalid(double x) const {
+  return std::find(invalid_x.begin(), invalid_x.end(), x) != invalid_x.end();
+}
+
 std::array<Panel, 3> comparison_panels(const Comparison& comparison) {
   std::array<Panel, 3> panels = {
       Panel{"Time to first token (TTFT)", "QPS (requests/s)", "TTFT (ms)", {}},
@@ -64,6 +68,9 @@ std::array<Panel, 3> comparison_panels(const Comparison& comparison) {
       if (p.ttft_ms) s[0].points.emplace_back(row.qps, *p.ttft_ms);
       if (p.itl_ms) s[1].points.emplace_back(row.qps, *p.itl_ms);
       if (p.tpot_ms) s[2].points.emplace_back(row.qps, *p.tpot_ms);
+      if (p.run && p.run->verdict() == "invalid") {
+        for (auto& one : s) one.invalid_x.push_back(row.qps);
+      }
     }
     for (std::size_t i = 0; i < 3; ++i) panels[i].series.push_back(std::move(s[i]));
   }

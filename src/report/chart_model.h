@@ -29,6 +29,10 @@ struct Series {
   std::string name;
   std::size_t style = 0;                        // index into series_color / series_marker
   std::vector<std::pair<double, double>> points;  // (x, y), ascending x
+  // x values whose point comes from a run whose own numbers are invalid (metrics/validity.h):
+  // drawn hollow, and listed under the chart.
+  std::vector<double> invalid_x;
+  bool is_invalid(double x) const;
 };
 
 struct Panel {

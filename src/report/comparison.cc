@@ -43,6 +43,13 @@ std::string failed_run_label(const metrics::RunFile& run) {
   return fmt::format("{} at QPS {}", run.series(), it == run.workload.end() ? "?" : it->dump());
 }
 
+std::string invalid_runs_line(const Comparison& comparison) {
+  if (comparison.invalid_runs.empty()) return {};
+  std::string list;
+  for (const auto* r : comparison.invalid_runs) list += (list.empty() ? "" : ", ") + failed_run_label(*r);
+  return "Invalid measurement, see each run's validity (hollow markers): " + list;
+}
+
 std::map<std::string, Comparison> build_comparisons(const std::vector<metrics::RunFile>& runs, Notes* notes) {
   // Newest run per (workload, series, QPS); interrupted runs are left out.
   std::map<std::tuple<std::string, std::string, double>, const metrics::RunFile*> newest;
@@ -80,6 +87,7 @@ std::map<std::string, Comparison> build_comparisons(const std::vector<metrics::R
       c.rows.push_back(ComparisonRow{qps, run->workload["QPS"], {}});
       row = c.rows.end() - 1;
     }
+    if (run->verdict() == "invalid") c.invalid_runs.push_back(run);
     row->by_key[key] =
         ComparisonPoint{rounded_mean(*run, "ttft_ms"), rounded_mean(*run, "itl_ms"), rounded_mean(*run, "tpot_ms"), run};
   }

@@ -40,6 +40,9 @@ struct Comparison {
   // Newest runs in which nothing succeeded: left out of rows, listed so charts and tables can
   // say so. Sorted by KEY, then QPS.
   std::vector<const metrics::RunFile*> failed_runs;
+  // Plotted runs whose own numbers are invalid (their "validity"): drawn hollow and listed.
+  // Sorted by KEY, then QPS.
+  std::vector<const metrics::RunFile*> invalid_runs;
   std::vector<std::string> keys() const;  // every KEY with a point, sorted
 };
 
@@ -54,6 +57,9 @@ std::map<std::string, Comparison> build_comparisons(const std::vector<metrics::R
 
 // "KEY at QPS q" for a failed run, as charts print it.
 std::string failed_run_label(const metrics::RunFile& run);
+
+// "Invalid (hollow markers): KEY at QPS q, ..." under a chart; "" when every point is trusted.
+std::string invalid_runs_line(const Comparison& comparison);
 
 // The file's text (see above).
 std::string comparison_json(const Comparison& comparison);

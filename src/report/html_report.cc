@@ -25,6 +25,8 @@ h3{font-size:17px;margin:22px 0 6px}.meta{color:#666;font-size:13px}
 table{border-collapse:collapse;font-size:13px;background:#fff;margin-top:12px}
 th,td{border:1px solid #ddd;padding:4px 8px;text-align:right}th{background:#f0f0f0}td.k,th.k{text-align:left}
 tr:nth-child(even) td{background:#f8f8f8}td.fail{color:#b00;text-align:left}
+.badge{padding:1px 6px;border-radius:8px;font-size:12px}.badge.valid{background:#e3f4e3;color:#186a18}
+.badge.suspect{background:#fff2cc;color:#7a5b00}.badge.invalid{background:#fbe0e0;color:#a00}p.invalid{color:#b00}
 .ct{font-size:14px;font-weight:bold;text-anchor:middle;fill:#222}.xt{font-size:11px;text-anchor:middle;fill:#444}
 .yt{font-size:11px;text-anchor:end;fill:#444}.xl,.yl{font-size:12px;text-anchor:middle;fill:#333}
 .grid{stroke:#e8e8e8;stroke-width:1}.frame{fill:none;stroke:#999;stroke-width:1}.nodata{font-size:13px;fill:#999;text-anchor:middle}
@@ -55,11 +57,21 @@ std::string qps_label(const metrics::RunFile& run) {
   return it == run.workload.end() ? "?" : it->dump();
 }
 
+// The run's verdict on its own numbers, its reasons on hover.
+std::string badge(const metrics::RunFile& run) {
+  const std::string verdict = run.verdict();
+  if (verdict.empty()) return "<td class=k>&mdash;</td>";
+  std::string reasons;
+  for (const auto& r : run.validity_reasons()) reasons += (reasons.empty() ? "" : "\n") + r;
+  return fmt::format(R"(<td class=k><span class="badge {0}" title="{1}">{0}</span></td>)", escape_html(verdict),
+                     escape_html(reasons.empty() ? "every check within its threshold" : reasons));
+}
+
 std::string table(const Comparison& c) {
   std::string out =
       "<table><tr><th class=k>baseline</th><th>QPS</th><th>TTFT p50</th><th>TTFT p99</th><th>ITL p50</th>"
       "<th>ITL p99</th><th>TPOT p50</th><th>TPOT p99</th><th>req/s</th><th>output tok/s</th><th>ok</th>"
-      "<th>failed</th></tr>";
+      "<th>failed</th><th class=k>validity</th></tr>";
   // Rows by KEY then QPS, failed runs among them.
   std::vector<const metrics::RunFile*> runs;
   for (const auto& row : c.rows) {
@@ -73,11 +85,11 @@ std::string table(const Comparison& c) {
     out += fmt::format("<tr><td class=k>{}</td><td>{}</td>", escape_html(run->key), escape_html(qps_label(*run)));
     if (run->failed()) {
       const auto msg = run->results.value("message", std::string());
-      out += fmt::format("<td class=fail colspan=10>no successful request: {}</td></tr>", escape_html(msg));
+      out += fmt::format("<td class=fail colspan=10>no successful request: {}</td>{}</tr>", escape_html(msg), badge(*run));
       continue;
     }
     out += fmt::format("<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-                       "<td>{}</td><td>{}</td></tr>",
+                       "<td>{}</td><td>{}</td>{}</tr>",
                        cell(*run, "ttft_ms", "median"), cell(*run, "ttft_ms", "p99"), cell(*run, "itl_ms", "median"),
                        cell(*run, "itl_ms", "p99"), cell(*run, "tpot_ms", "median"), cell(*run, "tpot_ms", "p99"),
                        run->results.contains("request_throughput_req_per_s")
@@ -86,7 +98,7 @@ std::string table(const Comparison& c) {
                        run->results.contains("output_token_throughput_tok_per_s")
                            ? fmt::format("{:.2f}", run->results["output_token_throughput_tok_per_s"].get<double>())
                            : "&mdash;",
-                       count_cell(*run, "successful_requests"), count_cell(*run, "failed_requests"));
+                       count_cell(*run, "successful_requests"), count_cell(*run, "failed_requests"), badge(*run));
   }
   return out + "</table><p class=meta>Latencies in ms (p50 = median). Throughputs over each run's measured window.</p>";
 }
@@ -172,6 +184,7 @@ std::string workload_section(const Comparison& c, Notes* notes) {
     out += render_svg_chart(p, x, SvgOptions{560, 360, true, false, 0, false, "req/s", "ms", /*log_when_wide=*/true});
   }
   out += "</div>";
+  if (const auto invalid = invalid_runs_line(c); !invalid.empty()) out += "<p class=invalid>" + escape_html(invalid) + "</p>";
   out += table(c);
   out += details(c, notes);
   return out + "</section>";

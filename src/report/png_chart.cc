@@ -88,8 +88,17 @@ void marker_path(cairo_t* cr, Marker m, double x, double y, double r) {
   }
 }
 
-void draw_marker(cairo_t* cr, std::size_t style, double x, double y) {
+// A hollow marker (white inside, the series colour around) is a point from an invalid run.
+void draw_marker(cairo_t* cr, std::size_t style, double x, double y, bool hollow = false) {
   marker_path(cr, series_marker(style), x, y, kMarkerRadius);
+  if (hollow) {
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_fill_preserve(cr);
+    set_rgb(cr, series_color(style));
+    cairo_set_line_width(cr, 2.5);
+    cairo_stroke(cr);
+    return;
+  }
   set_rgb(cr, series_color(style));
   cairo_fill_preserve(cr);
   cairo_set_source_rgb(cr, 1, 1, 1);
@@ -213,7 +222,7 @@ void draw_panel(cairo_t* cr, const Panel& panel, Rect area, const Axis& x_axis) 
   }
   cairo_restore(cr);
   for (const auto& s : panel.series) {
-    for (const auto& [x, y] : s.points) draw_marker(cr, s.style, px(x), py(y));
+    for (const auto& [x, y] : s.points) draw_marker(cr, s.style, px(x), py(y), s.is_invalid(x));
   }
 }
 
@@ -247,6 +256,12 @@ std::string render_comparison_png(const Comparison& comparison, const std::strin
     font(cr, 14);
     cairo_set_source_rgb(cr, 0.7, 0.1, 0.1);
     text(cr, "Not plotted, no successful request: " + list, width / 2.0, legend_top + legend_h + 10, 0.5, 0.5);
+    legend_h += 22;
+  }
+  if (const auto invalid = invalid_runs_line(comparison); !invalid.empty()) {
+    font(cr, 14);
+    cairo_set_source_rgb(cr, 0.7, 0.1, 0.1);
+    text(cr, invalid, width / 2.0, legend_top + legend_h + 10, 0.5, 0.5);
     legend_h += 22;
   }
 

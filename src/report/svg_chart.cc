@@ -13,8 +13,10 @@ namespace {
 // Plot margins inside the SVG: y tick labels and axis label on the left, x ones below.
 constexpr double kLeft = 64, kRight = 14, kTop = 34, kBottom = 52;
 
-std::string marker_svg(Marker m, double x, double y, double r, const std::string& fill) {
-  const std::string style = fmt::format(R"(fill="{}" stroke="#fff" stroke-width="1.2")", fill);
+// hollow: a point from an invalid run (white inside, the series colour around).
+std::string marker_svg(Marker m, double x, double y, double r, const std::string& fill, bool hollow = false) {
+  const std::string style = hollow ? fmt::format(R"(fill="#fff" stroke="{}" stroke-width="2.2" class="invalid")", fill)
+                                   : fmt::format(R"(fill="{}" stroke="#fff" stroke-width="1.2")", fill);
   switch (m) {
     case Marker::kCircle:
       return fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="{:.1f}" {}>)", x, y, r, style);
@@ -134,9 +136,10 @@ std::string render_svg_chart(const Panel& panel, const Axis& x_axis, const SvgOp
     for (const auto& s : panel.series) {
       const Marker m = series_marker(s.style);
       for (const auto& [x, y] : s.points) {
-        svg += marker_svg(m, px(x), py(y), 5.5, series_color(s.style).hex());
-        fmt::format_to(out, "<title>{}: {} {}, {} {}</title>{}", escape_html(s.name), number(x), escape_html(o.x_unit),
-                       number(y), escape_html(o.y_unit), close_tag(m));
+        const bool hollow = s.is_invalid(x);
+        svg += marker_svg(m, px(x), py(y), 5.5, series_color(s.style).hex(), hollow);
+        fmt::format_to(out, "<title>{}: {} {}, {} {}{}</title>{}", escape_html(s.name), number(x), escape_html(o.x_unit),
+                       number(y), escape_html(o.y_unit), hollow ? " (invalid run)" : "", close_tag(m));
       }
     }
   }

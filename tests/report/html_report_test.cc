@@ -63,6 +63,37 @@ TEST(HtmlReport, SelfContainedAndEscaped) {
   fs::remove_all(suite.parent_path());
 }
 
+// Each run has a validity badge; an invalid run's points are hollow and listed under the chart.
+TEST(HtmlReport, ValidityBadgesAndInvalidPointsListed) {
+  const fs::path suite = testing::copy_suite("html_validity");
+  const fs::path json = suite / "flat_basic_vllm_random_4_20250529-0840.json";
+  auto doc = nlohmann::ordered_json::parse(core::read_file(json));
+  doc["validity"] = {{"verdict", "invalid"},
+                     {"reasons", {"client_lag 64 ms > 25 ms (invalid): client lag p99 64 ms", "client_cpu 95% > 90% (invalid): busy"}},
+                     {"checks", nlohmann::ordered_json::array()}};
+  core::write_file_atomic(json, doc.dump(2));
+  const fs::path json1 = suite / "flat_basic_vllm_random_1_20250529-0830.json";
+  doc = nlohmann::ordered_json::parse(core::read_file(json1));
+  doc["validity"] = {{"verdict", "valid"}, {"reasons", nlohmann::ordered_json::array()}, {"checks", nlohmann::ordered_json::array()}};
+  core::write_file_atomic(json1, doc.dump(2));
+  generate_suite_report(suite);
+  const std::string html = core::read_file(suite / "report.html");
+  EXPECT_NE(html.find(R"(<span class="badge invalid" title="client_lag 64 ms &gt; 25 ms (invalid): client lag p99 64 ms)"
+                      "\n"
+                      R"(client_cpu 95% &gt; 90% (invalid): busy">invalid</span>)"),
+            std::string::npos);
+  EXPECT_NE(html.find(R"(<span class="badge valid" title="every check within its threshold">valid</span>)"), std::string::npos);
+  EXPECT_NE(html.find("<p class=invalid>Invalid measurement, see each run&#39;s validity (hollow markers): flat_basic_vllm at QPS 4</p>"),
+            std::string::npos)
+      << html.substr(html.find("<section id=\"random\""), 3000);
+  // Three panels, one hollow marker each; runs written before validity existed show a dash.
+  std::size_t hollow = 0;
+  for (std::size_t at = 0; (at = html.find(R"(class="invalid")", at)) != std::string::npos; ++at) ++hollow;
+  EXPECT_EQ(hollow, 3u);
+  EXPECT_NE(html.find("<td class=k>&mdash;</td></tr>"), std::string::npos);
+  fs::remove_all(suite.parent_path());
+}
+
 // A run routed over several engines gets a table of requests per engine (load imbalance).
 TEST(HtmlReport, RequestsPerEngineOfARoutedRun) {
   const fs::path suite = testing::copy_suite("engines");

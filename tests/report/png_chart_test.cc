@@ -7,6 +7,9 @@
 #include <map>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "core/files.h"
 #include "report/chart_model.h"
 #include "report/suite_report.h"
 #include "report_fixture.h"
@@ -93,6 +96,32 @@ TEST(ComparisonPng, SizeAndEveryBaselineColourPresent) {
   EXPECT_EQ(random.width, 2100);
   EXPECT_GT(count(random, series_color(0)), kDrawn);
   EXPECT_LT(count(random, series_color(1)), 5);
+  fs::remove_all(suite.parent_path());
+}
+
+// Marks a run JSON's numbers invalid, as lmbench run writes it when its client fell behind.
+void mark_invalid(const fs::path& json) {
+  auto doc = nlohmann::ordered_json::parse(core::read_file(json));
+  doc["validity"] = {{"verdict", "invalid"},
+                     {"reasons", {"client_lag 64 ms > 25 ms (invalid): client lag p99 64 ms"}},
+                     {"checks", nlohmann::ordered_json::array()}};
+  core::write_file_atomic(json, doc.dump(2));
+}
+
+TEST(ComparisonPng, PointsOfInvalidRunsAreHollow) {
+  const fs::path suite = testing::copy_suite("png_invalid");
+  generate_suite_report(suite);
+  const Image before = read_png(suite / "random_comparison.png");
+  // flat_basic_vllm is random's only baseline: QPS 1 and 4 plotted (QPS 2 failed).
+  mark_invalid(suite / "flat_basic_vllm_random_4_20250529-0840.json");
+  generate_suite_report(suite);
+  const Image after = read_png(suite / "random_comparison.png");
+  // Three panels lose one filled marker each: the outline stays in the series colour, the inside
+  // turns white.
+  const int lost = count(before, series_color(0)) - count(after, series_color(0));
+  EXPECT_GT(lost, 3 * kOneMarker / 2) << count(before, series_color(0));
+  EXPECT_LT(lost, 3 * 400);
+  EXPECT_GT(count(after, series_color(0)), kDrawn);  // lines and the other markers remain
   fs::remove_all(suite.parent_path());
 }
 
