@@ -39,6 +39,7 @@
 #include "metrics/summary.h"
 #include "metrics/summary_json.h"
 #include "metrics/validity.h"
+#include "suite/engine_pace.h"
 #include "text/prompt_synth.h"
 #include "text/tokenizer.h"
 #include "workloads/conversation.h"
@@ -283,12 +284,13 @@ BenchWorkload add_from_spec(CLI::App* sub, const std::string& type, const std::s
 struct TimeScale {
   double scale = 1;
   std::string source;  // how it was chosen, for the message and the run JSON
+  bool simulator = false;  // the server answered GET /lmbench/info: an lmbench sim (or router)
 };
 
 // --time-scale when given; otherwise a simulator (or lmbench router in front of one) says its
-// own scale at GET /lmbench/info, and any other server is measured on the wall clock.
+// own scale at GET /lmbench/info, and any other server is measured on the wall clock. Either way
+// the answer says whether the server is a simulator (whose /metrics says how well it kept pace).
 TimeScale time_scale_of(const http::Url& base, const CommonOptions& o) {
-  if (o.time_scale > 0) return {o.time_scale, "--time-scale"};
   http::Request req;
   req.url = base;
   req.url.target = "/lmbench/info";  // at the server's root, whatever path the base URL has
@@ -300,9 +302,11 @@ TimeScale time_scale_of(const http::Url& base, const CommonOptions& o) {
   if (r.ok() && r->status == 200) {
     const auto j = nlohmann::json::parse(r->body, nullptr, false);
     if (j.is_object() && j.contains("time_scale") && j["time_scale"].is_number() && j["time_scale"].get<double>() > 0) {
-      return {j["time_scale"].get<double>(), "reported by the server at GET /lmbench/info"};
+      if (o.time_scale > 0) return {o.time_scale, "--time-scale", true};
+      return {j["time_scale"].get<double>(), "reported by the server at GET /lmbench/info", true};
     }
   }
+  if (o.time_scale > 0) return {o.time_scale, "--time-scale"};
   return {1.0, "wall clock"};
 }
 
@@ -380,7 +384,13 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
   const core::ScaledClock clock(steady, scale.scale);
   http::EventLoop loop;
   load::Runner runner(loop, clock, ro);
+  // A simulator's own lateness over the run (its /metrics; none behind a router), for validity.
+  const std::vector<std::string> sim_engines =
+      scale.simulator ? std::vector<std::string>{url->origin()} : std::vector<std::string>{};
+  const auto pace_before = suite::scrape_emission_lag(sim_engines, steady);
   load::RunResult run = runner.run(*workload);
+  const auto engine_lag_ms =
+      sim_engines.empty() ? std::nullopt : suite::emission_lag_p99_ms(pace_before, suite::scrape_emission_lag(sim_engines, steady));
   const bool interrupted = run.reason == load::StopReason::kInterrupted;
 
   metrics::SummaryOptions so;
@@ -403,7 +413,10 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
   thresholds.lag_budget_ms = o.lag_budget_ms;
   const auto validity = metrics::judge_validity(
       run.records, summary,
-      {.cpu = run.client_cpu, .loop_stall_ms = core::to_ms(run.loop_stall_max), .time_scale = scale.scale},
+      {.cpu = run.client_cpu,
+       .loop_stall_ms = core::to_ms(run.loop_stall_max),
+       .time_scale = scale.scale,
+       .engine_lag_p99_ms = engine_lag_ms},
       thresholds);
   fmt::print("validity: {}\n", metrics::verdict_name(validity.verdict));
   for (const auto& reason : validity.reasons()) fmt::print("  {}\n", reason);

@@ -33,6 +33,9 @@ struct ServingEndpoint {
   std::string base_url;           // "http://127.0.0.1:30080": no trailing slash, no "/v1"
   std::string model;              // the model name requests carry (modelURL)
   std::optional<Secret> api_key;  // for "Authorization: Bearer ..."; never logged
+  // A simulated baseline's engines (behind its router, if any): their /metrics say how well
+  // they kept their model's pace (the run's validity).
+  std::vector<std::string> sim_engine_urls;
 };
 
 class Baseline {

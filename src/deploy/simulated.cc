@@ -131,7 +131,7 @@ core::Result<ServingEndpoint> SimulatedBaseline::up() {
     }
     endpoint_url_ = router->front();
   }
-  return ServingEndpoint{.base_url = endpoint_url_, .model = options_.model};
+  return ServingEndpoint{.base_url = endpoint_url_, .model = options_.model, .sim_engine_urls = engine_urls_};
 }
 
 std::optional<core::Error> SimulatedBaseline::failure() {

@@ -134,7 +134,9 @@ void ResponseWriter::begin_stream(int status, std::string content_type, Headers 
   wake_if(wake);
 }
 
-bool ResponseWriter::write(std::string data) {
+bool ResponseWriter::write(std::string data) { return write(std::move(data), std::chrono::steady_clock::time_point{}); }
+
+bool ResponseWriter::write(std::string data, std::chrono::steady_clock::time_point due) {
   bool wake = false;
   {
     std::lock_guard lock(mu_);
@@ -145,7 +147,11 @@ bool ResponseWriter::write(std::string data) {
       head->content_type = "text/event-stream";
       wake = enqueue_locked(Item{Item::Kind::kBegin, std::move(head), {}});
     }
-    if (!data.empty()) wake = enqueue_locked(Item{Item::Kind::kChunk, nullptr, std::move(data)}) || wake;
+    if (!data.empty()) {
+      Item item{Item::Kind::kChunk, nullptr, std::move(data), std::nullopt};
+      if (due != std::chrono::steady_clock::time_point{}) item.due = due;
+      wake = enqueue_locked(std::move(item)) || wake;
+    }
   }
   wake_if(wake);
   return true;
@@ -400,6 +406,12 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       }
       if (items.empty()) co_return false;  // closed: stop() or the client is gone
       chunk.clear();
+      // The earliest due time among the chunks written together: how late the socket got them.
+      std::optional<std::chrono::steady_clock::time_point> due;
+      const auto report_lag = [&] {
+        if (due && options.on_write_lag) options.on_write_lag(std::chrono::steady_clock::now() - *due);
+        due.reset();
+      };
       for (auto& item : items) {
         switch (item.kind) {
           case ResponseWriter::Item::Kind::kWhole: {
@@ -422,6 +434,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
           }
           case ResponseWriter::Item::Kind::kChunk:
             chunk += item.data;
+            if (item.due && (!due || *item.due < *due)) due = item.due;
             break;
           case ResponseWriter::Item::Kind::kEnd: {
             stream.expires_after(options.write_timeout);
@@ -430,6 +443,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
               std::tie(ec, std::ignore) =
                   co_await net::async_write(stream, bhttp::make_chunk(net::buffer(chunk)), kTuple);
             }
+            if (!ec) report_lag();
             if (!ec) std::tie(ec, std::ignore) = co_await net::async_write(stream, bhttp::make_chunk_last(), kTuple);
             stream.expires_never();
             w.close();
@@ -445,6 +459,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
           w.close();
           co_return false;
         }
+        report_lag();
       }
     }
   }

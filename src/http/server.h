@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -79,6 +80,9 @@ class ResponseWriter {
   // Returns false once the response can no longer be delivered (the client went away, the
   // server stopped, or end() was called): the producer should stop producing.
   bool write(std::string data);
+  // The same, for data meant to reach the client at `due` (a simulated engine's schedule): once
+  // it is on the socket, the server reports how late (ServerOptions::on_write_lag).
+  bool write(std::string data, std::chrono::steady_clock::time_point due);
   void end();
   bool closed() const;
 
@@ -87,6 +91,7 @@ class ResponseWriter {
     enum class Kind { kWhole, kBegin, kChunk, kEnd } kind;
     std::unique_ptr<ServerResponse> response;  // kWhole; kBegin uses status, content_type, headers
     std::string data;                          // kChunk
+    std::optional<std::chrono::steady_clock::time_point> due;  // kChunk: when it was meant to go out
   };
   // `wake` is called (from the producing thread, outside the writer's lock) when an item arrives
   // while the server waits for one; it must not block.
@@ -152,6 +157,9 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait and request read
   std::chrono::milliseconds write_timeout{30'000};   // one write to a slow client
   std::string server_name = "lmbench";
+  // Called on the server's thread after each write of chunks that had a due time (see
+  // ResponseWriter::write), with how late the earliest of them reached the socket. Must not block.
+  std::function<void(std::chrono::nanoseconds)> on_write_lag;
 };
 
 class Server {

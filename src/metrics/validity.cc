@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace lmbench::metrics {
 
@@ -28,7 +29,13 @@ ValidityCheck graded(std::string check, double figure, double suspect_above, dou
   return c;
 }
 
-std::string number(double v) { return fmt::format("{:.3g}", v); }
+// Three significant digits without an exponent: 0.931, 41.8, 2884.
+std::string number(double v) {
+  const double a = std::abs(v);
+  if (a >= 100) return fmt::format("{:.0f}", v);
+  if (a >= 10) return fmt::format("{:.1f}", v);
+  return fmt::format("{:.3g}", v);
+}
 
 }  // namespace
 
@@ -114,9 +121,14 @@ Validity judge_validity(std::span<const RequestRecord> records, const Summary& s
                                                 summary.failed_requests, summary.total_requests, kinds)));
   }
   if (health.engine_lag_p99_ms) {
-    v.checks.push_back(graded("engine_lag", *health.engine_lag_p99_ms, t.engine_lag_suspect_ms, t.engine_lag_invalid_ms, "ms",
-                              fmt::format("the simulated engine emitted tokens up to {} ms (p99, wall) after its model's schedule",
-                                          number(*health.engine_lag_p99_ms))));
+    const double in_run = *health.engine_lag_p99_ms * scale;
+    v.checks.push_back(graded(
+        "engine_lag", in_run, t.engine_lag_suspect_ms, t.engine_lag_invalid_ms, "ms",
+        scale == 1.0 ? fmt::format("the simulated engine put tokens on the socket {} ms (p99) after its model's schedule",
+                                   number(in_run))
+                     : fmt::format("the simulated engine put tokens on the socket {} ms (p99; {} ms of wall time at time "
+                                   "scale {}) after its model's schedule",
+                                   number(in_run), number(*health.engine_lag_p99_ms), number(scale))));
   }
   for (const auto& c : v.checks) v.verdict = std::max(v.verdict, c.verdict);
   return v;

@@ -16,7 +16,8 @@
 //                timestamp taken meanwhile (send, first token) is late by up to that much
 //   unfinished   requests cancelled at the end (never answered within the drain)
 //   failures     failed requests, by kind: the latencies are those of the survivors
-//   engine_lag   a simulated engine's own emission lag (its /metrics), when known
+//   engine_lag   a simulated engine's own emission lag (its /metrics), p99, when known: wall
+//                milliseconds times the time scale, the distortion of every TTFT and ITL
 
 #include <algorithm>
 #include <optional>
@@ -49,7 +50,7 @@ struct ValidityThresholds {
   double unfinished_invalid = 0.01;
   double failures_suspect = 0.0;       // share of requests that failed
   double failures_invalid = 0.10;
-  double engine_lag_suspect_ms = 2.0;  // simulated engine emission lag p99, wall milliseconds
+  double engine_lag_suspect_ms = 2.0;  // simulated engine emission lag p99, in the run's (modelled) ms
   double engine_lag_invalid_ms = 10.0;
 };
 

@@ -122,7 +122,19 @@ void EngineLoop::admit(std::vector<Submission>& batch) {
   for (auto& [sink, error] : rejected) sink->on_rejected(error);
 }
 
+void EngineLoop::idle() {
+  const core::TimePoint now = clock_.now();
+  pace_.add_busy(now - active_since_, now);
+}
+
+void EngineLoop::active() { active_since_ = clock_.now(); }
+
 void EngineLoop::wait_until(core::Duration virtual_time, bool wake_on_submit) {
+  idle();
+  struct Resume {
+    EngineLoop* self;
+    ~Resume() { self->active(); }
+  } resume{this};
   // A sleep ends late by the kernel's timer slack and the wake-up; against a simulator at time
   // scale S, every wall microsecond of that is S modelled microseconds in what clients measure.
   // So the thread sleeps to just before the deadline and spins (yielding) the rest.
@@ -148,6 +160,7 @@ void EngineLoop::wait_until(core::Duration virtual_time, bool wake_on_submit) {
 
 void EngineLoop::run() {
   std::vector<Submission> batch;
+  active();
   for (;;) {
     {
       std::unique_lock lock(queue_mu_);
@@ -163,7 +176,9 @@ void EngineLoop::run() {
     }
     if (!next) {
       std::unique_lock lock(queue_mu_);
+      idle();
       queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      active();
       continue;
     }
     if (*next > pacer_.virtual_now()) {
@@ -176,7 +191,9 @@ void EngineLoop::run() {
       std::unique_lock lock(queue_mu_);
       if (parsing_before(*next)) {
         const core::TimePoint give_up = clock_.now() + kArrivalWait;
+        idle();
         queue_cv_.wait_until(lock, give_up, [&] { return stopping_ || !parsing_before(*next); });
+        active();
         if (!queue_.empty()) continue;
       }
     }
@@ -227,7 +244,7 @@ void EngineLoop::run() {
       // (one post, not one per stream; per-stream posts made the last of 2,000 streams ms late).
       http::WakeBatch batch;
       for (const auto& [id, sink] : touched_) {
-        const bool alive = sink->deliver();
+        const bool alive = sink->deliver(due);
         if (record) lags.push_back((clock_.now() - due).count());
         if (!alive) to_finish_.emplace_back(id, FinishReason::kAbort);
       }
@@ -251,7 +268,7 @@ void EngineLoop::run() {
       }
       for (auto& [sink, f] : ended) {
         sink->on_finished(f);
-        sink->deliver();
+        sink->deliver(clock_.now());
       }
     }
   }

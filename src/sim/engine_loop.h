@@ -22,6 +22,7 @@
 
 #include "core/clock.h"
 #include "sim/engine.h"
+#include "sim/pace_stats.h"
 #include "sim/pacer.h"
 
 namespace lmbench::sim {
@@ -36,9 +37,9 @@ class TokenSink {
   virtual FinishReason on_token(const Emission& e) = 0;
   // The request left the engine (its last token's on_token came first).
   virtual void on_finished(const FinishedRequest& f) = 0;
-  // At the step's end in wall time: send what was prepared. false: the client is gone or the
-  // sink gave up (a fault); the loop aborts the request if it is still running.
-  virtual bool deliver() = 0;
+  // At the step's end in wall time (`due`): send what was prepared. false: the client is gone or
+  // the sink gave up (a fault); the loop aborts the request if it is still running.
+  virtual bool deliver(core::TimePoint due) = 0;
   // The engine refused the request (kind "invalid_request", "context_length", "capacity").
   virtual void on_rejected(const core::Error& error) = 0;
 };
@@ -103,6 +104,11 @@ class EngineLoop {
   double time_scale() const { return pacer_.time_scale(); }
   const Pacer& pacer() const { return pacer_; }
 
+  // Emission lag (observed by the HTTP server at the socket) and the loop's busy share.
+  PaceStats& pace() { return pace_; }
+  const PaceStats& pace() const { return pace_; }
+  const core::Clock& clock() const { return clock_; }
+
   void record_delivery_lags(bool on);
   DeliveryStats take_delivery_stats();
 
@@ -137,6 +143,12 @@ class EngineLoop {
   std::unordered_map<RequestId, std::shared_ptr<TokenSink>> sinks_;
   std::vector<std::pair<RequestId, TokenSink*>> touched_;
   std::vector<std::pair<RequestId, FinishReason>> to_finish_;
+
+  // Busy-time accounting (loop thread): the loop went idle (a wait) / became active again.
+  void idle();
+  void active();
+  PaceStats pace_;
+  core::TimePoint active_since_{};
 
   std::mutex stats_mu_;
   bool record_lags_ = false;

@@ -81,6 +81,10 @@ class Writer {
 
 }  // namespace
 
+std::string label_text(const MetricsLabels& labels) {
+  return fmt::format("engine=\"{}\",model_name=\"{}\"", labels.engine, escape_label(labels.model_name));
+}
+
 std::string render_prometheus(const Engine& engine, const MetricsLabels& labels) {
   const EngineMetrics& m = engine.metrics();
   const Profile& p = engine.profile();

@@ -18,6 +18,9 @@ struct MetricsLabels {
   int engine = 0;
 };
 
+// `engine="0",model_name="..."`: the labels every sample carries, escaped.
+std::string label_text(const MetricsLabels& labels);
+
 // The whole /metrics body for `engine` (the caller holds whatever lock guards it).
 std::string render_prometheus(const Engine& engine, const MetricsLabels& labels);
 

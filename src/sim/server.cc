@@ -141,6 +141,7 @@ http::ServerResponse SimServer::cache_lookup(const http::ServerRequest& req) con
 http::ServerResponse SimServer::metrics() const {
   const MetricsLabels labels{config_.model, config_.engine_index};
   std::string body = loop_.inspect([&](const Engine& e) { return render_prometheus(e, labels); });
+  body += PaceStats::render(loop_.pace().snapshot(loop_.clock().now()), label_text(labels));
   return http::ServerResponse::text(200, std::move(body), "text/plain; version=0.0.4; charset=utf-8");
 }
 

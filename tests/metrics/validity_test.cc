@@ -88,6 +88,11 @@ TEST(Validity, CpuStallsAndUnansweredRequests) {
   recs[8].outcome = Outcome::kCancelled;
   EXPECT_EQ(judge(recs).verdict, Verdict::kInvalid);
   EXPECT_EQ(judge(recs, {.engine_lag_p99_ms = 20}).checks.back().verdict, Verdict::kInvalid);
+  // 0.5 ms of wall time is fine at scale 1 and 2.5 ms of the run's time at scale 5: suspect.
+  EXPECT_EQ(check(judge(recs, {.engine_lag_p99_ms = 0.5}), "engine_lag").verdict, Verdict::kValid);
+  v = judge(recs, {.time_scale = 5, .engine_lag_p99_ms = 0.5});
+  EXPECT_EQ(check(v, "engine_lag").verdict, Verdict::kSuspect);
+  EXPECT_DOUBLE_EQ(check(v, "engine_lag").figure, 2.5);
 }
 
 TEST(Validity, AClientThatFallsBehindSendsTooSlowly) {

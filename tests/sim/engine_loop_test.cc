@@ -25,7 +25,7 @@ class Capture final : public TokenSink {
     finished_ = f;
     cv_.notify_all();
   }
-  bool deliver() override { return true; }
+  bool deliver(core::TimePoint) override { return true; }
   void on_rejected(const core::Error&) override {}
   std::optional<FinishedRequest> wait(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mu_);
