@@ -33,6 +33,8 @@ namespace {
 // How often the loop looks at core::stop_requested(), at whether a progress line is due, and
 // at its own lateness (RunResult::loop_stall_max).
 constexpr std::chrono::milliseconds kWatchInterval{5};
+// A heartbeat this late is a stall worth charging to the requests in flight (RequestRecord::loop_stall).
+constexpr std::chrono::milliseconds kStallNoted{1};
 // After cancelling, how long cancelled requests get to report back before the run gives up on
 // them (they are then recorded as cancelled all the same).
 constexpr std::chrono::seconds kCancelGrace{5};
@@ -294,8 +296,14 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
     if (closed) return;
     const auto wall_now = std::chrono::steady_clock::now();
     if (watch_due) {
-      result.loop_stall_max = std::max(result.loop_stall_max,
-                                       std::chrono::duration_cast<core::Duration>(wall_now - *watch_due));
+      const auto late = std::chrono::duration_cast<core::Duration>(wall_now - *watch_due);
+      result.loop_stall_max = std::max(result.loop_stall_max, late);
+      // Every request in flight meanwhile may have a timestamp (send, a chunk) late by as much.
+      if (late > kStallNoted) {
+        for (std::size_t i = 0; i < pending.size(); ++i) {
+          if (pending[i]) result.records[i].loop_stall = std::max(result.records[i].loop_stall, late);
+        }
+      }
     }
     watch_due = wall_now + kWatchInterval;
     const core::TimePoint now = clock.now();

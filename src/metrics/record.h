@@ -37,6 +37,9 @@ struct RequestRecord {
   core::TimePoint actual_send{};
   core::TimePoint first_token{};  // first non-empty content chunk; == TimePoint{} when none
   core::TimePoint end{};          // last byte (or the failure)
+  // Wall time: the longest the load thread's event loop stalled (beyond 1 ms) while this request
+  // was in flight; its timestamps may be late by as much (metrics/validity.h, loop_stall).
+  core::Duration loop_stall{0};
   std::vector<core::TimePoint> chunk_times;  // arrival of every content chunk, in order
   // Wall-clock time of actual_send: labels the record (CSV launch_time), never used to measure.
   // The run's wall-clock start plus the run's clock since then, so on a time-scaled run

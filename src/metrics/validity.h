@@ -18,6 +18,9 @@
 //   failures     failed requests, by kind: the latencies are those of the survivors
 //   engine_lag   a simulated engine's own emission lag (its /metrics), p99, when known: wall
 //                milliseconds times the time scale, the distortion of every TTFT and ITL
+// Stalls and engine lag have thresholds in wall time, scaled to the run's clock like the figures,
+// by the time scale up to `threshold_scale_cap` (the shipped default, 5): beyond it they stay at
+// those modelled milliseconds, so a very high time scale cannot hide what it distorts.
 
 #include <algorithm>
 #include <optional>
@@ -50,8 +53,9 @@ struct ValidityThresholds {
   double unfinished_invalid = 0.01;
   double failures_suspect = 0.0;       // share of requests that failed
   double failures_invalid = 0.10;
-  double engine_lag_suspect_ms = 2.0;  // simulated engine emission lag p99, in the run's (modelled) ms
-  double engine_lag_invalid_ms = 10.0;
+  double engine_lag_suspect_ms = 1.0;  // simulated engine emission lag p99, wall milliseconds, before
+  double engine_lag_invalid_ms = 5.0;   // scaling to the run's clock (the simulator's goal is 1 ms)
+  double threshold_scale_cap = 5.0;
 };
 
 // The client's CPU over a run's wall time (load/runner.cc).

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <utility>
 
 #include "core/error.h"
@@ -33,6 +37,82 @@ LMCacheSyntheticWorkload::LMCacheSyntheticWorkload(const text::Tokenizer& tokeni
   std::erase_if(o_.sharegpt, [](const ShareGptConversation& c) { return c.rounds.empty(); });
   gap_ = core::from_seconds(o_.num_users / o_.qps);
   if (o_.system_prompt > 0) system_ = synth_.text(mix_seed(o_.seed, 0x5157), o_.system_prompt);
+}
+
+class LMCacheSyntheticWorkload::Prefetcher {
+ public:
+  explicit Prefetcher(const LMCacheSyntheticWorkload& w) : w_(w), thread_([this] { run(); }) {}
+  ~Prefetcher() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  void add(std::uint64_t user_id) {
+    {
+      std::lock_guard lock(mu_);
+      queue_.push_back(user_id);
+    }
+    cv_.notify_one();
+  }
+  std::optional<std::string> take(std::uint64_t user_id) {
+    std::lock_guard lock(mu_);
+    const auto it = ready_.find(user_id);
+    if (it == ready_.end()) return std::nullopt;
+    std::string q = std::move(it->second);
+    ready_.erase(it);
+    return q;
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      std::uint64_t id = 0;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+        if (stop_) return;
+        id = queue_.front();
+        queue_.pop_front();
+      }
+      // What build() makes for this user's round 1, and its prompt counted (the count lands in
+      // the workload's counter cache, which is thread-safe).
+      const User u = w_.make_user(id, 0);
+      std::string q = w_.question(u, 1);
+      Request scratch;
+      set_conversation(scratch, w_.o_.api, w_.first_round_messages(q), *w_.counter_);
+      std::lock_guard lock(mu_);
+      ready_.emplace(id, std::move(q));
+    }
+  }
+
+  const LMCacheSyntheticWorkload& w_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::uint64_t> queue_;
+  std::unordered_map<std::uint64_t, std::string> ready_;
+  bool stop_ = false;
+  std::thread thread_;  // last: started once the rest exists
+};
+
+LMCacheSyntheticWorkload::~LMCacheSyntheticWorkload() = default;
+
+void LMCacheSyntheticWorkload::prefetch(std::uint64_t user_id) {
+  if (!prefetcher_) prefetcher_ = std::make_unique<Prefetcher>(*this);
+  prefetcher_->add(user_id);
+}
+
+std::optional<std::string> LMCacheSyntheticWorkload::prefetched(std::uint64_t user_id) {
+  return prefetcher_ ? prefetcher_->take(user_id) : std::nullopt;
+}
+
+Messages LMCacheSyntheticWorkload::first_round_messages(const std::string& question) const {
+  Messages messages;
+  if (!system_.empty()) messages.push_back({"system", system_});
+  messages.push_back({"user", question});
+  return messages;
 }
 
 LMCacheSyntheticWorkload::User LMCacheSyntheticWorkload::make_user(std::uint64_t id, int done_rounds) const {
@@ -77,7 +157,8 @@ std::string LMCacheSyntheticWorkload::question(const User& u, int round) const {
 
 Request LMCacheSyntheticWorkload::build(User& u, core::TimePoint intended, bool warmup) {
   const int round = u.done + 1;
-  u.history.push_back({"user", question(u, round)});
+  std::optional<std::string> ready = round == 1 ? prefetched(u.tag) : std::nullopt;
+  u.history.push_back({"user", ready ? std::move(*ready) : question(u, round)});
   ++u.done;
   Messages messages;
   if (!system_.empty()) messages.push_back({"system", system_});
@@ -108,6 +189,9 @@ void LMCacheSyntheticWorkload::start(core::TimePoint t0) {
   for (int j = 0; j < o_.num_users; ++j) {
     Slot s;
     const int done = static_cast<int>(static_cast<long long>(j) * o_.num_rounds / o_.num_users);
+    // Users whose round 1 is still to come: this one (when it starts fresh) and the slot's next.
+    if (done == 0) prefetch(static_cast<std::uint64_t>(j));
+    prefetch(static_cast<std::uint64_t>(j + o_.num_users));
     s.user = make_user(static_cast<std::uint64_t>(j), done);
     slots_.push_back(std::move(s));
     if (o_.num_users_warmup > 0 && done > 0) warm_.push_back(j);
@@ -194,6 +278,7 @@ Request LMCacheSyntheticWorkload::take(core::TimePoint now) {
   if (s.user.done >= o_.num_rounds) {
     ++s.generation;
     s.user = make_user(best + static_cast<std::uint64_t>(s.generation) * static_cast<std::uint64_t>(o_.num_users), 0);
+    prefetch(best + static_cast<std::uint64_t>(s.generation + 1) * static_cast<std::uint64_t>(o_.num_users));
     s.ready = slot_time(s);
     // The new user exists from now: if its slot time is past (a slow server held the previous
     // user's rounds back), sending it late is the closed loop's doing, not the client's.

@@ -78,21 +78,41 @@ TEST(Validity, CpuStallsAndUnansweredRequests) {
             Verdict::kInvalid);
   // A 10 ms stall: suspect at scale 1; at time scale 5 it is 50 ms of the run's time, and the
   // thresholds scale with it.
-  auto v = judge(recs, {.loop_stall_ms = 10, .time_scale = 5});
+  // Stalls are judged on the requests in flight during them (p99 over the run): one 40 ms hiccup
+  // that touched 1 request in 100 is named, not held against the run...
+  recs[50].loop_stall = std::chrono::milliseconds(40);
+  auto v = judge(recs, {.loop_stall_ms = 40});
+  EXPECT_EQ(check(v, "loop_stall").verdict, Verdict::kValid);
+  EXPECT_NE(check(v, "loop_stall").detail.find("stalled up to 40.0 ms; 1 of 100 requests were in flight during a stall"),
+            std::string::npos)
+      << check(v, "loop_stall").detail;
+  // ... but 10 ms stalls under 5 requests in 100 are: suspect at scale 1, and at time scale 5
+  // they are 50 ms of the run's time, against thresholds scaled alike.
+  for (int i = 0; i < 5; ++i) recs[static_cast<std::size_t>(10 + i)].loop_stall = std::chrono::milliseconds(10);
+  recs[50].loop_stall = {};
+  v = judge(recs, {.loop_stall_ms = 10, .time_scale = 5});
   EXPECT_EQ(check(v, "loop_stall").verdict, Verdict::kSuspect);
   EXPECT_DOUBLE_EQ(check(v, "loop_stall").figure, 50);
+  for (int i = 0; i < 5; ++i) recs[static_cast<std::size_t>(10 + i)].loop_stall = std::chrono::milliseconds(40);
   EXPECT_EQ(judge(recs, {.loop_stall_ms = 40}).verdict, Verdict::kInvalid);
+  for (auto& r : recs) r.loop_stall = {};
   recs[7].outcome = Outcome::kCancelled;
   v = judge(recs);
   EXPECT_EQ(check(v, "unfinished").verdict, Verdict::kSuspect);  // 1 of 100: not beyond 1%
   recs[8].outcome = Outcome::kCancelled;
   EXPECT_EQ(judge(recs).verdict, Verdict::kInvalid);
   EXPECT_EQ(judge(recs, {.engine_lag_p99_ms = 20}).checks.back().verdict, Verdict::kInvalid);
-  // 0.5 ms of wall time is fine at scale 1 and 2.5 ms of the run's time at scale 5: suspect.
-  EXPECT_EQ(check(judge(recs, {.engine_lag_p99_ms = 0.5}), "engine_lag").verdict, Verdict::kValid);
-  v = judge(recs, {.time_scale = 5, .engine_lag_p99_ms = 0.5});
+  // 0.5 ms of wall time is within the simulator's 1 ms goal; 1.5 ms is not: at time scale 5 that
+  // is 7.5 ms of the run's time, against thresholds scaled alike.
+  EXPECT_EQ(check(judge(recs, {.time_scale = 5, .engine_lag_p99_ms = 0.5}), "engine_lag").verdict, Verdict::kValid);
+  v = judge(recs, {.time_scale = 5, .engine_lag_p99_ms = 1.5});
   EXPECT_EQ(check(v, "engine_lag").verdict, Verdict::kSuspect);
-  EXPECT_DOUBLE_EQ(check(v, "engine_lag").figure, 2.5);
+  EXPECT_DOUBLE_EQ(check(v, "engine_lag").figure, 7.5);
+  EXPECT_DOUBLE_EQ(check(v, "engine_lag").suspect_above, 5.0);
+  // At time scale 100 the same 0.5 ms is 50 ms of the run's time; thresholds stop at scale 5's.
+  v = judge(recs, {.time_scale = 100, .engine_lag_p99_ms = 0.5});
+  EXPECT_EQ(check(v, "engine_lag").verdict, Verdict::kInvalid);
+  EXPECT_DOUBLE_EQ(check(v, "engine_lag").invalid_above, 25.0);
 }
 
 TEST(Validity, AClientThatFallsBehindSendsTooSlowly) {
