@@ -38,7 +38,16 @@ mapfile -t WORKER_ARGS < <(read_config worker_args)
 
 # The file store both processes share for discovery, private to this run.
 export DYN_FILE_KV="$(mktemp -d "${TMPDIR:-/tmp}/lmbench-dynamo-XXXXXX")"
-trap 'kill 0 2>/dev/null; rm -rf "$DYN_FILE_KV"' EXIT
+# On any exit (lmbench's teardown sends SIGTERM to the group): remove the store first, then stop
+# the two processes; `kill 0` signals this shell too, so it must come last.
+cleanup() {
+  trap - EXIT TERM INT
+  rm -rf "$DYN_FILE_KV"
+  kill 0 2>/dev/null
+}
+trap cleanup EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 python3 -m dynamo.vllm --model "$MODEL" --discovery-backend file \
   --kv-events-config '{"enable_kv_cache_events": false}' "${WORKER_ARGS[@]}" &

@@ -50,13 +50,10 @@ class LMCacheSyntheticWorkload::Prefetcher {
     cv_.notify_all();
     thread_.join();
   }
-  void add(std::uint64_t user_id) {
-    {
-      std::lock_guard lock(mu_);
-      queue_.push_back(user_id);
-    }
-    cv_.notify_one();
-  }
+  // Make user `user_id`'s first question.
+  void add(std::uint64_t user_id) { push(Job{user_id, {}}); }
+  // Count a prompt that will be sent (a warm-up's whole prebuilt history) into the cache.
+  void add_count(Messages messages) { push(Job{std::nullopt, std::move(messages)}); }
   std::optional<std::string> take(std::uint64_t user_id) {
     std::lock_guard lock(mu_);
     const auto it = ready_.find(user_id);
@@ -67,21 +64,38 @@ class LMCacheSyntheticWorkload::Prefetcher {
   }
 
  private:
+  struct Job {
+    std::optional<std::uint64_t> user_id;
+    Messages count;
+  };
+  void push(Job job) {
+    {
+      std::lock_guard lock(mu_);
+      queue_.push_back(std::move(job));
+    }
+    cv_.notify_one();
+  }
+
   void run() {
     for (;;) {
-      std::uint64_t id = 0;
+      Job job;
       {
         std::unique_lock lock(mu_);
         cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
         if (stop_) return;
-        id = queue_.front();
+        job = std::move(queue_.front());
         queue_.pop_front();
+      }
+      Request scratch;
+      if (!job.user_id) {
+        set_conversation(scratch, w_.o_.api, job.count, *w_.counter_);
+        continue;
       }
       // What build() makes for this user's round 1, and its prompt counted (the count lands in
       // the workload's counter cache, which is thread-safe).
+      const std::uint64_t id = *job.user_id;
       const User u = w_.make_user(id, 0);
       std::string q = w_.question(u, 1);
-      Request scratch;
       set_conversation(scratch, w_.o_.api, w_.first_round_messages(q), *w_.counter_);
       std::lock_guard lock(mu_);
       ready_.emplace(id, std::move(q));
@@ -91,7 +105,7 @@ class LMCacheSyntheticWorkload::Prefetcher {
   const LMCacheSyntheticWorkload& w_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::uint64_t> queue_;
+  std::deque<Job> queue_;
   std::unordered_map<std::uint64_t, std::string> ready_;
   bool stop_ = false;
   std::thread thread_;  // last: started once the rest exists
@@ -186,17 +200,31 @@ void LMCacheSyntheticWorkload::start(core::TimePoint t0) {
   measure_start_.reset();
   slots_.clear();
   pending_.clear();
+  std::vector<std::uint64_t> joining, next;
   for (int j = 0; j < o_.num_users; ++j) {
     Slot s;
     const int done = static_cast<int>(static_cast<long long>(j) * o_.num_rounds / o_.num_users);
     // Users whose round 1 is still to come: this one (when it starts fresh) and the slot's next.
-    if (done == 0) prefetch(static_cast<std::uint64_t>(j));
-    prefetch(static_cast<std::uint64_t>(j + o_.num_users));
+    if (done == 0) joining.push_back(static_cast<std::uint64_t>(j));
+    next.push_back(static_cast<std::uint64_t>(j + o_.num_users));
     s.user = make_user(static_cast<std::uint64_t>(j), done);
     slots_.push_back(std::move(s));
     if (o_.num_users_warmup > 0 && done > 0) warm_.push_back(j);
   }
   if (o_.num_users_warmup > 0 && warm_.empty() && !system_.empty()) warm_.push_back(-1);
+  // Each warm-up sends a user's whole prebuilt history: counted ahead, off the load thread.
+  for (const int j : warm_) {
+    if (j < 0) continue;
+    Messages messages;
+    if (!system_.empty()) messages.push_back({"system", system_});
+    const auto& h = slots_[static_cast<std::size_t>(j)].user.history;
+    messages.insert(messages.end(), h.begin(), h.end());
+    if (!prefetcher_) prefetcher_ = std::make_unique<Prefetcher>(*this);
+    prefetcher_->add_count(std::move(messages));
+  }
+  // Then the first questions, in the order they will be needed.
+  for (const auto id : joining) prefetch(id);
+  for (const auto id : next) prefetch(id);
   if (warm_.empty()) begin_measurement(t0);
 }
 

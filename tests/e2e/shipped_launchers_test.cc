@@ -133,12 +133,19 @@ TEST(ShippedLaunchers, EveryScriptStartsTodaysEngineWithArgumentsItAccepts) {
               "  - Dynamo: {configSelection: agg-llama-3.1-8b.yaml, modelURL: " + kModel + "}\n" +
               "Workload:\n  Random:\n    - {NUM_USERS: 1, NUM_ROUNDS: 2, PROMPT_LEN: 16, ANSWER_LEN: 4, QPS: [5]}\n");
   const std::string path = fakes.string() + ":" + (std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin");
+  const fs::path tmp = t.path("tmp");  // where the scripts make their temporary files
+  fs::create_directories(tmp);
   const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet", "--local-port",
                               std::to_string(deploy::testing::free_port())},
                              {std::string("HF_TOKEN=") + kToken, "PATH=" + path, "PYTHONPATH=" + fakes.string(),
-                              "FAKE_LOG=" + log.string(), std::string("FAKE_LMBENCH=") + LMBENCH_BIN},
+                              "FAKE_LOG=" + log.string(), std::string("FAKE_LMBENCH=") + LMBENCH_BIN,
+                              "TMPDIR=" + tmp.string()},
                              t.root().string());
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  // Torn down, the scripts leave nothing behind (Dynamo's discovery store is removed).
+  std::string left;
+  for (const auto& e : fs::directory_iterator(tmp)) left += e.path().filename().string() + " ";
+  EXPECT_EQ(left, "");
 
   // Every baseline served its two requests.
   std::map<std::string, int> succeeded;
