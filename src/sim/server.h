@@ -28,6 +28,7 @@
 #include "sim/faults.h"
 #include "sim/server_tokens.h"
 #include "sim/timing_log.h"
+#include "sim/work_thread.h"
 
 namespace lmbench::sim {
 
@@ -68,7 +69,11 @@ class SimServer {
   const std::string& model() const { return config_.model; }
 
  private:
+  // Stamps the arrival, then parses and tokenizes on the frontend thread (handle_generate).
   void generate(bool chat, const http::ServerRequest& req, const std::shared_ptr<http::ResponseWriter>& w);
+  class AnnouncedArrival;
+  void handle_generate(bool chat, const http::ServerRequest& req, const std::shared_ptr<http::ResponseWriter>& w,
+                       AnnouncedArrival& arrival);
   http::ServerResponse models() const;
   http::ServerResponse engines() const;
   http::ServerResponse tokenize(const http::ServerRequest& req) const;
@@ -84,6 +89,7 @@ class SimServer {
   FaultInjector faults_;
   std::shared_ptr<TimingLog> timings_ = std::make_shared<TimingLog>();
   std::int64_t created_ = 0;
+  std::unique_ptr<WorkThread> frontend_ = std::make_unique<WorkThread>();  // last: its jobs use the rest
 };
 
 // The X-Request-Id to echo: the client's, or a fresh "req-<hex>".

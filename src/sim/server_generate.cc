@@ -158,7 +158,7 @@ class GenerationSink final : public TokenSink {
 }  // namespace
 
 // An announced arrival that is withdrawn unless the request reaches the engine.
-class AnnouncedArrival {
+class SimServer::AnnouncedArrival {
  public:
   explicit AnnouncedArrival(EngineLoop& loop) : loop_(loop), arrival_(loop.announce()) {}
   ~AnnouncedArrival() {
@@ -180,7 +180,28 @@ class AnnouncedArrival {
 void SimServer::generate(bool chat, const http::ServerRequest& req, const std::shared_ptr<http::ResponseWriter>& w) {
   // Stamped before parsing and tokenizing, which the modelled frontend delay covers: the engine
   // holds a step that starts after this arrival until the request is submitted (engine_loop.h).
-  AnnouncedArrival arrival(loop_);
+  auto arrival = std::make_shared<AnnouncedArrival>(loop_);
+  frontend_->post([this, chat, req, w, arrival] {
+    try {
+      handle_generate(chat, req, w, *arrival);
+    } catch (const http::HttpError& e) {
+      if (!w->started()) {
+        w->respond(http::ServerResponse::json(e.status(), http::error_json(e.status(), e.what(), e.type(), e.param())));
+      } else {
+        w->close();
+      }
+    } catch (const std::exception& e) {
+      if (!w->started()) {
+        w->respond(http::ServerResponse::json(500, http::error_json(500, std::string("internal error: ") + e.what())));
+      } else {
+        w->close();
+      }
+    }
+  });
+}
+
+void SimServer::handle_generate(bool chat, const http::ServerRequest& req, const std::shared_ptr<http::ResponseWriter>& w,
+                                AnnouncedArrival& arrival) {
   const std::string request_id = request_id_for(req);
   const auto fail = [&](int status, std::string_view message, std::string_view type, std::string_view param = {}) {
     w->respond(error_response(status, message, type, param, request_id));
