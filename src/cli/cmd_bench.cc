@@ -6,6 +6,8 @@
 // its keys for the JSON) and list it in add_bench().
 
 #include <fmt/format.h>
+
+#include <cstdlib>
 #include <unistd.h>
 
 #include <array>
@@ -135,7 +137,14 @@ void add_common_options(CLI::App* sub, CommonOptions& o) {
   sub->add_flag("--strict", o.strict, "exit 1 when the run's numbers are invalid (see the JSON's \"validity\")");
   sub->add_option("--lag-budget-ms", o.lag_budget_ms,
                   "client lag p99 the run may have and stay valid, in milliseconds (default 2; or 10% of the mean gap "
-                  "between sends, when larger)");
+                  "between sends, when larger)")
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            char* end = nullptr;
+            const double d = std::strtod(v.c_str(), &end);
+            return end != v.c_str() && *end == '\0' && d > 0 ? std::string() : "expected milliseconds > 0, found " + v;
+          },
+          "MS > 0"));
   sub->add_option("--time-scale", o.time_scale,
                   "measure on a clock this many times faster than the wall clock, as a time-scaled simulator runs "
                   "(default: the scale the server reports at GET /lmbench/info, 1 for any other server)");

@@ -84,6 +84,7 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
   std::optional<core::TimePoint> timer_at;  // earliest pump timer pending
   std::uint64_t drain_generation = 0;
   std::optional<std::chrono::steady_clock::time_point> watch_due;  // when watch() should run next
+  std::size_t oldest_pending = 0;  // no record before it is in flight
 
   void start() {
     result.start = clock.now();
@@ -300,7 +301,9 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
       result.loop_stall_max = std::max(result.loop_stall_max, late);
       // Every request in flight meanwhile may have a timestamp (send, a chunk) late by as much.
       if (late > kStallNoted) {
-        for (std::size_t i = 0; i < pending.size(); ++i) {
+        // Requests finish roughly in order: skip the finished prefix once, not at every stall.
+        while (oldest_pending < pending.size() && !pending[oldest_pending]) ++oldest_pending;
+        for (std::size_t i = oldest_pending; i < pending.size(); ++i) {
           if (pending[i]) result.records[i].loop_stall = std::max(result.records[i].loop_stall, late);
         }
       }

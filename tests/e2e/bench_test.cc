@@ -381,6 +381,15 @@ TEST(BenchValidity, ARateOneClientThreadCannotSendIsInvalid) {
   EXPECT_EQ(r.exit_code, 1) << r.out;
 }
 
+TEST(BenchValidity, TheLagBudgetMustBePositive) {
+  for (const char* bad : {"0", "-1", "x"}) {
+    const RunResult r = run_lmbench({"bench", "random", "--base-url", "http://127.0.0.1:1", "--model", "m", "--lag-budget-ms", bad});
+    EXPECT_NE(r.exit_code, 0) << bad;
+    EXPECT_EQ(r.err, std::string("lmbench bench random: error: --lag-budget-ms: expected milliseconds > 0, found ") + bad +
+                         " (see lmbench bench random --help)\n");
+  }
+}
+
 TEST(BenchValidity, ABusyThreadInTheClientIsItsCpuSettingThePace) {
   testing::RawServer server(paced(2, false, true));
   TempDir dir;
