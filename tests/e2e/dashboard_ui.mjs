@@ -25,6 +25,7 @@ try {
     key: e.getAttribute('data-key'), qps: Number(e.getAttribute('data-qps')), value: e.getAttribute('data-value'),
     session: e.getAttribute('data-session'), regressed: e.classList.contains('regressed'),
     failed: e.classList.contains('failed'), fill: e.getAttribute('fill'),
+    invalid: e.classList.contains('invalid'), style: e.getAttribute('style') || '',
   })));
   const legendColors = (panel) => page.$$eval(`#${panel} .legend span`, (els) => els.map((e) => ({
     key: e.getAttribute('data-key'), color: e.querySelector('i').style.background,

@@ -60,6 +60,10 @@ std::vector<std::string> write_fixtures(const fs::path& dir) {
             {"infra", {{"Location", "Simulated"}}},
             {"serving", {{"baseline_type", "Simulated"}, {"config", json::object()}}},
             {"workload", {{"WORKLOAD", "synthetic"}, {"QPS", qps}, {"NUM_USERS", 10}}},
+            // The newer session's helm_kvaware at QPS 1 measured its client, not the server.
+            {"validity", {{"verdict", s == 1 && key == "helm_kvaware" && qps == 1.0 ? "invalid" : "valid"},
+                          {"reasons", json::array()},
+                          {"checks", json::array()}}},
         };
         const fs::path path = dir / fmt::format("{}_synthetic_{}_{}.json", key, qps, ts);
         std::ofstream(path) << doc.dump(2);
@@ -123,6 +127,17 @@ TEST_F(DashboardUi, ChartsShowTheUploadedPointsInChromium) {
     if (p["key"] == "helm_roundrobin" && p["qps"] == 0.5) want *= 3;
     EXPECT_DOUBLE_EQ(std::stod(p["value"].get<std::string>()), want) << p;
   }
+  // The invalid run's point is hollow: white inside, its baseline's colour around.
+  int invalid = 0;
+  for (const auto& p : qps_points) {
+    if (!p["invalid"].get<bool>()) continue;
+    ++invalid;
+    EXPECT_EQ(p["key"], "helm_kvaware") << p;
+    EXPECT_EQ(p["qps"], 1.0) << p;
+    EXPECT_EQ(p["fill"], "#fff") << p;
+    EXPECT_NE(p["style"].get<std::string>().find("stroke:"), std::string::npos) << p;
+  }
+  EXPECT_EQ(invalid, 1) << qps_points;
   // Over time at the first QPS (0.5): one marker per key and session; the slowdown is flagged.
   const json& time_points = r["time_points"];
   ASSERT_EQ(time_points.size(), 4u) << time_points;
@@ -174,7 +189,10 @@ TEST_F(DashboardUi, EachBaselineHasOneColourOnThePage) {
   const json r = json::parse(ui.out);
   std::map<std::string, std::set<std::string>> colours;
   for (const char* chart : {"qps_points", "time_points"}) {
-    for (const auto& p : r[chart]) colours[p["key"].get<std::string>()].insert(p["fill"].get<std::string>());
+    for (const auto& p : r[chart]) {
+      if (p["invalid"].get<bool>()) continue;  // hollow: white inside, its colour on the outline
+      colours[p["key"].get<std::string>()].insert(p["fill"].get<std::string>());
+    }
   }
   ASSERT_EQ(colours.size(), 3u) << r.dump();
   EXPECT_EQ(r["legend_colors"]["time"].size(), 3u);

@@ -188,7 +188,7 @@ function renderQpsPanel(panel, data, colorOf) {
       id: 'chart-qps', label: data.metric.label + ' against QPS', lines, colorOf, xLabel: 'QPS (requests/s)',
       yLabel: data.metric.label, xFormat: fmtNum,
       describe: (pt) => [pt.key, 'QPS ' + pt.p.qps, data.metric.label + ': ' + (pt.p.ok ? fmtNum(pt.p.value) : 'run failed'),
-        pt.p.timestamp],
+        pt.p.timestamp, validityLine(pt.p)],
     }));
 }
 
@@ -221,7 +221,7 @@ function renderTimePanel(panel, data, colorOf) {
       describe: (pt) => [pt.key, pt.p.session_id, fmtDate(pt.p.session_time),
         data.metric.label + ': ' + (pt.p.ok ? fmtNum(pt.p.value) : 'run failed'),
         pt.p.median != null ? 'median of previous ' + pt.p.history + ': ' + fmtNum(pt.p.median) : null,
-        pt.p.regressed ? 'REGRESSION' : null],
+        pt.p.regressed ? 'REGRESSION' : null, validityLine(pt.p)],
     }),
     badges);
 }
@@ -330,7 +330,11 @@ function lineChart(opts) {
       if (p.ok && p.y != null) {
         const y = sy(p.y);
         if (p.regressed) svg('circle', { class: 'halo', cx: x, cy: y, r: radius * 2 }, g);
-        marker = svg('circle', { class: 'point' + (p.regressed ? ' regressed' : ''), cx: x, cy: y, r: radius, fill: color, ...data }, g);
+        // A run whose own numbers are invalid (its "validity"): a hollow marker.
+        const invalid = p.p.validity === 'invalid';
+        const look = invalid ? { fill: '#fff', style: 'stroke:' + color } : { fill: color };
+        marker = svg('circle', { class: 'point' + (p.regressed ? ' regressed' : '') + (invalid ? ' invalid' : ''), cx: x, cy: y,
+          r: radius, ...look, ...data }, g);
       } else if (!p.ok) {
         // A failed run: a red cross on the x axis, so the failure shows where its point would be.
         const y = H - m.b - 8;
@@ -346,6 +350,11 @@ function lineChart(opts) {
     }
   });
   return root;
+}
+
+// "numbers invalid" / "numbers suspect" in a tooltip; nothing for valid runs or runs without a verdict.
+function validityLine(p) {
+  return p.validity && p.validity !== 'valid' ? 'numbers ' + p.validity + ' (see the run\'s validity)' : null;
 }
 
 function showTip(e, lines) {
