@@ -6,8 +6,6 @@
 // its keys for the JSON) and list it in add_bench().
 
 #include <fmt/format.h>
-
-#include <cstdlib>
 #include <unistd.h>
 
 #include <array>
@@ -138,13 +136,7 @@ void add_common_options(CLI::App* sub, CommonOptions& o) {
   sub->add_option("--lag-budget-ms", o.lag_budget_ms,
                   "client lag p99 the run may have and stay valid, in milliseconds (default 2; or 10% of the mean gap "
                   "between sends, when larger)")
-      ->check(CLI::Validator(
-          [](std::string& v) {
-            char* end = nullptr;
-            const double d = std::strtod(v.c_str(), &end);
-            return end != v.c_str() && *end == '\0' && d > 0 ? std::string() : "expected milliseconds > 0, found " + v;
-          },
-          "MS > 0"));
+      ->check(positive_milliseconds());
   sub->add_option("--time-scale", o.time_scale,
                   "measure on a clock this many times faster than the wall clock, as a time-scaled simulator runs "
                   "(default: the scale the server reports at GET /lmbench/info, 1 for any other server)");
@@ -394,12 +386,10 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
   http::EventLoop loop;
   load::Runner runner(loop, clock, ro);
   // A simulator's own lateness over the run (its /metrics; none behind a router), for validity.
-  const std::vector<std::string> sim_engines =
-      scale.simulator ? std::vector<std::string>{url->origin()} : std::vector<std::string>{};
-  const auto pace_before = suite::scrape_emission_lag(sim_engines, steady);
+  const suite::EmissionLagWindow engine_lag(scale.simulator ? std::vector<std::string>{url->origin()} : std::vector<std::string>{},
+                                            steady);
   load::RunResult run = runner.run(*workload);
-  const auto engine_lag_ms =
-      sim_engines.empty() ? std::nullopt : suite::emission_lag_p99_ms(pace_before, suite::scrape_emission_lag(sim_engines, steady));
+  const auto engine_lag_ms = engine_lag.p99_ms();
   const bool interrupted = run.reason == load::StopReason::kInterrupted;
 
   metrics::SummaryOptions so;
@@ -420,13 +410,8 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
   fmt::print("{}", load::format_summary_table(summary));
   metrics::ValidityThresholds thresholds;
   thresholds.lag_budget_ms = o.lag_budget_ms;
-  const auto validity = metrics::judge_validity(
-      run.records, summary,
-      {.cpu = run.client_cpu,
-       .loop_stall_ms = core::to_ms(run.loop_stall_max),
-       .time_scale = scale.scale,
-       .engine_lag_p99_ms = engine_lag_ms},
-      thresholds);
+  const auto validity =
+      metrics::judge_validity(run.records, summary, load::client_health(run, scale.scale, engine_lag_ms), thresholds);
   fmt::print("validity: {}\n", metrics::verdict_name(validity.verdict));
   for (const auto& reason : validity.reasons()) fmt::print("  {}\n", reason);
 

@@ -238,13 +238,7 @@ Command add_run(CLI::App& app) {
   sub->add_option("--lag-budget-ms", a->lag_budget_ms,
                   "Client lag p99 a run may have and stay valid, in the run's (modelled) milliseconds (default 2; "
                   "or 10% of the mean gap between sends, when larger)")
-      ->check(CLI::Validator(
-          [](std::string& v) {
-            char* end = nullptr;
-            const double d = std::strtod(v.c_str(), &end);
-            return end != v.c_str() && *end == '\0' && d > 0 ? std::string() : "expected milliseconds > 0, found " + v;
-          },
-          "MS > 0"));
+      ->check(positive_milliseconds());
   sub->add_flag("--skip-preflight", a->skip_preflight,
                 "Deploy without first checking the cluster (context, GPU nodes, StorageClass, CRDs, charts, leftover releases)");
   return {sub, [a] { return run(*a); }};

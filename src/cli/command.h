@@ -29,6 +29,9 @@ Command add_regress(CLI::App& app);
 // For subcommands whose issue is not done yet: says so on stderr and returns 2. None pretends.
 int not_built_yet(const char* name, int issue);
 
+// A number of milliseconds > 0 ("expected milliseconds > 0, found X"), e.g. --lag-budget-ms.
+CLI::Validator positive_milliseconds();
+
 }  // namespace lmbench::cli
 
 namespace lmbench::cli {

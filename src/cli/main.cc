@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 #include <vector>
@@ -20,6 +21,16 @@ namespace lmbench::cli {
 int not_built_yet(const char* name, int issue) {
   fmt::print(stderr, "lmbench {}: not built yet (issue #{})\n", name, issue);
   return 2;
+}
+
+CLI::Validator positive_milliseconds() {
+  return CLI::Validator(
+      [](std::string& v) {
+        char* end = nullptr;
+        const double d = std::strtod(v.c_str(), &end);
+        return end != v.c_str() && *end == '\0' && d > 0 ? std::string() : "expected milliseconds > 0, found " + v;
+      },
+      "MS > 0");
 }
 
 // The deepest (sub)command the command line names ("lmbench", "lmbench bench", "lmbench bench

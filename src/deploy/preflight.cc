@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <utility>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -69,9 +70,9 @@ std::string lower(std::string s) {
   return s;
 }
 
-}  // namespace
-
-std::optional<double> quantity_gib(const std::string& text) {
+// A Kubernetes quantity split into its finite, non-negative number and its suffix ("64Gi" ->
+// 64, "Gi"); nullopt when it does not start with one.
+std::optional<std::pair<double, std::string>> split_quantity(const std::string& text) {
   if (text.empty()) return std::nullopt;
   std::size_t used = 0;
   double v = 0;
@@ -80,28 +81,29 @@ std::optional<double> quantity_gib(const std::string& text) {
   } catch (const std::exception&) {
     return std::nullopt;
   }
+  if (!std::isfinite(v) || v < 0) return std::nullopt;
+  return std::make_pair(v, text.substr(used));
+}
+
+}  // namespace
+
+std::optional<double> quantity_gib(const std::string& text) {
+  const auto q = split_quantity(text);
+  if (!q) return std::nullopt;
   static const std::map<std::string, double> kUnits = {
       {"", 1.0},          {"Ki", 1024.0},   {"Mi", 1048576.0}, {"Gi", 1073741824.0}, {"Ti", 1099511627776.0},
       {"k", 1e3},         {"K", 1e3},       {"M", 1e6},        {"G", 1e9},           {"T", 1e12},
       {"m", 1e-3}};
-  const auto unit = kUnits.find(text.substr(used));
-  if (unit == kUnits.end() || !std::isfinite(v) || v < 0) return std::nullopt;
-  return v * unit->second / 1073741824.0;
+  const auto unit = kUnits.find(q->second);
+  if (unit == kUnits.end()) return std::nullopt;
+  return q->first * unit->second / 1073741824.0;
 }
 
 std::optional<double> quantity_cores(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-  const std::string unit = text.substr(used);
-  if (!std::isfinite(v) || v < 0) return std::nullopt;
-  if (unit.empty()) return v;
-  if (unit == "m") return v / 1000.0;
+  const auto q = split_quantity(text);
+  if (!q) return std::nullopt;
+  if (q->second.empty()) return q->first;
+  if (q->second == "m") return q->first / 1000.0;
   return std::nullopt;
 }
 

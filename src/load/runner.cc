@@ -390,6 +390,13 @@ int usable_cpus() {
 
 }  // namespace
 
+metrics::ClientHealth client_health(const RunResult& run, double time_scale, std::optional<double> engine_lag_p99_ms) {
+  return {.cpu = run.client_cpu,
+          .loop_stall_ms = core::to_ms(run.loop_stall_max),
+          .time_scale = time_scale,
+          .engine_lag_p99_ms = engine_lag_p99_ms};
+}
+
 RunResult Runner::run(workloads::Workload& workload) {
   auto state = std::make_shared<RunState>(loop_, clock_, options_, workload);
   const CpuSample cpu0 = CpuSample::now();

@@ -84,6 +84,10 @@ struct RunResult {
   core::Duration loop_stall_max{0};
 };
 
+// What the runner measured about its own health, for metrics::judge_validity.
+metrics::ClientHealth client_health(const RunResult& run, double time_scale,
+                                    std::optional<double> engine_lag_p99_ms = std::nullopt);
+
 class Runner {
  public:
   // `loop` and `clock` must outlive the runner. The clock stamps every time in the records and

@@ -37,4 +37,14 @@ std::optional<double> emission_lag_p99_ms(const std::optional<metrics::PromHisto
   return *q * 1000.0;
 }
 
+EmissionLagWindow::EmissionLagWindow(std::vector<std::string> engine_urls, const core::Clock& clock)
+    : urls_(std::move(engine_urls)), clock_(clock) {
+  if (!urls_.empty()) before_ = scrape_emission_lag(urls_, clock_);
+}
+
+std::optional<double> EmissionLagWindow::p99_ms() const {
+  if (urls_.empty()) return std::nullopt;
+  return emission_lag_p99_ms(before_, scrape_emission_lag(urls_, clock_));
+}
+
 }  // namespace lmbench::suite

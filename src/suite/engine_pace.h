@@ -21,4 +21,17 @@ std::optional<metrics::PromHistogram> scrape_emission_lag(const std::vector<std:
 std::optional<double> emission_lag_p99_ms(const std::optional<metrics::PromHistogram>& before,
                                           const std::optional<metrics::PromHistogram>& after);
 
+// One run's window: scrapes when made (nothing when there are no engines), and p99_ms() scrapes
+// again and gives the p99 over the run, in wall milliseconds.
+class EmissionLagWindow {
+ public:
+  EmissionLagWindow(std::vector<std::string> engine_urls, const core::Clock& clock);
+  std::optional<double> p99_ms() const;
+
+ private:
+  std::vector<std::string> urls_;
+  const core::Clock& clock_;
+  std::optional<metrics::PromHistogram> before_;
+};
+
 }  // namespace lmbench::suite

@@ -105,11 +105,9 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
                                    fmt::format("{} {} {}: ", key, run.label, label_hint));
   load::Runner runner(loop, run_clock, ro);
   // A simulated engine's own lateness over the run (its /metrics), for the validity check.
-  const auto pace_before = scrape_emission_lag(endpoint.sim_engine_urls, env.clock);
+  const EmissionLagWindow engine_lag(endpoint.sim_engine_urls, env.clock);
   auto rr = runner.run(*workload);
-  const auto engine_lag_ms =
-      endpoint.sim_engine_urls.empty() ? std::nullopt
-                                       : emission_lag_p99_ms(pace_before, scrape_emission_lag(endpoint.sim_engine_urls, env.clock));
+  const auto engine_lag_ms = engine_lag.p99_ms();
   out.interrupted = rr.reason == load::StopReason::kInterrupted;
 
   metrics::SummaryOptions so;
@@ -140,13 +138,8 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   if (out.interrupted) rf.extra["interrupted"] = true;
   rf.extra["prompt_salt"] = options.prompt_salt;
   // The run's verdict on its own numbers (metrics/validity.h).
-  const auto validity = metrics::judge_validity(
-      rr.records, summary,
-      {.cpu = rr.client_cpu,
-       .loop_stall_ms = core::to_ms(rr.loop_stall_max),
-       .time_scale = scale,
-       .engine_lag_p99_ms = engine_lag_ms},
-      options.validity);
+  const auto validity =
+      metrics::judge_validity(rr.records, summary, load::client_health(rr, scale, engine_lag_ms), options.validity);
   rf.extra["validity"] = metrics::validity_json(validity);
   out.verdict = validity.verdict;
   if (const auto& o = session.client_overhead()) {

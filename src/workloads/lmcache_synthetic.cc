@@ -96,7 +96,7 @@ class LMCacheSyntheticWorkload::Prefetcher {
       const std::uint64_t id = *job.user_id;
       const User u = w_.make_user(id, 0);
       std::string q = w_.question(u, 1);
-      set_conversation(scratch, w_.o_.api, w_.first_round_messages(q), *w_.counter_);
+      set_conversation(scratch, w_.o_.api, w_.with_system({{"user", q}}), *w_.counter_);
       std::lock_guard lock(mu_);
       ready_.emplace(id, std::move(q));
     }
@@ -122,10 +122,11 @@ std::optional<std::string> LMCacheSyntheticWorkload::prefetched(std::uint64_t us
   return prefetcher_ ? prefetcher_->take(user_id) : std::nullopt;
 }
 
-Messages LMCacheSyntheticWorkload::first_round_messages(const std::string& question) const {
+Messages LMCacheSyntheticWorkload::with_system(const Messages& rest) const {
   Messages messages;
+  messages.reserve(rest.size() + 1);
   if (!system_.empty()) messages.push_back({"system", system_});
-  messages.push_back({"user", question});
+  messages.insert(messages.end(), rest.begin(), rest.end());
   return messages;
 }
 
@@ -174,9 +175,7 @@ Request LMCacheSyntheticWorkload::build(User& u, core::TimePoint intended, bool 
   std::optional<std::string> ready = round == 1 ? prefetched(u.tag) : std::nullopt;
   u.history.push_back({"user", ready ? std::move(*ready) : question(u, round)});
   ++u.done;
-  Messages messages;
-  if (!system_.empty()) messages.push_back({"system", system_});
-  messages.insert(messages.end(), u.history.begin(), u.history.end());
+  const Messages messages = with_system(u.history);
 
   Request r;
   r.id = next_id_++;
@@ -215,12 +214,8 @@ void LMCacheSyntheticWorkload::start(core::TimePoint t0) {
   // Each warm-up sends a user's whole prebuilt history: counted ahead, off the load thread.
   for (const int j : warm_) {
     if (j < 0) continue;
-    Messages messages;
-    if (!system_.empty()) messages.push_back({"system", system_});
-    const auto& h = slots_[static_cast<std::size_t>(j)].user.history;
-    messages.insert(messages.end(), h.begin(), h.end());
     if (!prefetcher_) prefetcher_ = std::make_unique<Prefetcher>(*this);
-    prefetcher_->add_count(std::move(messages));
+    prefetcher_->add_count(with_system(slots_[static_cast<std::size_t>(j)].user.history));
   }
   // Then the first questions, in the order they will be needed.
   for (const auto id : joining) prefetch(id);
@@ -230,20 +225,19 @@ void LMCacheSyntheticWorkload::start(core::TimePoint t0) {
 
 Request LMCacheSyntheticWorkload::warmup_request(std::size_t n, core::TimePoint intended) {
   const int j = warm_[n];
-  Messages messages;
-  if (!system_.empty()) messages.push_back({"system", system_});
   Request r;
   r.id = next_id_++;
   r.intended_send = intended;
   r.warmup = true;
+  Messages messages;
   if (j >= 0) {
     const User& u = slots_[static_cast<std::size_t>(j)].user;
-    messages.insert(messages.end(), u.history.begin(), u.history.end());
+    messages = with_system(u.history);
     r.user_id = u.id;
     r.round = u.done;
     r.headers.emplace_back("x-user-id", u.id);
   } else {
-    messages.push_back({"user", " Hello"});
+    messages = with_system({{"user", " Hello"}});
   }
   set_conversation(r, o_.api, messages, *counter_);
   r.max_tokens = 1;

@@ -130,7 +130,8 @@ class LMCacheSyntheticWorkload final : public Workload {
   class Prefetcher;
   void prefetch(std::uint64_t user_id);
   std::optional<std::string> prefetched(std::uint64_t user_id);
-  Messages first_round_messages(const std::string& question) const;
+  // The system message (when there is one), then `rest`: every prompt this workload sends.
+  Messages with_system(const Messages& rest) const;
 
   const text::Tokenizer& tokenizer_;
   std::unique_ptr<text::IncrementalEncoder> counter_;  // prompt token counts, incremental
