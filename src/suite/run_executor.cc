@@ -141,7 +141,6 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   const auto validity =
       metrics::judge_validity(rr.records, summary, load::client_health(rr, scale, engine_lag_ms), options.validity);
   rf.extra["validity"] = metrics::validity_json(validity);
-  out.verdict = validity.verdict;
   if (const auto& o = session.client_overhead()) {
     // What the client's own path added to each TTFT, so a reader can weigh short latencies.
     rf.extra["time_scale"] = {{"scale", o->scale},

@@ -8,7 +8,6 @@
 
 #include "config/spec.h"
 #include "metrics/summary.h"
-#include "metrics/validity.h"
 #include "suite/baseline_session.h"
 #include "suite/orchestrator.h"
 #include "suite/plan.h"
@@ -32,7 +31,6 @@ struct RunOutcome {
   bool wrote = false;        // its JSON is on disk
   std::optional<metrics::Summary> summary;
   std::filesystem::path json;  // when wrote
-  metrics::Verdict verdict = metrics::Verdict::kValid;  // the run's validity (when wrote)
 };
 
 RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunTarget& target);
