@@ -77,6 +77,7 @@ struct CommonOptions {
   double time_scale = 0;  // 0: what the server's GET /lmbench/info says, else 1
   bool strict = false;
   double lag_budget_ms = metrics::ValidityThresholds{}.lag_budget_ms;
+  std::vector<std::string> validity;  // NAME=VALUE thresholds (metrics::ValidityThresholds::set)
 };
 
 // What a workload needs from the command line once it is parsed.
@@ -137,6 +138,9 @@ void add_common_options(CLI::App* sub, CommonOptions& o) {
                   "client lag p99 the run may have and stay valid, in milliseconds (default 2; or 10% of the mean gap "
                   "between sends, when larger)")
       ->check(positive_milliseconds());
+  sub->add_option("--validity", o.validity,
+                  "set a validity threshold, NAME=VALUE (repeatable; e.g. cpu_invalid=0.95; the names are "
+                  "ValidityThresholds' fields, README \"Can I trust this run?\")");
   sub->add_option("--time-scale", o.time_scale,
                   "measure on a clock this many times faster than the wall clock, as a time-scaled simulator runs "
                   "(default: the scale the server reports at GET /lmbench/info, 1 for any other server)");
@@ -312,6 +316,10 @@ TimeScale time_scale_of(const http::Url& base, const CommonOptions& o) {
 }
 
 int run_bench(const std::string& name, const CommonOptions& o, const BenchWorkload& w) {
+  // Thresholds first: a mistyped one is an error before anything is sent.
+  metrics::ValidityThresholds thresholds;
+  thresholds.lag_budget_ms = o.lag_budget_ms;
+  for (const auto& v : o.validity) thresholds.set(v);
   if (w.uses_qps && !(o.qps > 0)) {
     throw core::ConfigError(fmt::format("--qps: expected a positive number, found {}", o.qps));
   }
@@ -408,8 +416,6 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
                summary.top_error_count, summary.top_error);
   }
   fmt::print("{}", load::format_summary_table(summary));
-  metrics::ValidityThresholds thresholds;
-  thresholds.lag_budget_ms = o.lag_budget_ms;
   const auto validity =
       metrics::judge_validity(run.records, summary, load::client_health(run, scale.scale, engine_lag_ms), thresholds);
   fmt::print("validity: {}\n", metrics::verdict_name(validity.verdict));

@@ -79,6 +79,7 @@ struct RunArgs {
   bool skip_preflight = false;
   bool strict = false;
   double lag_budget_ms = metrics::ValidityThresholds{}.lag_budget_ms;
+  std::vector<std::string> validity;  // NAME=VALUE thresholds
 };
 
 std::optional<std::string> env(const char* name) {
@@ -147,6 +148,7 @@ int run(const RunArgs& a) {
   o.preflight = !a.skip_preflight;
   o.strict = a.strict;
   o.validity.lag_budget_ms = a.lag_budget_ms;
+  for (const auto& v : a.validity) o.validity.set(v);
   o.progress_in_place = ::isatty(STDOUT_FILENO) == 1;
   o.ready_timeout = core::from_seconds(a.ready_timeout_s);
   if (!(a.helm_timeout_s > 0)) throw core::ConfigError(fmt::format("--helm-timeout: expected seconds > 0, found {}", a.helm_timeout_s));
@@ -239,6 +241,8 @@ Command add_run(CLI::App& app) {
                   "Client lag p99 a run may have and stay valid, in the run's (modelled) milliseconds (default 2; "
                   "or 10% of the mean gap between sends, when larger)")
       ->check(positive_milliseconds());
+  sub->add_option("--validity", a->validity,
+                  "Set a validity threshold, NAME=VALUE (repeatable; e.g. cpu_invalid=0.95; README \"Can I trust this run?\")");
   sub->add_flag("--skip-preflight", a->skip_preflight,
                 "Deploy without first checking the cluster (context, GPU nodes, StorageClass, CRDs, charts, leftover releases)");
   return {sub, [a] { return run(*a); }};

@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "core/error.h"
 #include "metrics/percentile.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <string>
+#include <utility>
 
 namespace lmbench::metrics {
 
@@ -40,6 +44,43 @@ std::string number(double v) {
 }
 
 }  // namespace
+
+void ValidityThresholds::set(std::string_view assignment) {
+  const std::pair<const char*, double ValidityThresholds::*> fields[] = {
+      {"lag_budget_ms", &ValidityThresholds::lag_budget_ms},
+      {"lag_gap_fraction", &ValidityThresholds::lag_gap_fraction},
+      {"lag_invalid_factor", &ValidityThresholds::lag_invalid_factor},
+      {"cpu_suspect", &ValidityThresholds::cpu_suspect},
+      {"cpu_invalid", &ValidityThresholds::cpu_invalid},
+      {"stall_suspect_ms", &ValidityThresholds::stall_suspect_ms},
+      {"stall_invalid_ms", &ValidityThresholds::stall_invalid_ms},
+      {"send_rate_suspect", &ValidityThresholds::send_rate_suspect},
+      {"send_rate_invalid", &ValidityThresholds::send_rate_invalid},
+      {"unfinished_suspect", &ValidityThresholds::unfinished_suspect},
+      {"unfinished_invalid", &ValidityThresholds::unfinished_invalid},
+      {"failures_suspect", &ValidityThresholds::failures_suspect},
+      {"failures_invalid", &ValidityThresholds::failures_invalid},
+      {"engine_lag_suspect_ms", &ValidityThresholds::engine_lag_suspect_ms},
+      {"engine_lag_invalid_ms", &ValidityThresholds::engine_lag_invalid_ms},
+      {"threshold_scale_cap", &ValidityThresholds::threshold_scale_cap},
+  };
+  const std::size_t eq = assignment.find('=');
+  const std::string name(assignment.substr(0, eq));
+  std::string known;
+  for (const auto& [n, field] : fields) {
+    known += (known.empty() ? "" : ", ") + std::string(n);
+    if (name != n) continue;
+    const std::string value = eq == std::string_view::npos ? std::string() : std::string(assignment.substr(eq + 1));
+    char* end = nullptr;
+    const double d = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end != '\0' || !std::isfinite(d) || d < 0) {
+      throw core::ConfigError(fmt::format("--validity {}: expected {}=<a number >= 0>, found '{}'", assignment, name, value));
+    }
+    this->*field = d;
+    return;
+  }
+  throw core::ConfigError(fmt::format("--validity {}: no threshold '{}' (known: {})", assignment, name, known));
+}
 
 Validity judge_validity(std::span<const RequestRecord> records, const Summary& summary, const ClientHealth& health,
                         const ValidityThresholds& t) {

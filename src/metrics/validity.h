@@ -26,6 +26,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -56,6 +57,10 @@ struct ValidityThresholds {
   double engine_lag_suspect_ms = 1.0;  // simulated engine emission lag p99, wall milliseconds, before
   double engine_lag_invalid_ms = 5.0;   // scaling to the run's clock (the simulator's goal is 1 ms)
   double threshold_scale_cap = 5.0;
+
+  // Sets one threshold from "name=value" (`--validity cpu_invalid=0.95`), the names being the
+  // fields above. Throws core::ConfigError naming every known name, or what the value must be.
+  void set(std::string_view assignment);
 };
 
 // The client's CPU over a run's wall time (load/runner.cc).

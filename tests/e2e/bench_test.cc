@@ -381,6 +381,33 @@ TEST(BenchValidity, ARateOneClientThreadCannotSendIsInvalid) {
   EXPECT_EQ(r.exit_code, 1) << r.out;
 }
 
+// Every threshold is settable: a calm run judged against a CPU budget of 0.1% is invalid, and a
+// name that is not a threshold says which ones are.
+TEST(BenchValidity, ThresholdsAreSetOnTheCommandLine) {
+  testing::RawServer server(paced(2, false, true));
+  TempDir dir;
+  const fs::path json = dir.path / "run.json";
+  RunResult r = run_lmbench({"bench", "random", "--base-url", server.url(), "--model", "m", "--qps", "20", "--num-users", "2",
+                             "--num-rounds", "3", "--prompt-len", "8", "--answer-len", "2", "--tokenizer", kTokenizer,
+                             "--json", json.string(), "--validity", "cpu_suspect=0", "--validity", "cpu_invalid=0.001"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("validity: invalid\n  client_cpu "), std::string::npos) << r.out;
+  const auto v = nlohmann::json::parse(read_file(json))["validity"];
+  for (const auto& c : v["checks"]) {
+    if (c["check"] == "client_cpu") {
+      EXPECT_DOUBLE_EQ(c["invalid_above"].get<double>(), 0.001) << c.dump();
+    }
+  }
+  r = run_lmbench({"bench", "random", "--base-url", server.url(), "--model", "m", "--validity", "cpu_invalidd=0.9"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("--validity cpu_invalidd=0.9: no threshold 'cpu_invalidd' (known: lag_budget_ms, "), std::string::npos)
+      << r.err;
+  r = run_lmbench({"bench", "random", "--base-url", server.url(), "--model", "m", "--validity", "cpu_invalid=lots"});
+  EXPECT_NE(r.err.find("--validity cpu_invalid=lots: expected cpu_invalid=<a number >= 0>, found 'lots'"), std::string::npos)
+      << r.err;
+  EXPECT_TRUE(server.requests().size() == 6u) << "the bad thresholds stopped their runs before any request";
+}
+
 TEST(BenchValidity, TheLagBudgetMustBePositive) {
   for (const char* bad : {"0", "-1", "x"}) {
     const RunResult r = run_lmbench({"bench", "random", "--base-url", "http://127.0.0.1:1", "--model", "m", "--lag-budget-ms", bad});
