@@ -43,22 +43,38 @@ core::TimePoint AgenticWorkload::join_time(std::size_t n) const {
   return base + core::from_seconds(static_cast<double>(n) * o_.new_user_interval_s);
 }
 
+bool AgenticWorkload::restrict_to_shard(int index, int count) {
+  shard_ = Shard{index, count};
+  return true;
+}
+
 void AgenticWorkload::start(core::TimePoint t0) {
   t0_ = t0;
   next_id_ = 0;
+  next_join_ = static_cast<std::size_t>(shard_.index);
   warm_answered_ = 0;
+  last_warm_answer_ = core::TimePoint{};
   measure_start_.reset();
   users_.clear();
   pending_.clear();
-  for (int w = 0; w < o_.num_users_warmup; ++w) {
+  for (std::size_t w = static_cast<std::size_t>(shard_.index); w < static_cast<std::size_t>(o_.num_users_warmup);
+       w += static_cast<std::size_t>(shard_.count)) {
     User u;
     u.id = "warmup-" + std::to_string(w);
-    u.tag = kWarmupTagBase + static_cast<std::uint64_t>(w);
+    u.tag = kWarmupTagBase + w;
+    u.n = w;
     u.warmup = true;
-    u.ready = join_time(static_cast<std::size_t>(w));
+    u.ready = join_time(w);
     users_.push_back(std::move(u));
   }
-  if (users_.empty()) measure_start_ = t0;
+  warm_users_ = static_cast<int>(users_.size());
+  // No warm-up here: the whole run's measurement starts at t0 (none), or at the end of its
+  // warm-up window (a shard without warm-up users while others have some).
+  if (users_.empty()) measure_start_ = warm_paced();
+}
+
+core::TimePoint AgenticWorkload::warm_paced() const {
+  return t0_ + core::from_seconds(o_.num_users_warmup * o_.new_user_interval_s);
 }
 
 std::optional<std::size_t> AgenticWorkload::next_user() const {
@@ -70,7 +86,6 @@ std::optional<std::size_t> AgenticWorkload::next_user() const {
 }
 
 std::optional<core::TimePoint> AgenticWorkload::next_send_time() {
-  const auto w = static_cast<std::size_t>(o_.num_users_warmup);
   if (!measure_start_) {
     const auto i = next_user();
     if (i) return users_[*i].ready;
@@ -78,22 +93,23 @@ std::optional<core::TimePoint> AgenticWorkload::next_send_time() {
   }
   std::optional<core::TimePoint> t;
   if (const auto i = next_user()) t = users_[*i].ready;
-  const core::TimePoint join = join_time(users_.size() - w);
+  const core::TimePoint join = join_time(next_join_);
   if (!t || join < *t) t = join;
   if (*t >= end()) return std::nullopt;
   return t;
 }
 
 Request AgenticWorkload::take(core::TimePoint /*now*/) {
-  const auto w = static_cast<std::size_t>(o_.num_users_warmup);
   std::optional<std::size_t> i = next_user();
   if (measure_start_) {
-    const core::TimePoint join = join_time(users_.size() - w);
+    const core::TimePoint join = join_time(next_join_);
     if (!i || join < *users_[*i].ready) {
       User u;
-      const std::size_t n = users_.size() - w;
+      const std::size_t n = next_join_;
+      next_join_ += static_cast<std::size_t>(shard_.count);
       u.id = std::to_string(n);
       u.tag = n;
+      u.n = n;
       u.ready = join;
       users_.push_back(std::move(u));
       i = users_.size() - 1;
@@ -103,7 +119,7 @@ Request AgenticWorkload::take(core::TimePoint /*now*/) {
   const int round = u.done + 1;
   // Warm-up user w asks agent w % NUM_AGENTS, so the warm-up puts every agent's system prompt in
   // the server's cache (a measured user's round 1 always goes to agent 0).
-  const int agent = u.warmup ? static_cast<int>(*i % static_cast<std::size_t>(o_.num_agents)) : (round - 1) % o_.num_agents;
+  const int agent = u.warmup ? static_cast<int>(u.n % static_cast<std::size_t>(o_.num_agents)) : (round - 1) % o_.num_agents;
   std::string q = synth_.user_text(u.tag, mix_seed(o_.seed, static_cast<std::uint64_t>(round)), o_.question_len);
   if (round == 1 && o_.chat_history > 0) q = synth_.user_text(u.tag, mix_seed(o_.seed, 0), o_.chat_history) + q;
   u.history.push_back({"user", std::move(q)});
@@ -140,10 +156,7 @@ void AgenticWorkload::on_response(const Response& response, core::TimePoint now)
   if (u.warmup) {
     // A warm-up user sends its first round only.
     last_warm_answer_ = std::max(last_warm_answer_, now);
-    if (++warm_answered_ == o_.num_users_warmup) {
-      const core::TimePoint paced = t0_ + core::from_seconds(o_.num_users_warmup * o_.new_user_interval_s);
-      measure_start_ = std::max(paced, last_warm_answer_);
-    }
+    if (++warm_answered_ == warm_users_) measure_start_ = std::max(warm_paced(), last_warm_answer_);
     return;
   }
   if (u.done < o_.num_rounds) u.ready = now;
@@ -151,7 +164,7 @@ void AgenticWorkload::on_response(const Response& response, core::TimePoint now)
 
 bool AgenticWorkload::finished() const {
   if (!measure_start_) return false;
-  if (join_time(users_.size() - static_cast<std::size_t>(o_.num_users_warmup)) < end()) return false;
+  if (join_time(next_join_) < end()) return false;
   for (const auto& u : users_) {
     if (u.warmup) continue;
     if (u.ready && *u.ready < end()) return false;

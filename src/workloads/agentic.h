@@ -17,6 +17,12 @@
 // system prompt is cached before measured users arrive (measured users arrive cold, as new users
 // do in steady state). T = max(t0 + W * interval, arrival of the last warm-up answer).
 // Headers: x-user-id.
+//
+// Sharding (shard.h): shard k of n keeps the measured users u and the warm-up users w with
+// u % n == k and w % n == k, at the whole run's join times. As in LMCacheSynthetic, a shard's
+// T = max(t0 + W * interval, arrival of its own last warm-up answer): the whole run's T whenever
+// every warm-up answer arrives by t0 + W * interval. Users never interact otherwise, so with
+// equal T the shards together send exactly the whole run.
 
 #include <cstdint>
 #include <memory>
@@ -29,6 +35,7 @@
 #include "text/prompt_synth.h"
 #include "text/tokenizer.h"
 #include "workloads/conversation.h"
+#include "workloads/shard.h"
 #include "workloads/workload.h"
 
 namespace lmbench::workloads {
@@ -60,6 +67,7 @@ class AgenticWorkload final : public Workload {
   Request take(core::TimePoint now) override;
   void on_response(const Response& response, core::TimePoint now) override;
   bool finished() const override;
+  bool restrict_to_shard(int index, int count) override;
 
   std::optional<core::TimePoint> measure_start() const { return measure_start_; }
 
@@ -67,6 +75,7 @@ class AgenticWorkload final : public Workload {
   struct User {
     std::string id;
     std::uint64_t tag = 0;
+    std::size_t n = 0;  // index in its phase (warm-up w or measured u) of the whole run
     bool warmup = false;
     int done = 0;
     Messages history;
@@ -74,6 +83,7 @@ class AgenticWorkload final : public Workload {
   };
 
   core::TimePoint join_time(std::size_t n) const;  // of the n-th user of its phase
+  core::TimePoint warm_paced() const;              // t0 + W * interval
   core::TimePoint end() const { return *measure_start_ + o_.duration; }
   std::optional<std::size_t> next_user() const;  // the user sending next, joining ones included
 
@@ -82,12 +92,15 @@ class AgenticWorkload final : public Workload {
   const text::PromptSynth& synth_;
   AgenticOptions o_;
   std::vector<std::string> systems_;  // per agent
+  Shard shard_;
   core::TimePoint t0_{};
   std::uint64_t next_id_ = 0;
+  std::size_t next_join_ = 0;  // the next measured user of this shard to join
+  int warm_users_ = 0;         // this shard's warm-up users
   int warm_answered_ = 0;
   core::TimePoint last_warm_answer_{};
   std::optional<core::TimePoint> measure_start_;
-  std::vector<User> users_;  // warm-up users first, then measured users in join order
+  std::vector<User> users_;  // this shard's warm-up users first, then measured users in join order
   std::unordered_map<std::uint64_t, std::size_t> pending_;
 };
 

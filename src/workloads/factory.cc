@@ -213,7 +213,7 @@ std::unique_ptr<Workload> make_workload(const config::WorkloadConfig& config, st
   if (!context.tokenizer || !context.synth) {
     throw core::ConfigError(config.path + ": prompts of exact token lengths need a tokenizer, and none is loaded");
   }
-  return std::visit(Maker{config, qps_index, context}, config.kind);
+  return apply_shard(std::visit(Maker{config, qps_index, context}, config.kind), context.shard);
 }
 
 std::size_t run_count(const config::WorkloadConfig& config) {

@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "text/prompt_synth.h"
 #include "text/tokenizer.h"
+#include "workloads/shard.h"
 #include "workloads/workload.h"
 
 namespace lmbench::workloads {
@@ -36,10 +37,13 @@ struct WorkloadContext {
   // after the warm-up) and caps the schedule of the others (nothing intended at or after start +
   // duration). In the clock's time: modelled time against a time-scaled simulator.
   std::optional<core::Duration> duration;
+  // The part of the run this process sends (lmbench worker): the whole run by default.
+  Shard shard;
 };
 
+// The workload is restricted to context.shard (apply_shard).
 // Throws core::ConfigError: qps_index out of range, missing or unreadable data file, options the
-// workload rejects, or DATASET_NAME hf (needs the Hugging Face hub).
+// workload rejects, DATASET_NAME hf (needs the Hugging Face hub), or a bad shard.
 std::unique_ptr<Workload> make_workload(const config::WorkloadConfig& config, std::size_t qps_index,
                                         const WorkloadContext& context);
 

@@ -190,48 +190,69 @@ Request LMCacheSyntheticWorkload::build(User& u, core::TimePoint intended, bool 
   return r;
 }
 
+bool LMCacheSyntheticWorkload::restrict_to_shard(int index, int count) {
+  shard_ = Shard{index, count};
+  return true;
+}
+
 void LMCacheSyntheticWorkload::start(core::TimePoint t0) {
   t0_ = t0;
   next_id_ = 0;
   warm_.clear();
+  warm_total_ = 0;
   warm_taken_ = 0;
   warm_answered_ = 0;
+  last_warm_answer_ = core::TimePoint{};
   measure_start_.reset();
   slots_.clear();
   pending_.clear();
   std::vector<std::uint64_t> joining, next;
+  // Every slot of the whole run is counted (the warm-up order is the whole run's); only this
+  // shard's are built.
   for (int j = 0; j < o_.num_users; ++j) {
-    Slot s;
     const int done = static_cast<int>(static_cast<long long>(j) * o_.num_rounds / o_.num_users);
+    const bool warmed = o_.num_users_warmup > 0 && done > 0;
+    const int n = warmed ? warm_total_++ : -1;
+    if (!shard_.owns(static_cast<std::uint64_t>(j))) continue;
+    Slot s;
+    s.j = static_cast<std::uint64_t>(j);
     // Users whose round 1 is still to come: this one (when it starts fresh) and the slot's next.
     if (done == 0) joining.push_back(static_cast<std::uint64_t>(j));
     next.push_back(static_cast<std::uint64_t>(j + o_.num_users));
     s.user = make_user(static_cast<std::uint64_t>(j), done);
+    if (warmed) warm_.push_back(Warm{n, static_cast<int>(slots_.size())});
     slots_.push_back(std::move(s));
-    if (o_.num_users_warmup > 0 && done > 0) warm_.push_back(j);
   }
-  if (o_.num_users_warmup > 0 && warm_.empty() && !system_.empty()) warm_.push_back(-1);
+  if (o_.num_users_warmup > 0 && warm_total_ == 0 && !system_.empty()) {
+    warm_total_ = 1;
+    if (shard_.owns(0)) warm_.push_back(Warm{0, -1});
+  }
   // Each warm-up sends a user's whole prebuilt history: counted ahead, off the load thread.
-  for (const int j : warm_) {
-    if (j < 0) continue;
+  for (const Warm& w : warm_) {
+    if (w.slot < 0) continue;
     if (!prefetcher_) prefetcher_ = std::make_unique<Prefetcher>(*this);
-    prefetcher_->add_count(with_system(slots_[static_cast<std::size_t>(j)].user.history));
+    prefetcher_->add_count(with_system(slots_[static_cast<std::size_t>(w.slot)].user.history));
   }
   // Then the first questions, in the order they will be needed.
   for (const auto id : joining) prefetch(id);
   for (const auto id : next) prefetch(id);
-  if (warm_.empty()) begin_measurement(t0);
+  // No warm-up here: the whole run's starts at t0 (none), or at the end of its warm-up window
+  // (a shard without a warmed slot while others warm theirs).
+  if (warm_.empty()) begin_measurement(warm_paced());
 }
 
-Request LMCacheSyntheticWorkload::warmup_request(std::size_t n, core::TimePoint intended) {
-  const int j = warm_[n];
+core::TimePoint LMCacheSyntheticWorkload::warm_paced() const {
+  return t0_ + core::from_seconds(static_cast<double>(warm_total_) / o_.qps);
+}
+
+Request LMCacheSyntheticWorkload::warmup_request(const Warm& warm) {
   Request r;
   r.id = next_id_++;
-  r.intended_send = intended;
+  r.intended_send = t0_ + core::from_seconds(static_cast<double>(warm.n) / o_.qps);
   r.warmup = true;
   Messages messages;
-  if (j >= 0) {
-    const User& u = slots_[static_cast<std::size_t>(j)].user;
+  if (warm.slot >= 0) {
+    const User& u = slots_[static_cast<std::size_t>(warm.slot)].user;
     messages = with_system(u.history);
     r.user_id = u.id;
     r.round = u.done;
@@ -247,10 +268,10 @@ Request LMCacheSyntheticWorkload::warmup_request(std::size_t n, core::TimePoint 
 
 void LMCacheSyntheticWorkload::begin_measurement(core::TimePoint t) {
   measure_start_ = t;
-  for (std::size_t j = 0; j < slots_.size(); ++j) {
-    slots_[j].base = t + core::from_seconds(static_cast<double>(j) / o_.qps);
-    slots_[j].ready = slots_[j].base;
-    slots_[j].available = t;
+  for (auto& s : slots_) {
+    s.base = t + core::from_seconds(static_cast<double>(s.j) / o_.qps);
+    s.ready = s.base;
+    s.available = t;
   }
 }
 
@@ -261,7 +282,9 @@ core::TimePoint LMCacheSyntheticWorkload::slot_time(const Slot& s) const {
 
 std::optional<core::TimePoint> LMCacheSyntheticWorkload::next_send_time() {
   if (!measure_start_) {
-    if (warm_taken_ < static_cast<int>(warm_.size())) return t0_ + core::from_seconds(warm_taken_ / o_.qps);
+    if (warm_taken_ < static_cast<int>(warm_.size())) {
+      return t0_ + core::from_seconds(static_cast<double>(warm_[static_cast<std::size_t>(warm_taken_)].n) / o_.qps);
+    }
     return std::nullopt;  // waiting for the warm-up answers
   }
   const core::TimePoint end = *measure_start_ + o_.duration;
@@ -276,8 +299,7 @@ std::optional<core::TimePoint> LMCacheSyntheticWorkload::next_send_time() {
 
 Request LMCacheSyntheticWorkload::take(core::TimePoint now) {
   if (!measure_start_) {
-    const core::TimePoint t = t0_ + core::from_seconds(warm_taken_ / o_.qps);
-    Request r = warmup_request(static_cast<std::size_t>(warm_taken_), t);
+    Request r = warmup_request(warm_[static_cast<std::size_t>(warm_taken_)]);
     pending_[r.id] = Pending{-1};
     ++warm_taken_;
     return r;
@@ -299,8 +321,9 @@ Request LMCacheSyntheticWorkload::take(core::TimePoint now) {
   ++s.k;
   if (s.user.done >= o_.num_rounds) {
     ++s.generation;
-    s.user = make_user(best + static_cast<std::uint64_t>(s.generation) * static_cast<std::uint64_t>(o_.num_users), 0);
-    prefetch(best + static_cast<std::uint64_t>(s.generation + 1) * static_cast<std::uint64_t>(o_.num_users));
+    const auto users = static_cast<std::uint64_t>(o_.num_users);
+    s.user = make_user(s.j + static_cast<std::uint64_t>(s.generation) * users, 0);
+    prefetch(s.j + static_cast<std::uint64_t>(s.generation + 1) * users);
     s.ready = slot_time(s);
     // The new user exists from now: if its slot time is past (a slow server held the previous
     // user's rounds back), sending it late is the closed loop's doing, not the client's.
@@ -322,8 +345,7 @@ void LMCacheSyntheticWorkload::on_response(const Response& response, core::TimeP
     // answers already.
     last_warm_answer_ = std::max(last_warm_answer_, now);
     if (++warm_answered_ == static_cast<int>(warm_.size())) {
-      const core::TimePoint paced = t0_ + core::from_seconds(static_cast<double>(warm_.size()) / o_.qps);
-      begin_measurement(std::max(paced, last_warm_answer_));
+      begin_measurement(std::max(warm_paced(), last_warm_answer_));
     }
     return;
   }

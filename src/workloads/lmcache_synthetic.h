@@ -37,6 +37,15 @@
 // warm-up, T = t0. (The original warmed with separate traffic of the measured users' ids; the
 // number NUM_USERS_WARMUP itself only turns the warm-up on.)
 //
+// Sharding (shard.h): shard k of n keeps the slots j with j % n == k, so every user (id j + g *
+// NUM_USERS) stays in its slot's shard, on the whole run's slot times (base T + j/QPS). A warmed
+// slot's warm-up goes with it and keeps its place n in the whole run's warm-up order (intended
+// t0 + n/QPS); the system-prompt-only warm-up goes to shard 0. A shard cannot see the other
+// shards' warm-up answers, so its T = max(t0 + N/QPS, arrival of its own last warm-up answer),
+// N the whole run's warm-up count: the whole run's T whenever every warm-up answer arrives by
+// t0 + N/QPS. Slots never interact otherwise, so with equal T the shards together send exactly
+// the whole run. A shard without a slot (n > NUM_USERS) sends nothing.
+//
 // Headers: x-user-id = the user's id.
 //
 // USE_SHAREGPT (options.sharegpt not empty): user u's questions are the human turns of
@@ -55,6 +64,7 @@
 #include "text/prompt_synth.h"
 #include "text/tokenizer.h"
 #include "workloads/conversation.h"
+#include "workloads/shard.h"
 #include "workloads/sharegpt_data.h"
 #include "workloads/workload.h"
 
@@ -89,6 +99,7 @@ class LMCacheSyntheticWorkload final : public Workload {
   Request take(core::TimePoint now) override;
   void on_response(const Response& response, core::TimePoint now) override;
   bool finished() const override;
+  bool restrict_to_shard(int index, int count) override;
 
   // The measurement start T, once known (after the warm-up answers).
   std::optional<core::TimePoint> measure_start() const { return measure_start_; }
@@ -101,6 +112,7 @@ class LMCacheSyntheticWorkload final : public Workload {
     Messages history;       // without the system message
   };
   struct Slot {
+    std::uint64_t j = 0;                    // its index among the whole run's NUM_USERS slots
     User user;
     int generation = 0;                     // how many users this slot had before this one
     core::TimePoint base{};
@@ -111,9 +123,14 @@ class LMCacheSyntheticWorkload final : public Workload {
   struct Pending {
     int slot = -1;  // -1: a warm-up request
   };
+  struct Warm {
+    int n = 0;      // place in the whole run's warm-up order: intended t0 + n/QPS
+    int slot = -1;  // in slots_; -1: the system prompt alone
+  };
 
   User make_user(std::uint64_t id, int done_rounds) const;
-  Request warmup_request(std::size_t n, core::TimePoint intended);
+  Request warmup_request(const Warm& warm);
+  core::TimePoint warm_paced() const;  // t0 + (the whole run's warm-up count) / QPS
   std::string question(const User& u, int round) const;
   std::string prebuilt_answer(const User& u, int round) const;
   int max_tokens(const User& u, int round) const;
@@ -139,16 +156,18 @@ class LMCacheSyntheticWorkload final : public Workload {
   LMCacheSyntheticOptions o_;
   core::Duration gap_{};
   std::string system_;
+  Shard shard_;
   core::TimePoint t0_{};
   std::uint64_t next_id_ = 0;
-  // Warm-up: the slots whose first user is warmed (-1: the system prompt alone).
-  std::vector<int> warm_;
+  // Warm-up: this shard's, in order; the whole run has warm_total_ of them.
+  std::vector<Warm> warm_;
+  int warm_total_ = 0;
   int warm_taken_ = 0;
   int warm_answered_ = 0;
   core::TimePoint last_warm_answer_{};
   // Measurement.
   std::optional<core::TimePoint> measure_start_;
-  std::vector<Slot> slots_;
+  std::vector<Slot> slots_;  // this shard's, by slot index j
   std::unordered_map<std::uint64_t, Pending> pending_;
   std::unique_ptr<Prefetcher> prefetcher_;  // last: its thread reads the members above
 };

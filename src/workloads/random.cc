@@ -54,7 +54,13 @@ Request RandomWorkload::take(core::TimePoint /*now*/) {
   r.max_tokens = options_.answer_len;
   r.ignore_eos = options_.ignore_eos;
   r.headers.emplace_back("x-user-id", r.user_id);
+  advance();
+  return r;
+}
 
+void RandomWorkload::skip(core::TimePoint /*now*/) { advance(); }
+
+void RandomWorkload::advance() {
   ++taken_;
   if (finished()) {
     next_.reset();  // the arrival process is not asked for a gap nobody will use
@@ -64,7 +70,6 @@ Request RandomWorkload::take(core::TimePoint /*now*/) {
     // From the start, not from the previous time, so rounding never accumulates.
     next_ = t0_ + core::from_seconds(static_cast<double>(taken_) / options_.qps);
   }
-  return r;
 }
 
 void RandomWorkload::on_response(const Response& /*response*/, core::TimePoint /*now*/) {

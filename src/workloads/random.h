@@ -13,6 +13,8 @@
 // PromptSynth::user_text(i, seed, PROMPT_LEN): the request index is the "user" tag, so no two
 // prompts of a run share even their first user_tag_tokens() tokens (the first token already,
 // for runs of fewer than word_count() requests). Same user, different round: different prompt.
+// Sharding: by arrival order (shard.h), not by user; skip() advances the arrival process as
+// take() does without synthesizing the prompt.
 
 #include <cstdint>
 #include <functional>
@@ -54,11 +56,14 @@ class RandomWorkload final : public Workload {
   Request take(core::TimePoint now) override;
   void on_response(const Response& response, core::TimePoint now) override;
   bool finished() const override;
+  void skip(core::TimePoint now) override;
 
   // NUM_USERS x NUM_ROUNDS, or nullopt when unlimited.
   std::optional<std::uint64_t> total_requests() const;
 
  private:
+  void advance();  // past request taken_: what take() and skip() both do to the schedule
+
   const text::PromptSynth& synth_;
   RandomOptions options_;
   std::uint64_t taken_ = 0;

@@ -24,7 +24,6 @@ ShareGptWorkload::ShareGptWorkload(const text::Tokenizer& tokenizer, std::vector
     if (static_cast<int>(conversations_.size()) >= o_.limit) break;
     const auto n = static_cast<int>(c.rounds.size());
     if (n < o_.min_rounds || n <= o_.start_round) continue;
-    total_ += static_cast<std::uint64_t>(n - o_.start_round);
     conversations_.push_back(std::move(c));
   }
   if (conversations_.empty()) {
@@ -32,27 +31,49 @@ ShareGptWorkload::ShareGptWorkload(const text::Tokenizer& tokenizer, std::vector
                             std::to_string(std::max(o_.min_rounds, o_.start_round + 1)) +
                             " rounds (MIN_ROUNDS, START_ROUND)");
   }
+  count_total();
+}
+
+bool ShareGptWorkload::restrict_to_shard(int index, int count) {
+  shard_ = Shard{index, count};
+  count_total();
+  return true;
+}
+
+void ShareGptWorkload::count_total() {
+  total_ = 0;
+  for (std::size_t c = 0; c < conversations_.size(); ++c) {
+    if (shard_.owns(c)) total_ += conversations_[c].rounds.size() - static_cast<std::size_t>(o_.start_round);
+  }
 }
 
 void ShareGptWorkload::start(core::TimePoint t0) {
   t0_ = t0;
   taken_ = 0;
-  started_ = 0;
+  started_ = static_cast<std::size_t>(shard_.index);
   pending_.clear();
   states_.assign(conversations_.size(), State{});
   for (auto& s : states_) s.next_round = o_.start_round;
 }
 
+std::uint64_t ShareGptWorkload::slot() const {
+  return static_cast<std::uint64_t>(shard_.index) + taken_ * static_cast<std::uint64_t>(shard_.count);
+}
+
+core::TimePoint ShareGptWorkload::slot_time() const {
+  return t0_ + core::from_seconds(static_cast<double>(slot()) / o_.qps);
+}
+
 std::optional<std::pair<std::size_t, core::TimePoint>> ShareGptWorkload::pick() const {
-  if (taken_ >= total_) return std::nullopt;
-  const core::TimePoint slot = t0_ + core::from_seconds(static_cast<double>(taken_) / o_.qps);
-  if (o_.duration && slot >= t0_ + *o_.duration) return std::nullopt;
+  if (finished()) return std::nullopt;
+  const core::TimePoint at = slot_time();
   std::optional<std::size_t> best;
-  for (std::size_t c = 0; c < started_; ++c) {
+  const auto step = static_cast<std::size_t>(shard_.count);
+  for (std::size_t c = static_cast<std::size_t>(shard_.index); c < started_; c += step) {
     if (states_[c].ready && (!best || *states_[c].ready < *states_[*best].ready)) best = c;
   }
-  if (best) return std::make_pair(*best, std::max(slot, *states_[*best].ready));
-  if (started_ < conversations_.size()) return std::make_pair(started_, slot);
+  if (best) return std::make_pair(*best, std::max(at, *states_[*best].ready));
+  if (started_ < conversations_.size()) return std::make_pair(started_, at);
   return std::nullopt;
 }
 
@@ -64,7 +85,7 @@ std::optional<core::TimePoint> ShareGptWorkload::next_send_time() {
 
 Request ShareGptWorkload::take(core::TimePoint /*now*/) {
   const auto [c, t] = *pick();
-  if (c == started_) ++started_;
+  if (c == started_) started_ += static_cast<std::size_t>(shard_.count);
   State& s = states_[c];
   const auto& conv = conversations_[c];
   const int round = s.next_round++;
@@ -77,7 +98,8 @@ Request ShareGptWorkload::take(core::TimePoint /*now*/) {
   messages.push_back({"user", conv.rounds[static_cast<std::size_t>(round)].question});
 
   Request r;
-  r.id = taken_++;
+  r.id = slot();  // the whole run's id of the request, when the shards add up to it (sharegpt.h)
+  ++taken_;
   r.intended_send = t;
   r.user_id = std::to_string(c);
   r.round = round + 1;
@@ -98,7 +120,7 @@ void ShareGptWorkload::on_response(const Response& response, core::TimePoint now
 
 bool ShareGptWorkload::finished() const {
   if (taken_ >= total_) return true;
-  return o_.duration && t0_ + core::from_seconds(static_cast<double>(taken_) / o_.qps) >= t0_ + *o_.duration;
+  return o_.duration && slot_time() >= t0_ + *o_.duration;
 }
 
 }  // namespace lmbench::workloads

@@ -16,7 +16,20 @@
 // conversation never has two requests in flight); when no conversation is ready, the next
 // unstarted one starts on the slot. When none is ready and none is left to start, the workload
 // waits for an answer. It ends when every selected round was sent, or at the duration cap.
-// Headers: x-user-id = the conversation's index.
+// Headers: x-user-id = the conversation's index. Request i (its id) is the one on slot i.
+//
+// Sharding (shard.h): shard k of n keeps the conversations c with c % n == k and the slots i with
+// i % n == k, at the whole run's slot times. Each shard sends every selected round of its
+// conversations (those before a duration cap) with the whole run's prompts and max_tokens, which
+// do not depend on answers. The shards together send exactly the whole run (the same requests at
+// the same times, duration cap or not) when, in the whole run, the request on every slot i is of
+// a conversation c with c % n == i % n: then, slot after slot, a shard's conversations stand as
+// in the whole run, and the rule above picks the same one at the same time. Two cases where that
+// holds: every conversation has one selected round; or all have the same number of rounds, n
+// divides their number C, and every answer arrives more than (C-1)/QPS and at most C/QPS after
+// its request (conversation c then takes the slots i with i % C == c). When it does not hold
+// (e.g. answers within 1/QPS: a conversation takes consecutive slots), the shards send the same
+// rounds but on other slots, and only without a duration cap all of the whole run's rounds.
 
 #include <cstdint>
 #include <memory>
@@ -28,6 +41,7 @@
 #include "core/clock.h"
 #include "text/incremental_encoder.h"
 #include "text/tokenizer.h"
+#include "workloads/shard.h"
 #include "workloads/sharegpt_data.h"
 #include "workloads/workload.h"
 
@@ -55,9 +69,12 @@ class ShareGptWorkload final : public Workload {
   Request take(core::TimePoint now) override;
   void on_response(const Response& response, core::TimePoint now) override;
   bool finished() const override;
+  bool restrict_to_shard(int index, int count) override;
 
-  // The conversations kept by LIMIT / MIN_ROUNDS / START_ROUND, in order.
+  // The conversations kept by LIMIT / MIN_ROUNDS / START_ROUND, in order (all of them, sharded
+  // or not).
   const std::vector<ShareGptConversation>& selected() const { return conversations_; }
+  // The selected rounds this workload sends: its shard's.
   std::uint64_t total_requests() const { return total_; }
 
  private:
@@ -68,15 +85,19 @@ class ShareGptWorkload final : public Workload {
   };
   // The conversation sending next and when, per the schedule above.
   std::optional<std::pair<std::size_t, core::TimePoint>> pick() const;
+  std::uint64_t slot() const;         // index in the whole run of the next slot this shard owns
+  core::TimePoint slot_time() const;  // t0 + slot() / QPS
+  void count_total();                 // total_: the selected rounds of this shard's conversations
 
   const text::Tokenizer& tokenizer_;
   std::unique_ptr<text::IncrementalEncoder> counter_;  // prompt token counts, incremental
   std::vector<ShareGptConversation> conversations_;
   ShareGptOptions o_;
+  Shard shard_;
   std::uint64_t total_ = 0;
   core::TimePoint t0_{};
-  std::uint64_t taken_ = 0;
-  std::size_t started_ = 0;
+  std::uint64_t taken_ = 0;  // by this shard: its next slot is index + taken_ * count
+  std::size_t started_ = 0;  // the next conversation of this shard to start
   std::vector<State> states_;
   std::unordered_map<std::uint64_t, std::size_t> pending_;
 };

@@ -33,12 +33,18 @@ StrictSyntheticWorkload::StrictSyntheticWorkload(const text::Tokenizer& tokenize
   if (o_.system_prompt > 0) system_ = synth_.text(mix_seed(o_.seed, 0x5157), o_.system_prompt);
 }
 
+bool StrictSyntheticWorkload::restrict_to_shard(int index, int count) {
+  shard_ = Shard{index, count};
+  return true;
+}
+
 void StrictSyntheticWorkload::start(core::TimePoint t0) {
   t0_ = t0;
   taken_ = 0;
   pending_.clear();
   users_.assign(static_cast<std::size_t>(o_.num_users), User{});
   for (std::size_t j = 0; j < users_.size(); ++j) {
+    if (!shard_.owns(j)) continue;
     auto& u = users_[j];
     for (int r = 1; r <= o_.num_rounds; ++r) {
       u.questions.push_back(r == 1 ? synth_.user_text(j, mix_seed(o_.seed, 1), o_.first_prompt)
@@ -47,6 +53,15 @@ void StrictSyntheticWorkload::start(core::TimePoint t0) {
     }
     u.answers.assign(static_cast<std::size_t>(o_.num_rounds), std::nullopt);
   }
+  skip_foreign();
+}
+
+std::uint64_t StrictSyntheticWorkload::total() const {
+  return static_cast<std::uint64_t>(o_.num_users) * static_cast<std::uint64_t>(o_.num_rounds);
+}
+
+void StrictSyntheticWorkload::skip_foreign() {
+  while (taken_ < total() && !shard_.owns(taken_ % static_cast<std::uint64_t>(o_.num_users))) ++taken_;
 }
 
 core::TimePoint StrictSyntheticWorkload::time_of(std::uint64_t i) const {
@@ -61,7 +76,7 @@ std::optional<core::TimePoint> StrictSyntheticWorkload::next_send_time() {
 }
 
 bool StrictSyntheticWorkload::finished() const {
-  if (taken_ >= static_cast<std::uint64_t>(o_.num_users) * static_cast<std::uint64_t>(o_.num_rounds)) return true;
+  if (taken_ >= total()) return true;
   return o_.duration && time_of(taken_) >= t0_ + *o_.duration;
 }
 
@@ -94,6 +109,7 @@ Messages StrictSyntheticWorkload::scramble_tail(const Messages& history, std::ui
 
 Request StrictSyntheticWorkload::take(core::TimePoint /*now*/) {
   const std::uint64_t i = taken_++;
+  skip_foreign();
   const auto n = static_cast<std::uint64_t>(o_.num_users);
   const std::size_t j = i % n;
   const int round = static_cast<int>(i / n) + 1;

@@ -19,6 +19,10 @@
 // remaining tail is replaced by synthesized text of the same token count, seeded by (user, round)
 // so it differs from every earlier request: a prefix cache can reuse at most the system prompt and
 // that share of the history. The stored history is not changed. Deterministic for a seed.
+//
+// Sharding (shard.h): shard k of n keeps the users j with j % n == k, on the whole run's
+// schedule; users never interact, so the shards together send exactly the whole run. The other
+// users' questions are never made.
 
 #include <cstdint>
 #include <memory>
@@ -31,6 +35,7 @@
 #include "text/prompt_synth.h"
 #include "text/tokenizer.h"
 #include "workloads/conversation.h"
+#include "workloads/shard.h"
 #include "workloads/workload.h"
 
 namespace lmbench::workloads {
@@ -62,6 +67,7 @@ class StrictSyntheticWorkload final : public Workload {
   Request take(core::TimePoint now) override;
   void on_response(const Response& response, core::TimePoint now) override;
   bool finished() const override;
+  bool restrict_to_shard(int index, int count) override;
 
   double qps() const { return o_.num_users / o_.period_s; }
 
@@ -71,6 +77,8 @@ class StrictSyntheticWorkload final : public Workload {
     std::vector<std::optional<std::string>> answers;  // by round - 1; set = fixed for good
   };
   core::TimePoint time_of(std::uint64_t i) const;
+  std::uint64_t total() const;  // requests of the whole run
+  void skip_foreign();          // moves taken_ to the next request of this shard's users
   Messages scramble_tail(const Messages& history, std::uint64_t user, int round) const;
 
   const text::Tokenizer& tokenizer_;
@@ -78,9 +86,10 @@ class StrictSyntheticWorkload final : public Workload {
   const text::PromptSynth& synth_;
   StrictSyntheticOptions o_;
   std::string system_;
+  Shard shard_;
   core::TimePoint t0_{};
-  std::uint64_t taken_ = 0;
-  std::vector<User> users_;
+  std::uint64_t taken_ = 0;  // index in the whole run's order of the next request
+  std::vector<User> users_;  // by user index; other shards' users stay empty
   std::unordered_map<std::uint64_t, std::pair<std::size_t, int>> pending_;  // id -> (user, round)
 };
 

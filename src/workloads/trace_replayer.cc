@@ -60,8 +60,12 @@ std::optional<core::TimePoint> TraceReplayerWorkload::next_send_time() {
   return t0_ + send_offsets_[taken_];
 }
 
-Request TraceReplayerWorkload::take(core::TimePoint /*now*/) {
-  const std::size_t i = taken_++;
+// The schedule is fixed up front: taking or skipping an entry only moves past it.
+void TraceReplayerWorkload::skip(core::TimePoint /*now*/) { ++taken_; }
+
+Request TraceReplayerWorkload::take(core::TimePoint now) {
+  const std::size_t i = taken_;
+  skip(now);
   const TraceEntry& e = selected_[i];
   Request r;
   r.id = i;

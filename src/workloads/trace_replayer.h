@@ -15,6 +15,7 @@
 // prompt has exactly input_length tokens; chat sends it as one user message.
 // max_tokens = output_length with ignore_eos, so the answer has the trace's length on vLLM.
 // No user: Request::user_id is empty and no x-user-id header is sent.
+// Sharding: by arrival order (shard.h); skip() passes an entry without building its prompt.
 
 #include <cstdint>
 #include <optional>
@@ -55,6 +56,7 @@ class TraceReplayerWorkload final : public Workload {
   Request take(core::TimePoint now) override;
   void on_response(const Response& response, core::TimePoint now) override;
   bool finished() const override;
+  void skip(core::TimePoint now) override;
 
   // The selected trace entries, in sending order.
   const std::vector<TraceEntry>& selected() const { return selected_; }

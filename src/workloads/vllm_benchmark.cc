@@ -41,7 +41,7 @@ std::optional<core::TimePoint> VllmBenchmarkWorkload::next_send_time() {
 }
 
 Request VllmBenchmarkWorkload::take(core::TimePoint /*now*/) {
-  const std::size_t i = taken_++;
+  const std::size_t i = taken_;
   const VllmPrompt& p = prompts_[i];
   Request r;
   r.id = i;
@@ -53,8 +53,15 @@ Request VllmBenchmarkWorkload::take(core::TimePoint /*now*/) {
   r.temperature = o_.temperature;
   r.top_p = o_.top_p;
   r.top_k = o_.top_k;
-  if (std::isfinite(o_.request_rate)) next_s_ += gamma_(rng_);
+  advance();
   return r;
+}
+
+void VllmBenchmarkWorkload::skip(core::TimePoint /*now*/) { advance(); }
+
+void VllmBenchmarkWorkload::advance() {
+  ++taken_;
+  if (std::isfinite(o_.request_rate)) next_s_ += gamma_(rng_);
 }
 
 void VllmBenchmarkWorkload::on_response(const Response& /*response*/, core::TimePoint /*now*/) {

@@ -8,6 +8,8 @@
 // Requests: prompt i of the set (completions: the text bare; chat: one user message);
 // max_tokens = MAX_TOKENS when given, else the prompt's output_len; TEMPERATURE, TOP_P, TOP_K
 // and IGNORE_EOS passed through. No user: no x-user-id header.
+// Sharding: by arrival order (shard.h); skip() draws the gap as take() does, so every shard's
+// arrivals are the whole run's.
 
 #include <cstdint>
 #include <optional>
@@ -46,10 +48,13 @@ class VllmBenchmarkWorkload final : public Workload {
   Request take(core::TimePoint now) override;
   void on_response(const Response& response, core::TimePoint now) override;
   bool finished() const override;
+  void skip(core::TimePoint now) override;
 
   const std::vector<VllmPrompt>& prompts() const { return prompts_; }
 
  private:
+  void advance();  // past request taken_: what take() and skip() both do to the schedule
+
   std::vector<VllmPrompt> prompts_;
   VllmBenchmarkOptions o_;
   std::mt19937_64 rng_;

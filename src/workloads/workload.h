@@ -80,6 +80,16 @@ class Workload {
 
   // True when no request will ever be produced again (in-flight ones may still finish).
   virtual bool finished() const = 0;
+
+  // Skips the next request (precondition as take): the schedule advances exactly as take()
+  // would advance it, but no request is built. For open-arrival workloads under a ShardFilter
+  // (shard.h), which overrides it where building a prompt costs; the default takes and drops.
+  virtual void skip(core::TimePoint now) { (void)take(now); }
+
+  // Sharding by user (shard.h): keep only the users of shard `index` of `count`, called before
+  // start(). Workloads with users implement it and return true; the default (false) says the
+  // workload has no users and is sharded by arrival order instead.
+  virtual bool restrict_to_shard(int /*index*/, int /*count*/) { return false; }
 };
 
 }  // namespace lmbench::workloads
