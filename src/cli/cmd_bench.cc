@@ -24,6 +24,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/paths.h"
+#include "fleet/coordinator.h"
 #include "core/ids.h"
 #include "core/interrupt.h"
 #include "http/client.h"
@@ -78,6 +79,7 @@ struct CommonOptions {
   bool strict = false;
   double lag_budget_ms = metrics::ValidityThresholds{}.lag_budget_ms;
   std::vector<std::string> validity;  // NAME=VALUE thresholds (metrics::ValidityThresholds::set)
+  int workers = 1;  // > 1: the load is sent by that many worker processes (fleet/)
 };
 
 // What a workload needs from the command line once it is parsed.
@@ -95,6 +97,8 @@ struct BenchWorkload {
   std::function<void(const CommonOptions&)> validate;
   std::function<std::unique_ptr<workloads::Workload>(const BenchContext&)> make;
   std::function<nlohmann::ordered_json(const BenchContext&)> keys;
+  // The workload as a fleet::Job's "workload" object, for --workers.
+  std::function<nlohmann::json(const BenchContext&)> job;
   bool uses_qps = true;  // false: the workload's own keys set its rate
 };
 
@@ -145,6 +149,11 @@ void add_common_options(CLI::App* sub, CommonOptions& o) {
                   "measure on a clock this many times faster than the wall clock, as a time-scaled simulator runs "
                   "(default: the scale the server reports at GET /lmbench/info, 1 for any other server)");
   sub->add_option("--progress-interval", o.progress_s, "seconds between progress lines (0: 1 on a terminal, else 10)");
+  sub->add_option("--workers", o.workers,
+                  "send the load from this many worker processes on this machine, each with its share of the "
+                  "requests (a user's rounds stay on one); the results are merged as one run (README \"Workers\")")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
 }
 
 std::unique_ptr<text::Tokenizer> load_tokenizer(const CommonOptions& o) {
@@ -154,13 +163,7 @@ std::unique_ptr<text::Tokenizer> load_tokenizer(const CommonOptions& o) {
 }
 
 std::function<core::Duration()> make_next_gap(const CommonOptions& o) {
-  std::shared_ptr<load::ArrivalProcess> a;
-  if (o.arrival == "poisson") {
-    a = std::make_shared<load::GammaArrivals>(o.qps, o.burstiness, o.seed);
-  } else {
-    a = std::make_shared<load::ConstantArrivals>(o.qps);
-  }
-  return [a] { return a->next_gap(); };
+  return load::gap_function(o.arrival, o.qps, o.burstiness, o.seed);
 }
 
 // ---- Random -------------------------------------------------------------------------------
@@ -206,6 +209,13 @@ BenchWorkload add_random(CLI::App* sub) {
                                             .ignore_eos = o->ignore_eos,
                                             .next_gap = ctx.next_gap});
   };
+  w.job = [o](const BenchContext& ctx) {
+    return nlohmann::json{{"kind", "random"},          {"num_users", o->num_users},
+                          {"num_rounds", o->num_rounds}, {"prompt_len", o->prompt_len},
+                          {"answer_len", o->answer_len}, {"qps", ctx.common.qps},
+                          {"arrival", ctx.common.arrival}, {"burstiness", ctx.common.burstiness},
+                          {"ignore_eos", o->ignore_eos}};
+  };
   w.keys = [o](const BenchContext& ctx) {
     nlohmann::ordered_json j;
     j["WORKLOAD"] = "random";
@@ -231,6 +241,7 @@ struct SpecCli {
   std::size_t rate_index = 0;
   std::unique_ptr<text::PromptSynth> synth;
   std::optional<config::WorkloadConfig> loaded;
+  fs::path root;  // where its data files are looked up
 };
 
 const config::WorkloadConfig& load_spec_workload(SpecCli& o) {
@@ -238,8 +249,8 @@ const config::WorkloadConfig& load_spec_workload(SpecCli& o) {
     std::optional<fs::path> file;
     if (!o.config.empty()) file = o.config;
     std::vector<config::Warning> warnings;
-    const fs::path root = file ? fs::absolute(*file).parent_path() : fs::current_path();
-    o.loaded = config::load_workload_config(o.type, file, o.sets, root, &warnings);
+    o.root = file ? fs::absolute(*file).parent_path() : fs::current_path();
+    o.loaded = config::load_workload_config(o.type, file, o.sets, o.root, &warnings);
     for (const auto& w : warnings) fmt::print(stderr, "lmbench bench: warning: {}\n", config::format_warning(w));
   }
   return *o.loaded;
@@ -274,6 +285,11 @@ BenchWorkload add_from_spec(CLI::App* sub, const std::string& type, const std::s
     wc.salt = ctx.salt;
     if (ctx.common.duration_s > 0) wc.duration = core::from_seconds(ctx.common.duration_s);
     return workloads::make_workload(load_spec_workload(*o), o->rate_index, wc);
+  };
+  w.job = [o](const BenchContext&) {
+    const auto& cfg = load_spec_workload(*o);
+    return nlohmann::json{{"kind", "spec"}, {"type", cfg.type}, {"keys", cfg.raw}, {"root", o->root.string()},
+                          {"rate_index", o->rate_index}};
   };
   w.keys = [o, file_name](const BenchContext&) {
     nlohmann::ordered_json j;
@@ -352,7 +368,8 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
   const std::uint32_t salt = o.prompt_salt != 0 ? o.prompt_salt : (core::random_u32() | 1u);
   const BenchContext ctx{o, o.api == "chat" ? workloads::Api::kChat : workloads::Api::kCompletions, tokenizer.get(),
                          make_next_gap(o), salt};
-  const std::unique_ptr<workloads::Workload> workload = w.make(ctx);
+  // With workers, each worker builds its own shard (a workload here would only cost time).
+  const std::unique_ptr<workloads::Workload> workload = o.workers > 1 ? nullptr : w.make(ctx);
 
   load::RunnerOptions ro;
   ro.base_url = *url;
@@ -391,12 +408,39 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
   core::install_interrupt_handlers();
   core::SteadyClock steady;
   const core::ScaledClock clock(steady, scale.scale);
-  http::EventLoop loop;
-  load::Runner runner(loop, clock, ro);
   // A simulator's own lateness over the run (its /metrics; none behind a router), for validity.
   const suite::EmissionLagWindow engine_lag(scale.simulator ? std::vector<std::string>{url->origin()} : std::vector<std::string>{},
                                             steady);
-  load::RunResult run = runner.run(*workload);
+  load::RunResult run;
+  std::optional<fleet::FleetRun> fleet_run;
+  if (o.workers > 1) {
+    fmt::print(stderr, "lmbench bench {}: sending from {} worker processes\n", name, o.workers);
+    fleet::Job job;
+    job.workload = w.job(ctx);
+    job.api = o.api;
+    job.model = o.model;
+    job.seed = o.seed;
+    job.salt = salt;
+    if (o.duration_s > 0) job.duration_s = job.time_limit_s = o.duration_s;
+    job.tokenizer = o.tokenizer.empty() ? "" : fs::absolute(o.tokenizer).string();
+    job.base_url = o.base_url;
+    job.drain_timeout_s = o.drain_timeout_s;
+    job.first_byte_timeout_s = job.idle_timeout_s = o.request_timeout_s;
+    job.verify_tls = !o.insecure;
+    job.include_usage = !o.no_usage;
+    job.time_scale = scale.scale;
+    fleet::FleetOptions fo;
+    fo.workers = o.workers;
+    fo.executable = core::executable_path();
+    fo.api_key = bearer;
+    fleet_run = fleet::run_fleet_local(job, fo);
+    run = std::move(fleet_run->run);
+    if (!fleet_run->partial.empty()) fmt::print(stderr, "lmbench bench {}: {}\n", name, fleet_run->partial);
+  } else {
+    http::EventLoop loop;
+    load::Runner runner(loop, clock, ro);
+    run = runner.run(*workload);
+  }
   const auto engine_lag_ms = engine_lag.p99_ms();
   const bool interrupted = run.reason == load::StopReason::kInterrupted;
 
@@ -406,16 +450,19 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
   so.slo = slo;
   const metrics::Summary summary = metrics::summarize(run.records, so);
   const std::size_t unsuccessful = summary.failed_requests + summary.cancelled_requests;
-  const std::string status = interrupted                         ? "interrupted"
-                             : summary.successful_requests == 0  ? "failed"
-                             : unsuccessful > 0                  ? "partial"
-                                                                 : "ok";
+  // A shard lost with its worker makes the run partial even when every record it has is ok.
+  const bool shard_lost = fleet_run && !fleet_run->partial.empty();
+  const std::string status = interrupted                           ? "interrupted"
+                             : summary.successful_requests == 0    ? "failed"
+                             : unsuccessful > 0 || shard_lost      ? "partial"
+                                                                   : "ok";
   fmt::print("\nlmbench bench {} ({}): {}: {}\n", name, load::to_string(run.reason), o.base_url, status);
   if (unsuccessful > 0) {
     fmt::print("{} of {} requests failed; most frequent ({} times): {}\n", unsuccessful, summary.total_requests,
                summary.top_error_count, summary.top_error);
   }
   fmt::print("{}", load::format_summary_table(summary));
+  if (fleet_run) fmt::print("{}", fleet::format_workers(*fleet_run));
   const auto validity =
       metrics::judge_validity(run.records, summary, load::client_health(run, scale.scale, engine_lag_ms), thresholds);
   fmt::print("validity: {}\n", metrics::verdict_name(validity.verdict));
@@ -442,11 +489,12 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
     rf.extra["prompt_salt"] = salt;
     rf.extra["time_scale"] = {{"scale", scale.scale}, {"source", scale.source}};
     rf.extra["validity"] = metrics::validity_json(validity);
+    if (fleet_run) rf.extra["workers"] = fleet::workers_json(*fleet_run);
     metrics::write_run_file(o.json, rf);
     fmt::print("wrote {}\n", o.json);
   }
   if (interrupted) return 130;
-  if (summary.successful_requests == 0) return 1;
+  if (summary.successful_requests == 0 || shard_lost) return 1;
   if (o.strict && validity.verdict == metrics::Verdict::kInvalid) return 1;
   const double failure_rate = static_cast<double>(unsuccessful) / static_cast<double>(summary.total_requests);
   return failure_rate > o.max_failure_rate ? 1 : 0;

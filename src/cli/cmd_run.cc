@@ -75,6 +75,7 @@ struct RunArgs {
   std::string kubectl = "kubectl";
   std::string helm = "helm";
   int local_port = 30080;
+  int workers = 0;  // 0: run-bench's Load.workers (default 1)
   bool quiet = false;
   bool skip_preflight = false;
   bool strict = false;
@@ -125,6 +126,7 @@ int run(const RunArgs& a) {
     hf_token = a.hf_token;
   }
   auto loaded = config::load_suite(a.run_bench, hf_token);
+  const int workers = a.workers > 0 ? a.workers : loaded.run_bench.load.workers;
   auto plan = suite::make_plan(std::move(loaded));
   if (plan.infrastructure.location == config::Location::kNoBench) {
     fmt::print("Location NoBench: the specs are valid; nothing is run.\n");
@@ -169,6 +171,7 @@ int run(const RunArgs& a) {
   o.deploy.kubectl = a.kubectl;
   o.deploy.helm = a.helm;
   o.deploy.local_port = a.local_port;
+  o.workers = workers;
   o.deploy.seed = a.seed;
   if (a.time_scale > 0) o.deploy.time_scale = a.time_scale;
   if (a.auto_upload) o.after_run = make_uploader(a.api_url, a.upload_token_env);
@@ -233,6 +236,10 @@ Command add_run(CLI::App& app) {
   sub->add_option("--local-port", a->local_port,
                   "Local port where script baselines serve and port-forwards listen (default 30080, the original's)")
       ->check(CLI::Range(1, 65535));
+  sub->add_option("--workers", a->workers,
+                  "Send each run's load from this many worker processes on this machine, merged as one run "
+                  "(default: the run-bench file's Load.workers, else 1; README \"Workers\")")
+      ->check(CLI::Range(1, 256));
   sub->add_flag("--quiet", a->quiet, "No progress lines");
   sub->add_flag("--strict", a->strict,
                 "Exit 1 when any run's numbers are invalid (its client fell behind, ran out of CPU or stalled; "

@@ -44,7 +44,13 @@ RunBench load_run_bench(const std::filesystem::path& path) {
   const YamlFile file{rb.display};
   const YAML::Node root = load_yaml_file(path, rb.display);
   if (!root.IsMap()) fail_expected(file, root, "run-bench file", "a map with 0-bench-specs and 1-infrastructure");
-  check_keys(file, root, "run-bench file", {"0-bench-specs", "1-infrastructure"});
+  check_keys(file, root, "run-bench file", {"0-bench-specs", "1-infrastructure", "Load"});
+  if (const YAML::Node load = child(root, "Load"); load.IsDefined()) {
+    if (!load.IsMap()) fail_expected(file, load, "Load", "a map with workers");
+    const MapReader r(file, load, "Load", "Load", {"workers"});
+    rb.load.workers = r.opt_int("workers", 1, 1);
+    rb.load.where = location_of(file, load);
+  }
 
   const YAML::Node specs = child(root, "0-bench-specs");
   if (!specs.IsDefined()) fail_at(file, root, "run-bench file", "missing required key '0-bench-specs'");

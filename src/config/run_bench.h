@@ -18,12 +18,19 @@ struct SpecRef {
   core::SourceLocation where;    // the entry in run-bench.yaml
 };
 
+// The optional `Load:` section: how the load is sent.
+struct LoadSection {
+  int workers = 1;  // > 1: that many worker processes on this machine (fleet/), merged as one run
+  std::optional<core::SourceLocation> where;  // the section, when written
+};
+
 struct RunBench {
   std::filesystem::path path;
   std::string display;
   std::filesystem::path root;    // the run-bench file's folder ("" = current directory)
   Infrastructure infrastructure;
   std::vector<SpecRef> specs;    // folders expanded to their *.yaml, sorted by name
+  LoadSection load;
 };
 
 // Throws core::ConfigError on bad input, including a spec entry that names nothing.

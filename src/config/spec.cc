@@ -81,6 +81,7 @@ Spec load_spec(const std::filesystem::path& path, const std::string& display, co
   spec.display = display;
   const YAML::Node root = load_yaml_file(path, display);
   ParseContext ctx{YamlFile{display}, options.root, options.hf_token, &spec.warnings};
+  spec.root = options.root;
   if (!root.IsMap()) fail_expected(ctx.file, root, "spec file", "a map with Name, Serving and Workload");
   check_keys(ctx.file, root, "spec file", {"Name", "Serving", "Workload", "Infrastructure"});
   if (has(root, "Infrastructure")) {

@@ -28,6 +28,7 @@ struct Spec {
   std::vector<Baseline> serving;          // in file order
   std::vector<WorkloadConfig> workloads;  // in run order: type order of the original, then list order
   std::vector<Warning> warnings;          // missing data/config files, ignored keys
+  std::filesystem::path root;             // LoadOptions::root: where its data files were looked up
 };
 
 // Throws core::ConfigError ("display:line:col: path: expected ..., found ...") on bad input.

@@ -42,6 +42,8 @@ class ManualClock final : public Clock {
 class ScaledClock final : public Clock {
  public:
   ScaledClock(const Clock& base, double scale) : base_(base), scale_(scale), origin_(base.now()) {}
+  // Both clocks read `origin` at `origin` (a fleet worker scales from its run's start instant).
+  ScaledClock(const Clock& base, double scale, TimePoint origin) : base_(base), scale_(scale), origin_(origin) {}
   TimePoint now() const override {
     const auto real = base_.now() - origin_;
     return origin_ + Duration{static_cast<Duration::rep>(static_cast<double>(real.count()) * scale_)};

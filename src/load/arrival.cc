@@ -35,4 +35,17 @@ std::unique_ptr<ArrivalProcess> make_poisson(double rate_per_s, std::uint64_t se
   return std::make_unique<GammaArrivals>(rate_per_s, 1.0, seed);
 }
 
+std::function<core::Duration()> gap_function(const std::string& arrival, double rate_per_s, double burstiness,
+                                             std::uint64_t seed) {
+  std::shared_ptr<ArrivalProcess> a;
+  if (arrival == "poisson") {
+    a = std::make_shared<GammaArrivals>(rate_per_s, burstiness, seed);
+  } else if (arrival == "constant") {
+    a = std::make_shared<ConstantArrivals>(rate_per_s);
+  } else {
+    throw std::invalid_argument("unknown arrival process '" + arrival + "' (constant or poisson)");
+  }
+  return [a] { return a->next_gap(); };
+}
+
 }  // namespace lmbench::load

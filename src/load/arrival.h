@@ -3,6 +3,8 @@
 // yields the gap before the next arrival. They are seeded, so a schedule is reproducible.
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <memory>
 #include <random>
 
@@ -45,5 +47,11 @@ class GammaArrivals final : public ArrivalProcess {
 
 // Poisson arrivals: GammaArrivals with burstiness 1 (exponential gaps).
 std::unique_ptr<ArrivalProcess> make_poisson(double rate_per_s, std::uint64_t seed);
+
+// `lmbench bench random --arrival`: "constant" (ConstantArrivals) or "poisson" (GammaArrivals
+// with `burstiness`), as a gap function (workloads::RandomOptions::next_gap). Throws
+// std::invalid_argument for another name or a bad rate.
+std::function<core::Duration()> gap_function(const std::string& arrival, double rate_per_s, double burstiness,
+                                             std::uint64_t seed);
 
 }  // namespace lmbench::load

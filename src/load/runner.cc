@@ -87,8 +87,13 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
   std::size_t oldest_pending = 0;  // no record before it is in flight
 
   void start() {
-    result.start = clock.now();
-    wall_start = std::chrono::system_clock::now();
+    const core::TimePoint now = clock.now();
+    result.start = options.start_at.value_or(now);
+    result.start_late = std::max(core::Duration{0}, now - result.start);
+    // Launch times are the wall clock at the start plus the run's own clock since (start_late
+    // is in the run's clock: wall time x time_scale).
+    wall_start = std::chrono::system_clock::now() -
+                 std::chrono::duration_cast<std::chrono::system_clock::duration>(result.start_late / options.time_scale);
     last_progress = result.start;
     if (options.time_limit) deadline = result.start + *options.time_limit;
     workload.start(result.start);
@@ -230,6 +235,7 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
     --in_flight;
     metrics::RequestRecord& rec = result.records[index];
     fill_record(rec, r, std::move(backend), options.tokenizer);
+    if (options.on_record) options.on_record(rec);
     std::optional<core::Duration> ttft;
     if (rec.has_first_token()) ttft = rec.first_token - rec.actual_send;
     progress.on_finished(rec.ok(), rec.outcome == metrics::Outcome::kCancelled, ttft);
@@ -284,6 +290,7 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
       rec.error_kind = "cancelled";
       rec.error_message = "still in flight when the run ended; did not report back after cancellation";
       rec.end = now;
+      if (options.on_record) options.on_record(rec);
       progress.on_finished(false, true, std::nullopt);
     }
     in_flight = 0;

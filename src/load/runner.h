@@ -69,6 +69,13 @@ struct RunnerOptions {
   // the previous answer arrives: it is prepared then.)
   core::Duration prepare_ahead = std::chrono::milliseconds(20);
   std::size_t max_prepared = 64;
+  // The run's start on `clock` (a worker of a fleet starts at the instant its coordinator chose,
+  // fleet/): the workload's t0 and RunResult::start. The caller calls run() at or just before it;
+  // how late the loop actually began is RunResult::start_late. nullopt: the moment run() begins.
+  std::optional<core::TimePoint> start_at;
+  // Called on the loop thread with each record once it is final (the request finished, failed or
+  // was cancelled), in completion order; a worker streams them to its coordinator. Keep it short.
+  std::function<void(const metrics::RequestRecord&)> on_record;
 };
 
 struct RunResult {
@@ -82,6 +89,8 @@ struct RunResult {
   // the load thread's 5 ms (wall) watch timer fired at worst, in wall time.
   std::optional<metrics::ClientCpu> client_cpu;
   core::Duration loop_stall_max{0};
+  // How much later than RunnerOptions::start_at the loop began (0 without start_at).
+  core::Duration start_late{0};
 };
 
 // What the runner measured about its own health, for metrics::judge_validity.

@@ -51,7 +51,7 @@ double unix_seconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
 }
 
-void append_row(std::string& out, const RequestRecord& r) {
+void append_row(std::string& out, const RequestRecord& r, bool worker_column) {
   const double launch = unix_seconds(r.launch_wall);
   // A record without an end (never set) finishes at its launch rather than before it.
   const core::TimePoint end = std::max(r.end, r.actual_send);
@@ -73,6 +73,11 @@ void append_row(std::string& out, const RequestRecord& r) {
                  core::to_seconds(r.actual_send - r.intended_send), source_name(r.output_token_source),
                  quote(r.backend), r.chunk_times.size(), itl,
                  r.cached_tokens ? std::to_string(*r.cached_tokens) : std::string(), core::to_seconds(client_lag(r)));
+  if (worker_column) {
+    out.back() = ',';
+    out += r.worker ? std::to_string(*r.worker) : std::string();
+    out += '\n';
+  }
 }
 
 // Splits CSV text into rows of fields. Returns an error naming the line of an unterminated quote.
@@ -149,9 +154,15 @@ std::string csv_header() {
 }
 
 std::string to_csv(std::span<const RequestRecord> records) {
+  // A run sent by several workers (fleet/) says which one sent each request.
+  const bool worker_column = std::any_of(records.begin(), records.end(), [](const RequestRecord& r) { return r.worker.has_value(); });
   std::string out = csv_header();
+  if (worker_column) {
+    out.back() = ',';
+    out += "worker\n";
+  }
   out.reserve(out.size() + records.size() * 160);
-  for (const auto& r : records) append_row(out, r);
+  for (const auto& r : records) append_row(out, r, worker_column);
   return out;
 }
 

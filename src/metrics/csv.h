@@ -6,7 +6,8 @@
 // original's definition). lmbench's columns follow:
 //   request_id, outcome (ok | failed | cancelled), error_kind, error_message, warmup (0/1),
 //   e2e_latency (s), scheduling_lag (s), output_tokens_source (usage | tokenizer | none),
-//   backend, chunks, itl_ms (every gap between content chunks, milliseconds, space-separated)
+//   backend, chunks, itl_ms (every gap between content chunks, milliseconds, space-separated),
+//   cached_tokens, client_lag (s), and, for a run sent by several workers, worker (its index)
 // Every record is written, failed, cancelled and warm-up ones included (the outcome and warmup
 // columns say which). Values a record does not have (ttft without a first chunk) are empty
 // cells, which pandas reads as NaN, never a made-up 0.

@@ -29,6 +29,7 @@ struct RequestRecord {
   int round = 0;                 // CSV question_id
   bool warmup = false;           // excluded from summaries
   std::string backend;           // engine chosen by a router, when it said (x-lmbench-backend)
+  std::optional<int> worker;     // the fleet worker that sent it (fleet/); none for one process
 
   core::TimePoint intended_send{};
   // max(intended_send, when the workload could first produce the request): the client's own

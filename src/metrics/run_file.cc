@@ -40,6 +40,13 @@ std::string RunFile::verdict() const {
   return v != it->end() && v->is_string() ? v->get<std::string>() : std::string();
 }
 
+int RunFile::workers() const {
+  const auto it = extra.find("workers");
+  if (it == extra.end() || !it->is_object()) return 1;
+  const auto n = it->find("count");
+  return n != it->end() && n->is_number_integer() && n->get<int>() > 0 ? n->get<int>() : 1;
+}
+
 std::vector<std::string> RunFile::validity_reasons() const {
   std::vector<std::string> out;
   const auto it = extra.find("validity");

@@ -41,6 +41,8 @@ struct RunFile {
   // The run's verdict on its own numbers ("validity"."verdict": valid | suspect | invalid), ""
   // for runs written before lmbench judged them; and its reasons.
   std::string verdict() const;
+  // How many worker processes sent the run's load (extra "workers".count; 1 without the block).
+  int workers() const;
   std::vector<std::string> validity_reasons() const;
   // The name of its line in comparisons: the KEY, or "KEY (synthetic-1)" for a run of a second
   // config of the same workload at the same rate (extra "workload_label").

@@ -81,11 +81,16 @@ std::string table(const Comparison& c) {
   std::sort(runs.begin(), runs.end(), [](const metrics::RunFile* a, const metrics::RunFile* b) {
     return std::pair(a->key, a->qps().value_or(0)) < std::pair(b->key, b->qps().value_or(0));
   });
+  // Load sent by several worker processes (fleet/): say how many, per run.
+  const bool any_workers = std::any_of(runs.begin(), runs.end(), [](const metrics::RunFile* r) { return r->workers() > 1; });
+  if (any_workers) out.insert(out.rfind("</tr>"), "<th>workers</th>");
   for (const auto* run : runs) {
     out += fmt::format("<tr><td class=k>{}</td><td>{}</td>", escape_html(run->key), escape_html(qps_label(*run)));
+    const std::string workers_cell = any_workers ? fmt::format("<td>{}</td>", run->workers()) : "";
     if (run->failed()) {
       const auto msg = run->results.value("message", std::string());
-      out += fmt::format("<td class=fail colspan=10>no successful request: {}</td>{}</tr>", escape_html(msg), badge(*run));
+      out += fmt::format("<td class=fail colspan=10>no successful request: {}</td>{}{}</tr>", escape_html(msg), badge(*run),
+                         workers_cell);
       continue;
     }
     out += fmt::format("<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
@@ -99,6 +104,7 @@ std::string table(const Comparison& c) {
                            ? fmt::format("{:.2f}", run->results["output_token_throughput_tok_per_s"].get<double>())
                            : "&mdash;",
                        count_cell(*run, "successful_requests"), count_cell(*run, "failed_requests"), badge(*run));
+    out.insert(out.size() - 5, workers_cell);  // before this row's "</tr>"
   }
   return out + "</table><p class=meta>Latencies in ms (p50 = median). Throughputs over each run's measured window.</p>";
 }

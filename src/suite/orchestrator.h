@@ -57,6 +57,11 @@ struct OrchestratorOptions {
   // Before the first cluster baseline is deployed, check the cluster (deploy/preflight.h) and
   // stop with its report when it cannot run them (--skip-preflight turns this off).
   bool preflight = true;
+  // > 1: every run is sent by that many worker processes on this machine (fleet/), started as
+  // `executable worker ...`, and merged into one run with a "workers" block (run-bench Load.workers,
+  // --workers).
+  int workers = 1;
+  std::filesystem::path executable;       // "": this process's executable
   bool progress = true;                   // a progress line per run on `log`
   bool progress_in_place = false;         // a terminal: one line rewritten in place (\r)
 };

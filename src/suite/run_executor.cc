@@ -7,6 +7,8 @@
 
 #include "core/files.h"
 #include "core/ids.h"
+#include "core/paths.h"
+#include "fleet/coordinator.h"
 #include "http/event_loop.h"
 #include "load/progress.h"
 #include "load/runner.h"
@@ -53,6 +55,38 @@ class ProgressPrinter {
   int calls_ = 0;
 };
 
+// One run as a fleet job: the spec entry's keys and this run's place, context and client.
+fleet::Job fleet_job(const RunTarget& t, const deploy::ServingEndpoint& endpoint, const load::RunnerOptions& ro,
+                     const OrchestratorOptions& options, std::uint64_t salt, const std::optional<core::Duration>& cap) {
+  fleet::Job job;
+  job.workload = {{"kind", "spec"},
+                  {"type", t.workload.type},
+                  {"keys", t.workload.raw},
+                  {"root", (t.spec.root.empty() ? std::filesystem::current_path() : std::filesystem::absolute(t.spec.root)).string()},
+                  {"rate_index", rate_index(t.workload, t.run)}};
+  job.api = t.baseline.api_type == config::ApiType::kChat ? "chat" : "completions";
+  job.model = endpoint.model;
+  job.seed = options.seed;
+  job.salt = salt;
+  if (!options.tokenizer.empty()) job.tokenizer = std::filesystem::absolute(options.tokenizer).string();
+  if (cap) job.duration_s = core::to_seconds(*cap);
+  job.base_url = endpoint.base_url;
+  job.drain_timeout_s = core::to_seconds(ro.drain_timeout);
+  job.first_byte_timeout_s = std::chrono::duration<double>(ro.client.first_byte_timeout).count();
+  job.idle_timeout_s = std::chrono::duration<double>(ro.client.idle_timeout).count();
+  job.include_usage = ro.include_usage;
+  job.time_scale = ro.time_scale;
+  return job;
+}
+
+fleet::FleetOptions fleet_options(const OrchestratorOptions& options, const deploy::ServingEndpoint& endpoint) {
+  fleet::FleetOptions fo;
+  fo.workers = options.workers;
+  fo.executable = options.executable.empty() ? core::executable_path() : options.executable;
+  if (endpoint.api_key) fo.api_key = endpoint.api_key->reveal();
+  return fo;
+}
+
 }  // namespace
 
 RunRow plain_row(const RunTarget& t, std::string status, std::string detail) {
@@ -75,14 +109,16 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   // the run's modelled time that is S times as long. The workload ends its own schedule there.
   std::optional<core::Duration> cap;
   if (options.max_run_duration) cap = core::from_seconds(core::to_seconds(*options.max_run_duration) * scale);
+  const std::uint64_t salt = run_salt(options.prompt_salt, t.workload, run);
   std::unique_ptr<workloads::Workload> workload;
   try {
-    workload = make_run_workload(t.workload, run, {.synth = &env.synth,
+    // With workers, each builds its own shard; a bad data file is then their (same) error.
+    if (options.workers <= 1) workload = make_run_workload(t.workload, run, {.synth = &env.synth,
                                                    .tokenizer = &env.tokenizer,
                                                    .api = t.baseline.api_type,
                                                    .model = endpoint.model,
                                                    .seed = options.seed,
-                                                   .salt = run_salt(options.prompt_salt, t.workload, run),
+                                                   .salt = salt,
                                                    .duration = cap});
   } catch (const std::exception& e) {
     out.failed = true;
@@ -103,10 +139,27 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   ro.tokenizer = &env.tokenizer;
   ro.on_progress = ProgressPrinter(env.log, options.progress, options.progress_in_place,
                                    fmt::format("{} {} {}: ", key, run.label, label_hint));
-  load::Runner runner(loop, run_clock, ro);
   // A simulated engine's own lateness over the run (its /metrics), for the validity check.
   const EmissionLagWindow engine_lag(endpoint.sim_engine_urls, env.clock);
-  auto rr = runner.run(*workload);
+  load::RunResult rr;
+  std::optional<fleet::FleetRun> fleet_run;
+  if (options.workers > 1) {
+    try {
+      fleet_run = fleet::run_fleet_local(fleet_job(t, endpoint, ro, options, salt, cap), fleet_options(options, endpoint));
+    } catch (const std::exception& e) {
+      out.failed = true;
+      out.row = plain_row(t, "failed", e.what());
+      env.log << fmt::format("!! {} {}: {}\n", key, run.label, e.what());
+      return out;
+    }
+    rr = std::move(fleet_run->run);
+    env.log << fmt::format("   {} {}: sent by {} workers (start skew {} ms)\n", key, run.label, options.workers,
+                           fleet_run->start_skew_ms ? fmt::format("{:.3f}", *fleet_run->start_skew_ms) : "unknown");
+    if (!fleet_run->partial.empty()) env.log << fmt::format("!! {} {}: {}\n", key, run.label, fleet_run->partial);
+  } else {
+    load::Runner runner(loop, run_clock, ro);
+    rr = runner.run(*workload);
+  }
   const auto engine_lag_ms = engine_lag.p99_ms();
   out.interrupted = rr.reason == load::StopReason::kInterrupted;
 
@@ -130,10 +183,12 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   // ok: every measured request succeeded; partial: some failed (the most frequent error is in
   // results.top_error); failed: none succeeded; interrupted: Ctrl-C cut it short.
   const std::size_t unsuccessful = summary.failed_requests + summary.cancelled_requests;
-  const std::string status = out.interrupted                      ? "interrupted"
-                             : summary.successful_requests == 0  ? "failed"
-                             : unsuccessful > 0                  ? "partial"
-                                                                 : "ok";
+  // A shard lost with its worker makes the run partial even when every record it has is ok.
+  const bool shard_lost = fleet_run && !fleet_run->partial.empty();
+  const std::string status = out.interrupted                        ? "interrupted"
+                             : summary.successful_requests == 0    ? "failed"
+                             : unsuccessful > 0 || shard_lost      ? "partial"
+                                                                   : "ok";
   rf.extra["status"] = status;
   if (out.interrupted) rf.extra["interrupted"] = true;
   rf.extra["prompt_salt"] = options.prompt_salt;
@@ -141,6 +196,7 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   const auto validity =
       metrics::judge_validity(rr.records, summary, load::client_health(rr, scale, engine_lag_ms), options.validity);
   rf.extra["validity"] = metrics::validity_json(validity);
+  if (fleet_run) rf.extra["workers"] = fleet::workers_json(*fleet_run);
   if (const auto& o = session.client_overhead()) {
     // What the client's own path added to each TTFT, so a reader can weigh short latencies.
     rf.extra["time_scale"] = {{"scale", o->scale},
@@ -179,6 +235,10 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   if (validity.verdict != metrics::Verdict::kValid) {
     for (const auto& reason : validity.reasons()) env.log << fmt::format("   {} {}: {}\n", key, run.label, reason);
     if (validity.verdict == metrics::Verdict::kInvalid && options.strict) out.failed = true;
+  }
+  if (shard_lost) {
+    out.failed = true;
+    out.row.detail += "; " + fleet_run->partial;
   }
   if (unsuccessful > 0) {
     out.row.detail += fmt::format("; most frequent error ({} of {}): {}", summary.top_error_count, unsuccessful,
