@@ -171,6 +171,21 @@ TEST(ConfigErrors, RunBenchMissingSpecFile) {
             "<root>/run-bench.yaml:2:5: 0-bench-specs[0]: no *.yaml spec files in folder <root>/0-bench-specs/empty");
 }
 
+// The optional Load section: how many worker processes send each run's load.
+TEST(ConfigErrors, RunBenchLoadSection) {
+  TempTree t;
+  t.write("0-bench-specs/a.yaml", with_serving(kGoodServing));
+  const std::string head = "0-bench-specs:\n  - a.yaml\n1-infrastructure:\n  Location: Simulated\n";
+  EXPECT_EQ(run_bench_error(head + "Load:\n  workers: 0\n", t),
+            "<root>/run-bench.yaml:6:12: Load.workers: expected a positive integer, found '0'");
+  EXPECT_EQ(run_bench_error(head + "Load:\n  worker: 2\n", t).substr(0, 55), "<root>/run-bench.yaml:6:3: unknown key 'worker' in Load");
+  EXPECT_EQ(run_bench_error(head + "Load: 2\n", t), "<root>/run-bench.yaml:5:7: Load: expected a map with workers, found '2'");
+  t.write("run-bench.yaml", head + "Load:\n  workers: 3\n");
+  EXPECT_EQ(config::load_run_bench(t.path("run-bench.yaml")).load.workers, 3);
+  t.write("run-bench.yaml", head);
+  EXPECT_EQ(config::load_run_bench(t.path("run-bench.yaml")).load.workers, 1);
+}
+
 TEST(ConfigErrors, RunBenchInfrastructure) {
   TempTree t;
   t.write("0-bench-specs/a.yaml", with_serving(kGoodServing));

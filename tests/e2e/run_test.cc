@@ -594,6 +594,75 @@ TEST(Run, InterruptKeepsFinishedArtifactsAndStopsEveryChild) {
   }
 }
 
+// `Load: {workers: 2}` in run-bench.yaml: the same artifacts as one process sends (file names,
+// JSON keys, request counts), plus the run JSON's "workers" block, the CSV's worker column, a
+// log line and the report's workers column; --workers on the command line overrides it.
+TEST(Run, TwoWorkersLeaveTheSameArtifactsPlusWhoSentWhat) {
+  TempTree t;
+  const std::string spec = std::string("Name: fleet\nServing:\n") + "  - Simulated: {modelURL: " + kModel +
+                           ", name: plain, timeScale: 20}\n" +
+                           "Workload:\n  LMCacheSynthetic:\n    - {NUM_USERS: 4, NUM_USERS_WARMUP: 2, NUM_ROUNDS: 3, "
+                           "SYSTEM_PROMPT: 60, CHAT_HISTORY: 80, ANSWER_LEN: 6, QPS: [4], DURATION: 4}\n"
+                           "  Random:\n    - {NUM_USERS: 2, NUM_ROUNDS: 5, PROMPT_LEN: 32, ANSWER_LEN: 6, QPS: [8]}\n";
+  t.write("0-bench-specs/suite.yaml", spec);
+  t.write("run-bench.yaml", "0-bench-specs:\n  - suite.yaml\n1-infrastructure:\n  Location: Simulated\nLoad:\n  workers: 2\n");
+  const auto two = run_lmbench({"run", "run-bench.yaml", "--results", "two", "--quiet", "--prompt-salt", "5"}, {},
+                               t.root().string());
+  ASSERT_EQ(two.exit_code, 0) << two.out << two.err;
+  const auto one = run_lmbench({"run", "run-bench.yaml", "--results", "one", "--quiet", "--prompt-salt", "5",
+                                "--workers", "1"},
+                               {}, t.root().string());
+  ASSERT_EQ(one.exit_code, 0) << one.out << one.err;
+  EXPECT_NE(two.out.find("plain synthetic: sent by 2 workers (start skew "), std::string::npos) << two.out;
+  EXPECT_EQ(one.out.find("sent by"), std::string::npos) << one.out;
+
+  auto names = [](const fs::path& dir) {
+    std::set<std::string> out;
+    for (const auto& e : fs::directory_iterator(dir)) {
+      out.insert(std::regex_replace(e.path().filename().string(), std::regex(R"(_\d{8}-\d{4})"), "_TIME"));
+    }
+    return out;
+  };
+  EXPECT_EQ(names(t.path("two/fleet")), names(t.path("one/fleet")));
+  for (const std::string workload : {"synthetic", "random"}) {
+    SCOPED_TRACE(workload);
+    const auto find = [&](const std::string& results, const std::string& ext) {
+      for (const auto& p : files_with(t.path(results + "/fleet"), ext)) {
+        if (p.filename().string().rfind("plain_" + workload + "_", 0) == 0) return p;
+      }
+      return fs::path();
+    };
+    const auto j2 = read_json(find("two", ".json"));
+    const auto j1 = read_json(find("one", ".json"));
+    std::set<std::string> keys1, keys2;
+    for (const auto& [k, v] : j1.items()) keys1.insert(k);
+    for (const auto& [k, v] : j2.items()) keys2.insert(k);
+    keys1.insert("workers");
+    EXPECT_EQ(keys2, keys1);
+    EXPECT_EQ(j2["results"]["successful_requests"], j1["results"]["successful_requests"]);
+    EXPECT_EQ(j2["results"]["total_input_tokens"], j1["results"]["total_input_tokens"]);
+    EXPECT_EQ(j2["status"], "ok");
+    EXPECT_EQ(j2["workers"]["count"], 2);
+    ASSERT_EQ(j2["workers"]["workers"].size(), 2u);
+    int sent = 0;
+    for (const auto& w : j2["workers"]["workers"]) {
+      EXPECT_EQ(w["status"], "ok");
+      EXPECT_GT(w["requests"].get<int>(), 0);
+      EXPECT_TRUE(w["cpu_s"].is_number() && w["peak_rss_mib"].is_number() && w["scheduling_lag_p99_ms"].is_number());
+      sent += w["requests"].get<int>();
+    }
+    const auto csv2 = core::read_file(find("two", ".csv"));
+    const auto csv1 = core::read_file(find("one", ".csv"));
+    EXPECT_EQ(std::count(csv2.begin(), csv2.end(), '\n'), sent + 1);
+    EXPECT_EQ(std::count(csv2.begin(), csv2.end(), '\n'), std::count(csv1.begin(), csv1.end(), '\n'));
+    EXPECT_EQ(csv2.substr(0, csv2.find('\n')), csv1.substr(0, csv1.find('\n')) + ",worker");
+  }
+  const auto report = core::read_file(t.path("two/fleet/report.html"));
+  EXPECT_NE(report.find("<th>workers</th>"), std::string::npos);
+  EXPECT_NE(report.find("<td>2</td></tr>"), std::string::npos);
+  EXPECT_EQ(core::read_file(t.path("one/fleet/report.html")).find("<th>workers</th>"), std::string::npos);
+}
+
 // A run where some requests fail is 'partial', not 'ok': the table shows how many failed and the
 // server's most frequent message, the JSON says so, and the exit code is 1 unless
 // --max-failure-rate allows that share. (Prompts grow each round past the engine's context.)

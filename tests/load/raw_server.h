@@ -29,15 +29,21 @@
 namespace lmbench::testing {
 
 struct RawStep {
-  enum class Kind { kWrite, kSleep, kReset, kClose, kStall } kind = Kind::kWrite;
+  enum class Kind { kWrite, kSleep, kReset, kClose, kStall, kRepeat } kind = Kind::kWrite;
   std::string bytes;
   std::chrono::microseconds delay{0};
+  long long times = 0;  // kRepeat
 };
 inline RawStep raw_write(std::string bytes) { return {RawStep::Kind::kWrite, std::move(bytes), {}}; }
 inline RawStep raw_sleep(std::chrono::microseconds d) { return {RawStep::Kind::kSleep, {}, d}; }
 inline RawStep raw_reset() { return {RawStep::Kind::kReset, {}, {}}; }
 inline RawStep raw_close() { return {RawStep::Kind::kClose, {}, {}}; }
 inline RawStep raw_stall() { return {RawStep::Kind::kStall, {}, {}}; }
+// `bytes` written `times` times in a row (a hostile server's endless line, without holding it in
+// memory); one write time is recorded per write. Stops early when the client goes away.
+inline RawStep raw_repeat(std::string bytes, long long times) {
+  return {RawStep::Kind::kRepeat, std::move(bytes), {}, times};
+}
 
 struct RawRequest {
   std::string method;
@@ -211,7 +217,19 @@ class RawServer {
         s->requests.push_back(req);
       }
       for (const RawStep& step : s->script(index, req)) {
-        if (step.kind == RawStep::Kind::kWrite) {
+        if (step.kind == RawStep::Kind::kRepeat) {
+          for (long long i = 0; i < step.times && open; ++i) {
+            if (!send_all(fd, step.bytes)) {
+              open = false;
+              break;
+            }
+            const auto t = std::chrono::steady_clock::now();
+            std::lock_guard<std::mutex> lock(s->mu);
+            s->write_times[index].push_back(t);
+            if (s->stopping) open = false;
+          }
+          if (!open) break;
+        } else if (step.kind == RawStep::Kind::kWrite) {
           if (!send_all(fd, step.bytes)) {
             open = false;
             break;

@@ -233,6 +233,39 @@ TEST(Runner, StalledServerTimesOut) {
   EXPECT_LT(took, 3s);
 }
 
+// A hostile server streams one endless SSE line (64 MiB of it here, then silence; a real one
+// never stops, so the idle timeout never fires). The client holds at most 1 MiB of it (the
+// default StreamLimits), fails that request as "malformed" saying why, closes its connection,
+// and the run goes on: the other request is answered normally.
+TEST(Runner, EndlessSseLineFailsThatRequestAsMalformedAndTheRunGoesOn) {
+  constexpr long long kPieces = 1024;  // 64 KiB each
+  RawServer server([](int, const RawRequest& req) {
+    const bool hostile = req.body.find("question 0") != std::string::npos;
+    if (!hostile) return std::vector<RawStep>{testing::raw_write(testing::raw_stream_answer(3, false, true))};
+    return std::vector<RawStep>{testing::raw_write(testing::raw_chunked_head() + testing::raw_chunk("data: ")),
+                                testing::raw_repeat(testing::raw_chunk(std::string(64 << 10, 'x')), kPieces),
+                                testing::raw_stall()};
+  });
+  ListWorkload w(at_once(2));
+  const auto t0 = std::chrono::steady_clock::now();
+  const RunResult r = run(options_for(server), w);
+  const auto took = std::chrono::steady_clock::now() - t0;
+  ASSERT_EQ(r.records.size(), 2u);
+  const metrics::RequestRecord& bad = r.records[0];
+  EXPECT_EQ(bad.outcome, metrics::Outcome::kFailed);
+  EXPECT_EQ(bad.error_kind, "malformed") << bad.error_message;
+  EXPECT_NE(bad.error_message.find("longer than 1048576 bytes"), std::string::npos) << bad.error_message;
+  EXPECT_TRUE(r.records[1].ok()) << r.records[1].error_kind << ": " << r.records[1].error_message;
+  EXPECT_EQ(r.records[1].output_tokens, 3);
+  // Failed as soon as the line passed 1 MiB, not at the drain timeout (5 s) that cancels it.
+  EXPECT_LT(took, 4s);
+  // The client closed the connection: the server could not write the whole line.
+  const auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  const int hostile = reqs[0].body.find("question 0") != std::string::npos ? 0 : 1;
+  EXPECT_LT(static_cast<long long>(server.write_times(hostile).size()), kPieces);
+}
+
 TEST(Runner, ConnectionRefusedIsAFailedRecord) {
   std::string url;
   {

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "core/files.h"
@@ -168,6 +169,60 @@ TEST(OpenAiClient, StalledServerTimesOut) {
   EXPECT_EQ(o.result.error.kind, "timeout");
   EXPECT_EQ(o.result.text, "x");
   EXPECT_GE(o.result.end - o.result.first_token, 120ms);
+}
+
+// What a response may make the client hold is bounded, and each bound is settable: a line, an
+// event and an answer (StreamLimits, through StreamHandler), the whole body (ClientOptions). A
+// response over one fails as "malformed" naming it, at once: the servers here then stall, so a
+// client that kept reading would wait for its idle timeout instead.
+TEST(OpenAiClient, LineEventAnswerAndBodyLimitsFailTheRequestAsMalformed) {
+  const std::string content = "data: {\"choices\":[{\"text\":\"" + std::string(1000, 'a') + "\"}]}\n\n";
+  t::ScriptedServer server([&](int index, const t::ReceivedRequest&) {
+    std::string body;
+    if (index == 0) body = "data: " + std::string(10'000, 'x');       // a line that never ends
+    if (index == 1) {
+      for (int i = 0; i < 100; ++i) body += "data: " + std::string(99, 'y') + "\n";  // no blank line
+    }
+    if (index == 2 || index == 3) {
+      for (int i = 0; i < 10; ++i) body += content;  // 10 kB of answer, 10.5 kB of body
+    }
+    return std::vector<t::Step>{t::write(t::chunked_head() + t::chunk(body)), t::stall()};
+  });
+  http::EventLoop loop;
+  http::ClientOptions client_options;
+  client_options.idle_timeout = 10s;
+  http::Client client(loop.context(), clock_, client_options);
+  const StreamLimits limits{.max_line_bytes = 4096, .max_event_bytes = 4096, .max_answer_bytes = 4096};
+  const auto request = make_request(*http::Url::parse(server.url()), params(Api::kCompletions));
+  const auto stream_limited = [&] {
+    std::optional<StreamResult> out;
+    const auto t0 = std::chrono::steady_clock::now();
+    client.start(request, std::make_shared<StreamHandler>([&](StreamResult& r) { out = std::move(r); }, limits));
+    while (!out) loop.run_for(5ms);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+    return *out;
+  };
+  const StreamResult line = stream_limited();
+  EXPECT_EQ(line.error.kind, "malformed");
+  EXPECT_EQ(line.error.message, "an SSE line is longer than 4096 bytes (SseLimits::max_line_bytes)");
+  const StreamResult event = stream_limited();
+  EXPECT_EQ(event.error.kind, "malformed");
+  EXPECT_EQ(event.error.message, "an SSE event's data is longer than 4096 bytes (SseLimits::max_event_bytes)");
+  const StreamResult answer = stream_limited();
+  EXPECT_EQ(answer.error.kind, "malformed");
+  EXPECT_EQ(answer.error.message, "the answer is longer than 4096 bytes (StreamLimits::max_answer_bytes)");
+  EXPECT_EQ(answer.text.size(), 4000u);  // the chunks within the limit
+  EXPECT_FALSE(answer.ok);
+
+  http::ClientOptions small_body = client_options;
+  small_body.max_body_bytes = 8192;
+  http::Client body_client(loop.context(), clock_, small_body);
+  std::optional<StreamResult> body;
+  body_client.start(request, std::make_shared<StreamHandler>([&](StreamResult& r) { body = std::move(r); }));
+  while (!body) loop.run_for(5ms);
+  EXPECT_EQ(body->error.kind, "malformed");
+  EXPECT_EQ(body->error.message, "the response body is longer than 8192 bytes (ClientOptions::max_body_bytes)");
+  EXPECT_EQ(server.requests().size(), 4u);
 }
 
 // The recorded stream over a real socket, its body cut in two writes at every byte boundary.
