@@ -1,7 +1,9 @@
 // `lmbench dashboard`: the results dashboard (upload API, SQLite store, web UI) on one port.
 // Runs until Ctrl-C / SIGTERM.
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
 
 #include <chrono>
 #include <cstdio>
@@ -26,12 +28,28 @@ struct DashboardArgs {
   std::string host = "127.0.0.1";
   int port = 3001;
   std::string token_env;
+  bool allow_unauthenticated_uploads = false;
   std::size_t max_body_bytes = 8u << 20;
   double threshold_pct = 10;
   int window = 5;
 };
 
+// 127.0.0.0/8 and ::1: only this machine can connect.
+bool is_loopback(const std::string& host) {
+  in_addr v4{};
+  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return ::inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
 int run_dashboard(const DashboardArgs& args) {
+  const bool exposed = !is_loopback(args.host);
+  if (exposed && args.token_env.empty() && !args.allow_unauthenticated_uploads) {
+    throw core::ConfigError("--host " + args.host +
+                            " exposes the dashboard to the network, and without --token-env anyone who can reach it "
+                            "can store runs in it; give --token-env NAME (the variable holding the bearer token "
+                            "uploads must carry), or --allow-unauthenticated-uploads to accept that");
+  }
   dashboard::DashboardOptions options;
   if (!args.token_env.empty()) {
     const char* token = std::getenv(args.token_env.c_str());
@@ -63,6 +81,11 @@ int run_dashboard(const DashboardArgs& args) {
   // Tests and scripts read the port from this line (with --port 0 it is the one the OS chose).
   fmt::print("lmbench dashboard: serving {}/ (upload URL {}/upload, database {}{})\n", origin, origin, args.db,
              options.upload_token.empty() ? "" : ", uploads need the bearer token");
+  if (exposed && options.upload_token.empty()) {
+    fmt::print("lmbench dashboard: warning: uploads need no token (--allow-unauthenticated-uploads): anyone who can "
+               "reach {} can store runs\n",
+               origin);
+  }
   std::fflush(stdout);
   while (!core::stop_requested()) loop.run_for(std::chrono::milliseconds(200));
   server.stop();
@@ -82,6 +105,9 @@ Command add_dashboard(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--token-env", args->token_env,
                   "environment variable holding the bearer token that uploads must carry");
+  sub->add_flag("--allow-unauthenticated-uploads", args->allow_unauthenticated_uploads,
+                "with a --host other than loopback and no --token-env: start anyway, letting anyone who can reach "
+                "the dashboard upload runs");
   sub->add_option("--max-body-bytes", args->max_body_bytes, "larger upload bodies get 413")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));

@@ -56,4 +56,24 @@ std::string read_file(const std::filesystem::path& path) {
   return ss.str();
 }
 
+bool is_safe_file_name(std::string_view name) {
+  if (name.empty() || name.front() == '.') return false;
+  for (const char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string unsafe_file_name_message(std::string_view name) {
+  std::string shown;
+  for (const char c : name.substr(0, 80)) {
+    const auto u = static_cast<unsigned char>(c);
+    shown += u < 0x20 || u == 0x7f ? '?' : c;
+  }
+  if (name.size() > 80) shown += "...";
+  return "'" + shown + "' is not a safe file name (only letters, digits, '.', '_' and '-', not starting with '.')";
+}
+
 }  // namespace lmbench::core

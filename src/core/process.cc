@@ -67,6 +67,11 @@ Result<ChildProcess> ChildProcess::spawn(const ProcessSpec& spec) {
   }
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
+  // Nothing but 0, 1 and 2 reaches the child. Sockets (Asio opens them without close-on-exec),
+  // pipes and files of this process would otherwise live on in deployment scripts and whatever
+  // they start: a listening port stays bound after lmbench exits, a client connection is never
+  // closed. In the child, after the actions above, so the log file is already on 1 and 2.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
 
   std::vector<char*> argv;
   for (const auto& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));

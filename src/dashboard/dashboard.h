@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "http/server.h"
 #include "store/store.h"
@@ -24,6 +25,11 @@ struct DashboardOptions {
   double regression_threshold_pct = 10;
   int regression_window = 5;
 };
+
+// Sent with every file of the UI.
+inline constexpr std::string_view kUiContentSecurityPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 http::Router make_router(store::Store& store, const DashboardOptions& options);
 

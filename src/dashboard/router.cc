@@ -32,6 +32,11 @@ http::Router make_router(store::Store& store, const DashboardOptions& options) {
       r.body = std::string(asset.bytes);
       // The UI ships inside the binary: a new binary may bring new files, so revalidate.
       r.headers.emplace_back("Cache-Control", "no-cache");
+      // The UI loads only its own script, styles and images and talks only to this server; a
+      // run's names are shown as text, and this makes sure no markup that slipped into the page
+      // could run a script, load anything from elsewhere or send data away.
+      r.headers.emplace_back("Content-Security-Policy", std::string(kUiContentSecurityPolicy));
+      r.headers.emplace_back("X-Content-Type-Options", "nosniff");
       return r;
     };
     router.on("GET", std::string(asset.path), serve);

@@ -12,6 +12,9 @@ namespace lmbench::deploy {
 core::Result<std::vector<std::filesystem::path>> save_pod_logs(const PodLogsRequest& request, const core::Clock& clock) {
   const KubeTarget& t = request.target;
   std::vector<std::string> pods;
+  // Pod names become file names: one that is not a safe file name (kubectl's output is not ours
+  // to trust, "pod/../../x" included) is skipped, and said so in the events file.
+  std::string skipped;
   const std::vector<std::string> selectors = request.selectors.empty() ? std::vector<std::string>{""} : request.selectors;
   for (const auto& selector : selectors) {
     auto listed = run_tool_checked(
@@ -19,6 +22,10 @@ core::Result<std::vector<std::filesystem::path>> save_pod_logs(const PodLogsRequ
         "kubectl", request.secret);
     if (!listed) return listed.error();
     for (auto& pod : parse_pod_names(*listed)) {
+      if (!core::is_safe_file_name(pod)) {
+        skipped += "(logs of pod " + core::unsafe_file_name_message(pod) + ": not saved)\n";
+        continue;
+      }
       if (std::find(pods.begin(), pods.end(), pod) == pods.end()) pods.push_back(std::move(pod));
     }
   }
@@ -51,7 +58,7 @@ core::Result<std::vector<std::filesystem::path>> save_pod_logs(const PodLogsRequ
     }
     if (auto e = save(pod, text)) return *e;
   }
-  if (auto e = save("events", section(kubectl_get_events_args(t)))) return *e;
+  if (auto e = save("events", skipped + section(kubectl_get_events_args(t)))) return *e;
   return written;
 }
 

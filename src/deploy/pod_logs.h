@@ -3,7 +3,8 @@
 // after a failed deploy, before it is torn down: for every pod of the deployment, `kubectl logs`
 // (all containers), `kubectl logs --previous` (the container that crashed before, if any) and
 // `kubectl describe pod`, into "<dir>/<pod>_<tag>.log"; and the namespace's events, oldest
-// first, into "<dir>/events_<tag>.log".
+// first, into "<dir>/events_<tag>.log". A pod whose name is not a safe file name
+// (core::is_safe_file_name) is skipped, with a line saying so at the top of the events file.
 
 #include <filesystem>
 #include <string>

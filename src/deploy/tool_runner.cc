@@ -81,10 +81,13 @@ core::Result<core::CommandOutput> run_tool(const ToolCall& call, const core::Clo
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setpgroup(&attr, 0);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  // dup2 clears close-on-exec on the copies, so only fds 0, 1 and 2 reach the child.
+  // dup2 clears close-on-exec on the copies; every other descriptor of this process (sockets
+  // that Asio opens without close-on-exec included) is closed in the child, so only fds 0, 1
+  // and 2 reach kubectl, helm and what they start.
   posix_spawn_file_actions_adddup2(&actions, in.fd[0], 0);
   posix_spawn_file_actions_adddup2(&actions, out.fd[1], 1);
   posix_spawn_file_actions_adddup2(&actions, out.fd[1], 2);
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
 
   std::vector<char*> argv;
   for (const auto& a : call.argv) argv.push_back(const_cast<char*>(a.c_str()));

@@ -317,6 +317,11 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     return core::Error{"reset", std::string("connection error while waiting for ") + phase + ": " + ec.message()};
   }
 
+  core::Error body_too_long() const {
+    return core::Error{"malformed", "the response body is longer than " + std::to_string(options.max_body_bytes) +
+                                        " bytes (ClientOptions::max_body_bytes)"};
+  }
+
   template <typename Stream>
   awaitable<Exchange> exchange_on(Stream& stream, Connection& c, InFlight& f) {
     Exchange out;
@@ -357,9 +362,17 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     f.handler->on_sent(clock.now());
 
     bhttp::response_parser<bhttp::buffer_body> parser;
-    parser.body_limit(boost::none);
+    if (options.max_body_bytes == 0) {
+      parser.body_limit(boost::none);
+    } else {
+      parser.body_limit(options.max_body_bytes);
+    }
     if (verb == bhttp::verb::head) parser.skip(true);  // a HEAD answer has headers only
     auto [hec, hn] = co_await bhttp::async_read_header(stream, c.buffer, parser, kTuple);
+    if (hec == bhttp::error::body_limit) {  // a Content-Length over the limit
+      out.error = body_too_long();
+      co_return out;
+    }
     if (hec) {
       out.error = read_error(hec, f, "a response", options.first_byte_timeout);
       out.retryable = c.reused && !f.cancelled && !parser.got_some() && is_closed_by_peer(hec);
@@ -384,7 +397,17 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       auto [rec, rn] = co_await bhttp::async_read_some(stream, c.buffer, parser, kTuple);
       if (rec == bhttp::error::need_buffer) rec = {};
       const std::size_t got = kBodyBuffer - parser.get().body().size;
-      if (got > 0 && !f.cancelled) f.handler->on_body(std::string_view(c.body.get(), got), clock.now());
+      if (got > 0 && !f.cancelled) {
+        f.handler->on_body(std::string_view(c.body.get(), got), clock.now());
+        if (const core::Error* stop = f.handler->stop_reading()) {
+          out.error = *stop;
+          co_return out;
+        }
+      }
+      if (rec == bhttp::error::body_limit) {
+        out.error = body_too_long();
+        co_return out;
+      }
       if (rec) {
         out.error = read_error(rec, f, "more of the response body", options.idle_timeout);
         co_return out;

@@ -42,6 +42,9 @@ struct ClientOptions {
   std::size_t max_connections_per_origin = 0;
   // Idle keep-alive connections kept per origin; the rest are closed when they come back.
   std::size_t max_idle_per_origin = 4096;
+  // Longest response body (de-chunked) read; longer ones fail with kind "malformed" and their
+  // connection is closed. 0 = no limit. Generous: a 256k-token stream of vLLM chunks is ~80 MiB.
+  std::uint64_t max_body_bytes = std::uint64_t{256} << 20;
   // https: verify the server's certificate chain and host name (set false for self-signed
   // endpoints you trust). ca_file adds PEM trust anchors to the system's.
   bool verify_tls = true;
@@ -82,8 +85,13 @@ class ResponseHandler {
   virtual void on_head(const ResponseHead& /*head*/, core::TimePoint /*t*/) {}
   virtual void on_body(std::string_view data, core::TimePoint t) = 0;
   // `error` is null when the whole response was received (any status code counts as received).
-  // Kinds: "connect", "tls", "timeout", "reset", "protocol", "cancelled".
+  // Kinds: "connect", "tls", "timeout", "reset", "protocol", "cancelled", "malformed" (a body
+  // over ClientOptions::max_body_bytes), or the handler's own stop_reading() error.
   virtual void on_complete(const core::Error* error, core::TimePoint t) = 0;
+  // Asked after each on_body: non-null ends the response there. The connection is closed and
+  // on_complete gets a copy of this error. For a handler that will not hold more of a body (one
+  // over its own size limits); the default reads every byte.
+  virtual const core::Error* stop_reading() const { return nullptr; }
 };
 
 using RequestId = std::uint64_t;

@@ -3,6 +3,7 @@
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/as_tuple.hpp>
 #include <boost/beast.hpp>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <list>
@@ -138,6 +139,7 @@ bool ResponseWriter::write(std::string data) { return write(std::move(data), std
 
 bool ResponseWriter::write(std::string data, std::chrono::steady_clock::time_point due) {
   bool wake = false;
+  bool overflow = false;
   {
     std::lock_guard lock(mu_);
     if (closed_ || finished_) return false;
@@ -148,12 +150,27 @@ bool ResponseWriter::write(std::string data, std::chrono::steady_clock::time_poi
       wake = enqueue_locked(Item{Item::Kind::kBegin, std::move(head), {}});
     }
     if (!data.empty()) {
-      Item item{Item::Kind::kChunk, nullptr, std::move(data), std::nullopt};
-      if (due != std::chrono::steady_clock::time_point{}) item.due = due;
-      wake = enqueue_locked(std::move(item)) || wake;
+      if (max_queued_bytes_ != 0 && queued_bytes_ + data.size() > max_queued_bytes_) {
+        overflow = true;
+        closed_ = true;
+        queue_.clear();
+        queue_.shrink_to_fit();
+        queued_bytes_ = 0;
+        wake = waiting_ || wake;
+        waiting_ = false;
+      } else {
+        queued_bytes_ += data.size();
+        Item item{Item::Kind::kChunk, nullptr, std::move(data), std::nullopt};
+        if (due != std::chrono::steady_clock::time_point{}) item.due = due;
+        wake = enqueue_locked(std::move(item)) || wake;
+      }
     }
   }
   wake_if(wake);
+  if (overflow) {
+    if (on_overflow_) on_overflow_();
+    return false;
+  }
   return true;
 }
 
@@ -189,6 +206,7 @@ bool ResponseWriter::take(std::vector<Item>& out) {
   if (!queue_.empty()) {
     for (auto& item : queue_) out.push_back(std::move(item));
     queue_.clear();
+    queued_bytes_ = 0;
     return true;
   }
   if (closed_) return true;
@@ -332,6 +350,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       : io(io_in), router(std::move(router_in)), options(std::move(options_in)) {}
 
   struct Session {
+    std::uint64_t id = 0;
     beast::tcp_stream* stream = nullptr;
     std::shared_ptr<ResponseWriter> writer;
   };
@@ -344,6 +363,58 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::uint16_t port = 0;
   bool stopped = false;
   std::list<Session> sessions;  // touched only on the server's thread
+  std::uint64_t next_session_id = 1;
+  // Connections accepted and not yet closed (a session joins `sessions` only once it runs).
+  std::size_t connections = 0;
+  // Connections refused since the server last reached max_connections (0: accepting).
+  std::uint64_t refused = 0;
+
+  std::string describe() const { return options.server_name + " on port " + std::to_string(port); }
+
+  // Answers a connection over max_connections with a 503 and closes it. The answer is written
+  // without waiting: a few hundred bytes always fit an empty socket's send buffer.
+  void refuse(tcp::socket socket) {
+    if (refused++ == 0) {
+      spdlog::warn("http server {}: {} connections open (ServerOptions::max_connections); answering new ones 503 "
+                   "and closing them",
+                   describe(), connections);
+    }
+    static const std::string kAnswer = [] {
+      const std::string body = error_json(503, "too many connections; try again later", "service_unavailable");
+      return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: " +
+             std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    }();
+    beast::error_code ec;
+    socket.non_blocking(true, ec);
+    socket.write_some(net::buffer(kAnswer), ec);
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    socket.close(ec);
+  }
+
+  void session_ended() {
+    --connections;
+    if (refused == 0 || stopped) return;
+    if (options.max_connections == 0 || connections < options.max_connections) {
+      spdlog::info("http server {}: accepting connections again ({} refused)", describe(), refused);
+      refused = 0;
+    }
+  }
+
+  // A writer's client left more than max_queued_bytes unread: its connection is closed now
+  // (rather than when its blocked write times out). On the server's thread.
+  void close_overflowed(std::uint64_t id) {
+    for (Session& s : sessions) {
+      if (s.id != id) continue;
+      beast::error_code ec;
+      const auto peer = s.stream->socket().remote_endpoint(ec);
+      spdlog::warn("http server {}: closing the connection from {}: its client left more than {} bytes of a "
+                   "streamed response unread (ServerOptions::max_queued_bytes)",
+                   describe(), ec ? std::string("?") : peer.address().to_string() + ":" + std::to_string(peer.port()),
+                   options.max_queued_bytes);
+      s.stream->close();
+      return;
+    }
+  }
 
   void do_stop() {
     if (stopped) return;
@@ -368,6 +439,11 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         co_await pause.async_wait(kTuple);
         continue;
       }
+      if (options.max_connections != 0 && connections >= options.max_connections) {
+        refuse(std::move(socket));
+        continue;
+      }
+      ++connections;
       net::co_spawn(io, session(std::move(socket)), net::detached);
     }
   }
@@ -474,7 +550,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     beast::tcp_stream stream(std::move(socket));
     beast::error_code opt_ec;
     stream.socket().set_option(tcp::no_delay(true), opt_ec);
-    auto it = sessions.insert(sessions.end(), Session{&stream, nullptr});
+    const std::uint64_t id = next_session_id++;
+    auto it = sessions.insert(sessions.end(), Session{id, &stream, nullptr});
     beast::flat_buffer buffer;
     try {
       while (!stopped) {
@@ -526,7 +603,11 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         req.body = std::move(msg.body());
 
         auto timer = std::make_shared<net::steady_timer>(io);
-        auto writer = std::make_shared<ResponseWriter>([wakes = wakes, timer] { wakes->add(timer); });
+        auto writer = std::make_shared<ResponseWriter>(
+            [wakes = wakes, timer] { wakes->add(timer); }, options.max_queued_bytes,
+            [weak = weak_from_this(), id] {
+              if (auto impl = weak.lock()) net::post(impl->io, [impl, id] { impl->close_overflowed(id); });
+            });
         it->writer = writer;
         // The one place where handler failures become HTTP errors.
         try {
@@ -554,6 +635,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     }
     if (it->writer) it->writer->close();
     sessions.erase(it);
+    session_ended();
     beast::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream.close();

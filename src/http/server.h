@@ -78,7 +78,8 @@ class ResponseWriter {
   void respond(ServerResponse response);
   void begin_stream(int status = 200, std::string content_type = "text/event-stream", Headers headers = {});
   // Returns false once the response can no longer be delivered (the client went away, the
-  // server stopped, or end() was called): the producer should stop producing.
+  // server stopped, end() was called, or the client left more than
+  // ServerOptions::max_queued_bytes unread): the producer should stop producing.
   bool write(std::string data);
   // The same, for data meant to reach the client at `due` (a simulated engine's schedule): once
   // it is on the socket, the server reports how late (ServerOptions::on_write_lag).
@@ -94,8 +95,13 @@ class ResponseWriter {
     std::optional<std::chrono::steady_clock::time_point> due;  // kChunk: when it was meant to go out
   };
   // `wake` is called (from the producing thread, outside the writer's lock) when an item arrives
-  // while the server waits for one; it must not block.
-  explicit ResponseWriter(std::function<void()> wake) : wake_(std::move(wake)) {}
+  // while the server waits for one; it must not block. `max_queued_bytes` (0: none) bounds the
+  // bytes of chunks queued and not yet taken by the server: a write past it closes the writer,
+  // drops what was queued and calls `on_overflow` (from the producing thread, outside the lock;
+  // it must not block either).
+  explicit ResponseWriter(std::function<void()> wake, std::size_t max_queued_bytes = 0,
+                          std::function<void()> on_overflow = {})
+      : wake_(std::move(wake)), on_overflow_(std::move(on_overflow)), max_queued_bytes_(max_queued_bytes) {}
   // Moves queued items into `out`; when there are none, arms the wake-up and returns false.
   bool take(std::vector<Item>& out);
   void close();
@@ -109,6 +115,9 @@ class ResponseWriter {
   mutable std::mutex mu_;
   std::vector<Item> queue_;
   std::function<void()> wake_;
+  std::function<void()> on_overflow_;
+  std::size_t max_queued_bytes_ = 0;
+  std::size_t queued_bytes_ = 0;  // chunk bytes in queue_
   bool waiting_ = false;
   bool closed_ = false;
   bool started_ = false;   // respond() or begin_stream() called
@@ -154,6 +163,21 @@ class Router {
 
 struct ServerOptions {
   std::size_t max_body_bytes = 64u << 20;           // larger request bodies get 413
+  // Open connections at most (0: no limit). A connection past it is answered "503 Service
+  // Unavailable" at once and closed, with a log line when the server starts refusing and one
+  // when it accepts again. Refusing beats not accepting: the client learns why at once instead
+  // of waiting in the listen backlog for its own timeout, and a flood cannot fill the backlog
+  // in front of the clients that will be served. Generous: a load of 10,000 streams through a
+  // router fits, with room for health checks and scrapes.
+  std::size_t max_connections = 16'384;
+  // Bytes of a streamed response that one connection may have queued and not yet on its socket
+  // (0: no limit). A client that reads slower than the producer writes (a slow reader behind
+  // the router, which relays an engine's stream as fast as it comes) would otherwise make the
+  // server buffer the whole stream. Past it the connection is closed with a log line and
+  // ResponseWriter::write returns false, so the producer stops (the simulator drops the
+  // request, the router cancels it upstream). Closing, not pausing: the producers run on their
+  // own schedule (an engine step serves every stream at once) and cannot wait for one client.
+  std::size_t max_queued_bytes = 4u << 20;
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait and request read
   std::chrono::milliseconds write_timeout{30'000};   // one write to a slow client
   std::string server_name = "lmbench";

@@ -9,8 +9,9 @@ namespace {
 constexpr int kMaxReservedChunks = 4096;
 }  // namespace
 
-Recorder::Recorder(std::shared_ptr<RecorderSink> sink, std::size_t index, int expected_chunks)
-    : sink_(std::move(sink)), index_(index) {
+Recorder::Recorder(std::shared_ptr<RecorderSink> sink, std::size_t index, int expected_chunks,
+                   openai::StreamLimits limits)
+    : sink_(std::move(sink)), index_(index), parser_(limits) {
   if (expected_chunks > 0) {
     parser_.result().chunk_times.reserve(static_cast<std::size_t>(std::min(expected_chunks, kMaxReservedChunks)));
   }

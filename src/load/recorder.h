@@ -27,12 +27,15 @@ class RecorderSink {
 class Recorder final : public http::ResponseHandler {
  public:
   // `expected_chunks` (e.g. max_tokens) sizes the chunk-time list up front, so a stream does
-  // not reallocate it as tokens arrive.
-  Recorder(std::shared_ptr<RecorderSink> sink, std::size_t index, int expected_chunks = 0);
+  // not reallocate it as tokens arrive. A response over `limits` fails as "malformed" and is
+  // not read further.
+  Recorder(std::shared_ptr<RecorderSink> sink, std::size_t index, int expected_chunks = 0,
+           openai::StreamLimits limits = {});
 
   void on_head(const http::ResponseHead& head, core::TimePoint t) override;
   void on_body(std::string_view data, core::TimePoint t) override;
   void on_complete(const core::Error* error, core::TimePoint t) override;
+  const core::Error* stop_reading() const override { return parser_.over_limit(); }
 
  private:
   std::shared_ptr<RecorderSink> sink_;

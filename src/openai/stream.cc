@@ -14,6 +14,9 @@ std::string one_line(std::string_view s, std::size_t max) {
 }
 }  // namespace
 
+StreamParser::StreamParser(StreamLimits limits)
+    : limits_(limits), sse_(http::SseLimits{limits.max_line_bytes, limits.max_event_bytes}) {}
+
 void StreamParser::on_head(int status, std::string_view content_type) {
   result_.http_status = status;
   // text/event-stream, or no content type at all: decode as SSE. Anything else (JSON) is a whole
@@ -44,6 +47,12 @@ void StreamParser::on_event(std::string_view data, core::TimePoint t) {
                              (e.type.empty() ? "" : " (" + e.type + ")"));
     return;
   }
+  if (result_.text.size() + chunk_.content.size() > limits_.max_answer_bytes) {
+    fail("malformed", "the answer is longer than " + std::to_string(limits_.max_answer_bytes) +
+                          " bytes (StreamLimits::max_answer_bytes)");
+    over_limit_ = true;
+    return;
+  }
   if (!chunk_.content.empty() || !chunk_.reasoning.empty()) {
     if (result_.chunk_times.empty()) result_.first_token = t;
     result_.chunk_times.push_back(t);
@@ -58,13 +67,19 @@ void StreamParser::on_body(std::string_view data, core::TimePoint t) {
     if (raw_.size() < kMaxRawBody) raw_.append(data.substr(0, kMaxRawBody - raw_.size()));
     return;
   }
-  sse_.feed(data, [&](const http::SseEvent& e) { on_event(e.data, t); });
+  if (over_limit_) return;
+  if (!sse_.feed(data, [&](const http::SseEvent& e) { on_event(e.data, t); })) {
+    fail("malformed", sse_.error());  // unless the stream had failed already
+    over_limit_ = true;
+  }
 }
 
 StreamResult& StreamParser::finish(const core::Error* transport, core::TimePoint t) {
   result_.end = t;
-  if (sse_body_) sse_.finish([&](const http::SseEvent& e) { on_event(e.data, t); });
-  if (transport) {
+  if (sse_body_ && !over_limit_) sse_.finish([&](const http::SseEvent& e) { on_event(e.data, t); });
+  if (over_limit_) {
+    // The client stopped reading because of it (its error is this one, or a cancel after it).
+  } else if (transport) {
     failed_ = false;  // the transport failure is the reason that matters
     fail(transport->kind, transport->message);
   } else if (result_.http_status != 200) {

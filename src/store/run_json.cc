@@ -4,6 +4,8 @@
 
 #include <cctype>
 #include <ctime>
+#include <optional>
+#include <string>
 #include <nlohmann/json.hpp>
 
 #include "store/baseline_key.h"
@@ -227,9 +229,44 @@ Run read_run(const json& doc, std::string_view file_name, std::string_view key_h
   return run;
 }
 
+// Where `text` first nests arrays and objects deeper than `max_depth`, as "line L, column C";
+// nullopt when it does not. Brackets inside strings do not count. A linear scan, no recursion.
+std::optional<std::string> too_deep_at(std::string_view text, int max_depth) {
+  int depth = 0;
+  int line = 1;
+  std::size_t line_start = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character, whatever it is
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return fmt::format("line {}, column {}", line, i - line_start + 1);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 core::Result<Run> parse_run_json(std::string_view text, std::string_view file_name, std::string_view key_hint) {
+  if (const auto at = too_deep_at(text, kMaxJsonDepth)) {
+    return core::Error{"json", fmt::format("arrays and objects nested deeper than {} levels at {}", kMaxJsonDepth, *at)};
+  }
   json doc;
   try {
     doc = json::parse(text);

@@ -25,11 +25,18 @@
 
 namespace lmbench::store {
 
+// How deep arrays and objects may nest in a run JSON (a real one nests about 8 levels). Deeper
+// documents are refused before they are parsed: comparing or printing one recurses per level,
+// and a few megabytes of "[[[[..." under an ignored key would overflow the stack of the
+// dashboard that stored it when the same run is uploaded again.
+inline constexpr int kMaxJsonDepth = 64;
+
 // `file_name` is the artifact's file name when known (used only to derive a missing key).
 // `key_hint`, when not empty, is the key for a document without a "key" field (the store passes
 // the key column it already holds when it re-reads stored runs during a migration).
-// Errors: kind "json" (not JSON; the message has line and column) or "schema" (the message
-// names the field, what was expected and what was found).
+// Errors: kind "json" (not JSON, or arrays and objects nested deeper than kMaxJsonDepth; the
+// message has line and column) or "schema" (the message names the field, what was expected and
+// what was found).
 core::Result<Run> parse_run_json(std::string_view text, std::string_view file_name = {},
                                  std::string_view key_hint = {});
 

@@ -76,16 +76,22 @@ struct LineParser {
     return v;
   }
 
-  int positive_int(const Json& obj, const char* key) const {
+  // A token count in [1, max_tokens].
+  int token_count(const Json& obj, const char* key, int max_tokens) const {
     const auto it = obj.find(key);
     if (it == obj.end()) fail(key, "expected a positive integer, found no such key");
-    if (it->is_number_integer() && it->get<std::int64_t>() >= 1 &&
-        it->get<std::int64_t>() <= std::numeric_limits<int>::max()) {
-      return static_cast<int>(it->get<std::int64_t>());
-    }
-    if (it->is_number_float()) {
+    const auto too_many = [&] {
+      fail(key, fmt::format("expected at most {} tokens (the trace length limit), found {}", max_tokens, shown(*it)));
+    };
+    if (it->is_number_unsigned()) {
+      if (it->get<std::uint64_t>() > static_cast<std::uint64_t>(max_tokens)) too_many();
+      if (it->get<std::uint64_t>() >= 1) return static_cast<int>(it->get<std::uint64_t>());
+    } else if (it->is_number_float()) {
       const double d = it->get<double>();
-      if (d >= 1 && d <= std::numeric_limits<int>::max() && d == std::floor(d)) return static_cast<int>(d);
+      if (d >= 1 && d == std::floor(d)) {
+        if (d > max_tokens) too_many();
+        return static_cast<int>(d);
+      }
     }
     fail(key, "expected a positive integer, found " + shown(*it));
   }
@@ -182,8 +188,8 @@ Trace parse_trace(std::string_view text, const std::string& source, const TraceO
     const LineParser p{source, line_no, line};
     stamps.push_back(p.timestamp(obj));
     TraceEntry e;
-    e.input_length = p.positive_int(obj, "input_length");
-    e.output_length = p.positive_int(obj, "output_length");
+    e.input_length = p.token_count(obj, "input_length", options.max_tokens);
+    e.output_length = p.token_count(obj, "output_length", options.max_tokens);
     e.hash_ids = p.hash_ids(obj);
     e.line = line_no;
     trace.entries.push_back(std::move(e));

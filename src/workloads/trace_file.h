@@ -44,8 +44,14 @@ struct Trace {
   core::Duration duration() const { return entries.empty() ? core::Duration{} : entries.back().offset; }
 };
 
+// The longest input_length or output_length a trace may ask for. A replay synthesizes every
+// prompt it sends, so {"input_length": 2147483647} would otherwise be an out-of-memory; the
+// longest context of any model served today is well below it.
+inline constexpr int kMaxTraceTokens = 1 << 20;
+
 struct TraceOptions {
   std::optional<TimeUnit> unit;  // nullopt: detect (detect_time_unit)
+  int max_tokens = kMaxTraceTokens;  // input_length and output_length above it are errors
 };
 
 // Throws core::ConfigError "file:line:column: key: expected ..., found ..." on the first bad line,

@@ -376,7 +376,7 @@ TEST(SpecLoad, HelmValuesTheSimulatorCannotReadAreAWarningNotAnError) {
           "servingEngineSpec:\n  modelSpec:\n  - {modelURL: m}\nrouterSpec:\n  routingLogic: disaggregated_prefill\n");
   const auto path = t.write("s.yaml", R"(Name: pd
 Serving:
-  - Helm-ProductionStack: {helmConfigSelection: pd.yaml, hf_token: t, modelURL: m}
+  - Helm-ProductionStack: {helmConfigSelection: pd.yaml, hf_token: <YOUR_HF_TOKEN>, modelURL: m}
 Workload:
   Random: {NUM_USERS: 1, NUM_ROUNDS: 1, PROMPT_LEN: 1, ANSWER_LEN: 1, QPS: [1]}
 )");

@@ -114,6 +114,31 @@ TEST(DashboardApi, WrongSchemaIs400NamingTheField) {
   EXPECT_EQ(body_of(d.get("/api/suites")).size(), 0u);
 }
 
+// A run JSON that nests arrays a million levels deep under a key nothing reads. Stored, it
+// would overflow the dashboard's stack when the same run is uploaded again (the documents are
+// compared recursively): refused at ingest, in either encoding, and the dashboard goes on.
+TEST(DashboardApi, NestingDeeperThan64LevelsIs400AndTheDashboardGoesOn) {
+  LiveDashboard d;
+  std::string text = make_run(RunDoc{}).dump();
+  constexpr std::size_t kLevels = 1'000'000;
+  text.pop_back();  // the closing '}'
+  text += ",\"ignored\":" + std::string(kLevels, '[') + std::string(kLevels, ']') + "}";
+  ASSERT_TRUE(json::accept(text));
+  const auto r = d.upload_json(text);
+  ASSERT_EQ(r.status, 400) << r.body.substr(0, 300);
+  EXPECT_EQ(error_of(r), "arrays and objects nested deeper than 64 levels at line 1, column " +
+                             std::to_string(text.find('[', text.find("\"ignored\"")) + 64));
+  EXPECT_EQ(body_of(r)["error"]["type"], "invalid_run_json");
+  const auto again = d.upload_multipart(text, "helm_kvaware_synthetic_0.5_20231114-2213.json");
+  ASSERT_EQ(again.status, 400) << again.body.substr(0, 300);
+  // 64 levels are fine ('[' inside a string is not nesting), and the dashboard is still up.
+  json ok = make_run(RunDoc{});
+  ok["ignored"] = json::parse(std::string(63, '[') + "\"[[[[\"" + std::string(63, ']'));
+  EXPECT_EQ(d.upload_json(ok.dump()).status, 201);
+  EXPECT_EQ(d.upload_json(ok.dump()).status, 200);
+  EXPECT_EQ(d.get("/health").status, 200);
+}
+
 TEST(DashboardApi, MultipartWithoutFileFieldOrCloseIs400AndOtherMediaIs415) {
   LiveDashboard d;
   const auto no_file = d.post("/upload", "--B\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\n{}\r\n--B--\r\n",
@@ -340,6 +365,24 @@ TEST(DashboardUi, ServesTheEmbeddedPagesFromTheBinary) {
   EXPECT_EQ(d.get("/favicon.svg").status, 200);
   // No remote resources: the page works offline.
   EXPECT_THAT(index.body, ::testing::Not(HasSubstr("http")));
+}
+
+// Every file of the UI carries a Content-Security-Policy that lets the page load only its own
+// script, styles and images and talk only to this server (the Chromium test runs the UI under it).
+TEST(DashboardUi, UiResponsesCarryAContentSecurityPolicy) {
+  LiveDashboard d;
+  for (const char* path : {"/", "/index.html", "/app.js", "/app.css", "/favicon.svg"}) {
+    SCOPED_TRACE(path);
+    const auto r = d.get(path);
+    ASSERT_EQ(r.status, 200);
+    const std::string csp(http::find_header(r.headers, "Content-Security-Policy"));
+    EXPECT_THAT(csp, HasSubstr("default-src 'none'"));
+    EXPECT_THAT(csp, HasSubstr("script-src 'self'"));
+    EXPECT_THAT(csp, HasSubstr("connect-src 'self'"));
+    EXPECT_THAT(csp, HasSubstr("frame-ancestors 'none'"));
+    EXPECT_THAT(csp, ::testing::Not(HasSubstr("unsafe")));
+    EXPECT_EQ(http::find_header(r.headers, "X-Content-Type-Options"), "nosniff");
+  }
 }
 
 // A run cut short by Ctrl-C is stored with its flag and left out of both charts (and of the

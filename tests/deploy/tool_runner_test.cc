@@ -3,8 +3,15 @@
 #include "deploy/tool_runner.h"
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "deploy/log_tail.h"
+#include "http/event_loop.h"
+#include "http/server.h"
 #include "support/deploy_fixture.h"
 
 namespace lmbench::deploy {
@@ -19,6 +26,40 @@ TEST(RunTool, StdinReachesTheChildAndOutputIsMerged) {
   EXPECT_EQ(r->exit_code, 4);
   EXPECT_NE(r->output.find("got token=hf_x"), std::string::npos);
   EXPECT_NE(r->output.find("err"), std::string::npos);
+}
+
+// kubectl, helm and what they start get stdin, stdout and stderr only: not the sockets of this
+// process (here a real HTTP server's listening socket and a client connection to it, opened by
+// Asio without close-on-exec). A script lists what it was given.
+TEST(RunTool, OnlyStdinStdoutAndStderrReachTheTool) {
+  http::EventLoop loop;
+  http::Router router;
+  router.on("GET", "/", [](const http::ServerRequest&) { return http::ServerResponse::text(200, "ok"); });
+  http::Server server(loop.context(), std::move(router));
+  const auto port = server.listen("127.0.0.1", 0);
+  ASSERT_TRUE(port.ok()) << port.error().message;
+  const int client = ::socket(AF_INET, SOCK_STREAM, 0);  // and a connection, accepted by the server
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(*port);
+  ASSERT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  loop.run_for(50ms);
+  int open_here = 0;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+    (void)e;
+    ++open_here;
+  }
+  ASSERT_GT(open_here, 6);  // 0-2, the listening socket, both ends of the connection, Asio's own
+
+  testing::TempDir dir("lmbench-tool-fds");
+  testing::write_script(dir / "list-fds", "#!/bin/sh\nexec ls -1 /proc/self/fd\n");
+  core::SteadyClock clock;
+  auto r = run_tool({.argv = {(dir / "list-fds").string()}}, clock);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->exit_code, 0) << r->output;
+  EXPECT_EQ(r->output, "0\n1\n2\n3\n");  // 3: ls's own listing of /proc/self/fd
+  ::close(client);
 }
 
 TEST(RunTool, ReadsFromDevStdinLikeKubectlFromEnvFile) {

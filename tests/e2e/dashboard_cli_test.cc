@@ -7,10 +7,15 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <optional>
 #include <string>
+#include <thread>
 
+#include "core/process.h"
 #include "e2e/dashboard_process.h"
 #include "e2e/run_binary.h"
 
@@ -107,9 +112,48 @@ TEST_F(DashboardCli, DashboardRefusesATokenVariableThatIsNotSet) {
   EXPECT_NE(r.err.find("LMBENCH_SURELY_UNSET_TOKEN_VAR is not set"), std::string::npos) << r.err;
 }
 
+// A dashboard bound to every interface without an upload token lets anyone who can reach it
+// store runs: it does not start unless that is asked for in so many words.
+TEST_F(DashboardCli, DashboardOnTheNetworkWithoutATokenNeedsAnExplicitFlag) {
+  const fs::path log = dir_ / "refused.log";
+  auto child = core::ChildProcess::spawn({.argv = {LMBENCH_BIN, "dashboard", "--db", (dir_ / "db.sqlite").string(),
+                                                   "--host", "0.0.0.0", "--port", "0"},
+                                          .log_file = log});
+  ASSERT_TRUE(child.ok()) << child.error().message;
+  std::optional<int> status;
+  for (int i = 0; i < 200 && !status; ++i) {
+    status = child->poll();
+    if (!status) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (!status) child->terminate(std::chrono::seconds(2));
+  std::string text;
+  {
+    std::ifstream in(log);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  ASSERT_TRUE(status.has_value()) << "the dashboard started on 0.0.0.0 without a token: " << text;
+  EXPECT_EQ(*status, 1) << text;
+  EXPECT_NE(text.find("--host 0.0.0.0 exposes the dashboard to the network"), std::string::npos) << text;
+  EXPECT_NE(text.find("--token-env"), std::string::npos) << text;
+  EXPECT_NE(text.find("--allow-unauthenticated-uploads"), std::string::npos) << text;
+  EXPECT_EQ(text.find("serving"), std::string::npos) << text;
+
+  // Asked for: it starts, says so, and serves (reached through loopback).
+  DashboardProcess open(dir_ / "db.sqlite", dir_ / "open.log", {"--host", "0.0.0.0", "--allow-unauthenticated-uploads"});
+  EXPECT_NE(open.log().find("anyone who can reach"), std::string::npos) << open.log();
+  const RunResult up = run_lmbench({"upload", write("k_synthetic_1_20231114-2213.json", run_doc("s", 1)), "--api-url",
+                                    open.base_url() + "/upload"});
+  EXPECT_EQ(up.exit_code, 0) << up.out;
+
+  // With a token, or on loopback, no flag is needed.
+  DashboardProcess tokened(dir_ / "db2.sqlite", dir_ / "tokened.log", {"--host", "0.0.0.0", "--token-env", "DASH_TOKEN"},
+                           {{"DASH_TOKEN", "s3cret"}});
+  EXPECT_EQ(tokened.log().find("anyone who can reach"), std::string::npos) << tokened.log();
+}
+
 TEST_F(DashboardCli, DashboardBindsLoopbackByDefault) {
   DashboardProcess server(dir_ / "db.sqlite", dir_ / "dashboard.log");
-  EXPECT_EQ(server.base_url().rfind("http://127.0.0.1:", 0), 0u);
+  EXPECT_NE(server.log().find("serving http://127.0.0.1:"), std::string::npos) << server.log();
   const RunResult r = run_lmbench({"upload", write("k_synthetic_1_20231114-2213.json", run_doc("x'); DROP TABLE runs;--", 1)),
                                    "--api-url", server.base_url() + "/upload"});
   EXPECT_EQ(r.exit_code, 0) << r.out;

@@ -18,12 +18,12 @@ DashboardProcess::DashboardProcess(const std::filesystem::path& db, const std::f
   auto child = core::ChildProcess::spawn({.argv = argv, .env = std::move(env), .log_file = log});
   if (!child.ok()) throw std::runtime_error(child.error().message);
   child_.emplace(std::move(*child));
-  const std::regex serving(R"(serving (http://127\.0\.0\.1:\d+)/)");
+  const std::regex serving(R"(serving http://(127\.0\.0\.1|0\.0\.0\.0):(\d+)/)");
   for (int i = 0; i < 200; ++i) {
     std::smatch m;
     const std::string text = this->log();
     if (std::regex_search(text, m, serving)) {
-      base_url_ = m[1];
+      base_url_ = "http://127.0.0.1:" + m[2].str();  // a dashboard on 0.0.0.0 is reached through loopback
       return;
     }
     if (child_->poll()) throw std::runtime_error("dashboard exited: " + text);

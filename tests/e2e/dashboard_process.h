@@ -20,7 +20,8 @@ class DashboardProcess {
                    std::vector<std::string> extra = {}, std::vector<std::pair<std::string, std::string>> env = {});
   ~DashboardProcess();
 
-  const std::string& base_url() const { return base_url_; }  // "http://127.0.0.1:<port>"
+  // "http://127.0.0.1:<port>" (also for a dashboard bound to 0.0.0.0).
+  const std::string& base_url() const { return base_url_; }
   // SIGTERM; returns the exit status.
   int stop();
   std::string log() const;

@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "core/files.h"
 #include "e2e/run_binary.h"
@@ -38,6 +41,42 @@ TEST(Report, SuiteFolderGetsComparisonFiles) {
   }
   const std::string html = core::read_file(suite / "report.html");
   EXPECT_NE(html.find("<svg class=\"chart\""), std::string::npos);
+  fs::remove_all(root);
+}
+
+// A run JSON's workload.WORKLOAD names the comparison files. One that says "../escaped" or an
+// absolute path is skipped with a note; nothing is written outside the suite's folder.
+TEST(Report, WorkloadThatIsNotASafeFileNameIsSkipped) {
+  const fs::path root = fresh_root("traversal");
+  const fs::path suite = root / "routing-benchmark";
+  fs::path sample;
+  for (const auto& e : fs::directory_iterator(suite)) {
+    if (e.path().extension() == ".json") sample = e.path();
+  }
+  ASSERT_FALSE(sample.empty());
+  const fs::path outside = fs::temp_directory_path() / ("lmbench_e2e_abs_" + std::to_string(::getpid()));
+  const std::vector<std::string> hostile = {"../escaped", outside.string(), ".hidden"};
+  for (std::size_t i = 0; i < hostile.size(); ++i) {
+    nlohmann::json doc = nlohmann::json::parse(core::read_file(sample));
+    doc["workload"]["WORKLOAD"] = hostile[i];
+    doc["key"] = "hostile" + std::to_string(i);
+    core::write_file_atomic(suite / ("hostile" + std::to_string(i) + "_x_1_20240101-0000.json"), doc.dump());
+  }
+  const auto r = run_lmbench({"report", suite.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(root / "escaped_comparison.json"));
+  EXPECT_FALSE(fs::exists(root / "escaped_comparison.png"));
+  EXPECT_FALSE(fs::exists(outside.string() + "_comparison.json"));
+  EXPECT_FALSE(fs::exists(suite / ".hidden_comparison.json"));
+  EXPECT_NE(r.err.find("hostile0_x_1_20240101-0000.json: skipped, workload.WORKLOAD '../escaped' is not a safe file name"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("'" + outside.string() + "' is not a safe file name"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("'.hidden' is not a safe file name"), std::string::npos) << r.err;
+  // The other runs are reported as before.
+  EXPECT_EQ(core::read_file(suite / "synthetic_comparison.json"), core::read_file(kData / "golden" / "synthetic_comparison.json"));
+  fs::remove(outside.string() + "_comparison.json");
+  fs::remove(outside.string() + "_comparison.png");
   fs::remove_all(root);
 }
 

@@ -157,6 +157,28 @@ Workload:
 namespace lmbench::e2e {
 namespace {
 
+// A token written into a spec is a warning naming the file and line (never the token), and
+// saying what to write instead; the placeholder is not.
+TEST(Validate, ALiteralHfTokenInASpecIsAWarningWithFileAndLine) {
+  TempTree t;
+  t.write("0-bench-specs/token.yaml",
+          "Name: token\nServing:\n  - Helm-ProductionStack:\n      helmConfigSelection: basic/x.yaml\n"
+          "      hf_token: hf_LiteralTok3nInTheFile\n      modelURL: m\n"
+          "  - Helm-ProductionStack:\n      helmConfigSelection: basic/y.yaml\n"
+          "      hf_token: <YOUR_HF_TOKEN>\n      modelURL: m\n"
+          "Workload:\n  Random: {NUM_USERS: 1, NUM_ROUNDS: 1, PROMPT_LEN: 4, ANSWER_LEN: 2, QPS: [1]}\n");
+  const auto r = run_lmbench({"validate", "0-bench-specs/token.yaml"}, {"HF_TOKEN=hf_FromTheEnvironment"},
+                             t.root().string());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "lmbench: warning: 0-bench-specs/token.yaml:5:17: Serving[0].Helm-ProductionStack.hf_token: "
+                              "a literal token is written in this file"))
+      << r.err;
+  EXPECT_TRUE(contains(r.err, "write hf_token: <YOUR_HF_TOKEN> and export HF_TOKEN instead")) << r.err;
+  EXPECT_FALSE(contains(r.err, "token.yaml:9:")) << r.err;  // the placeholder is fine
+  EXPECT_FALSE(contains(r.err + r.out, "hf_LiteralTok3nInTheFile"));
+  EXPECT_FALSE(contains(r.err + r.out, "hf_FromTheEnvironment"));
+}
+
 TEST(Validate, UnknownSimulatorProfileIsAConfigError) {
   testing::TempTree t;
   t.write("0-bench-specs/p.yaml",

@@ -279,6 +279,102 @@ TEST(Server, StopClosesStreamsAndTellsProducers) {
   server.reset();
 }
 
+int connect_to(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  timeval tv{5, 0};  // no read in these tests may hang
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
+// Everything the server sends until it closes the connection (or 5 s pass).
+std::string read_to_end(int fd) {
+  std::string out;
+  char buf[65536];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+  return out;
+}
+
+std::string get_health(int fd) {
+  const std::string req = "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  EXPECT_EQ(::write(fd, req.data(), req.size()), static_cast<ssize_t>(req.size()));
+  return read_to_end(fd);
+}
+
+// Connections past ServerOptions::max_connections are answered 503 and closed at once; once
+// one closes, a new one is served again.
+TEST(Server, ConnectionsPastTheCapGet503AndAreClosed) {
+  BackgroundLoop bg;
+  ServerOptions options;
+  options.max_connections = 2;
+  Server server(bg.context(), sample_router(), options);
+  ASSERT_TRUE(server.listen("127.0.0.1", 0).ok());
+  const int a = connect_to(server.port());
+  const int b = connect_to(server.port());
+  std::this_thread::sleep_for(50ms);  // both accepted
+  const int c = connect_to(server.port());
+  const std::string refused = read_to_end(c);  // without sending anything
+  ::close(c);
+  EXPECT_EQ(refused.rfind("HTTP/1.1 503 Service Unavailable\r\n", 0), 0u) << refused;
+  EXPECT_NE(refused.find("too many connections"), std::string::npos) << refused;
+  // The two within the cap are served.
+  EXPECT_EQ(get_health(a).rfind("HTTP/1.1 200", 0), 0u);
+  ::close(a);
+  std::this_thread::sleep_for(50ms);  // the server sees it closed
+  const int d = connect_to(server.port());
+  EXPECT_EQ(get_health(d).rfind("HTTP/1.1 200", 0), 0u);
+  EXPECT_EQ(get_health(b).rfind("HTTP/1.1 200", 0), 0u);
+  ::close(b);
+  ::close(d);
+}
+
+// A client that never reads a stream: the server queues at most ServerOptions::max_queued_bytes
+// of it, then closes the connection and tells the producer to stop (write() returns false),
+// instead of buffering everything the producer makes.
+TEST(Server, ClientThatNeverReadsIsClosedAtTheQueueBound) {
+  BackgroundLoop bg;
+  std::shared_ptr<ResponseWriter> writer;
+  std::atomic<bool> got_writer{false};
+  Router router;
+  router.on_stream("GET", "/firehose", [&](const ServerRequest&, std::shared_ptr<ResponseWriter> w) {
+    w->begin_stream();
+    writer = w;
+    got_writer = true;
+  });
+  ServerOptions options;
+  options.max_queued_bytes = 1 << 20;
+  options.write_timeout = 60s;  // not what ends it
+  Server server(bg.context(), std::move(router), options);
+  ASSERT_TRUE(server.listen("127.0.0.1", 0).ok());
+  const int fd = connect_to(server.port());
+  const std::string req = "GET /firehose HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::write(fd, req.data(), req.size()), static_cast<ssize_t>(req.size()));
+  while (!got_writer) std::this_thread::sleep_for(1ms);
+
+  // The producer writes 64 KiB pieces as fast as it can, up to 256 MiB. What the kernel's socket
+  // buffers take (a few MiB on loopback) plus the bound is all that may be accepted.
+  const std::string piece(64 << 10, 'x');
+  std::size_t accepted = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  while (accepted < (std::size_t{256} << 20) && writer->write(piece)) accepted += piece.size();
+  EXPECT_LT(accepted, std::size_t{64} << 20) << "the server buffered " << accepted << " bytes for a client that never read";
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);
+  EXPECT_TRUE(writer->closed());
+  EXPECT_FALSE(writer->write("more"));
+  // The connection is closed: what reached the socket, then the end (no 60 s write timeout).
+  const auto t1 = std::chrono::steady_clock::now();
+  const std::string got = read_to_end(fd);
+  EXPECT_LT(std::chrono::steady_clock::now() - t1, 4s);
+  EXPECT_EQ(got.rfind("HTTP/1.1 200", 0), 0u);
+  EXPECT_LT(got.size(), accepted + 4096);
+  ::close(fd);
+}
+
 TEST(Server, ListenErrorsAreValues) {
   BackgroundLoop bg;
   Server a(bg.context(), sample_router());

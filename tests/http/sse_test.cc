@@ -105,6 +105,44 @@ TEST(SseDecoder, FinishDispatchesAnUnterminatedLastEvent) {
   EXPECT_EQ(n, 0);
 }
 
+// A line or an event over its limit stops the decoder, whether it arrives whole or a byte at a
+// time, and what it held is released; lines and events within the limits decode as before.
+TEST(SseDecoder, LineAndEventLimitsStopTheDecoder) {
+  const SseLimits limits{.max_line_bytes = 16, .max_event_bytes = 24};
+  for (const std::size_t piece : {std::size_t{1}, std::size_t{5}, std::size_t{1000}}) {
+    SCOPED_TRACE(piece);
+    const auto run = [&](const std::string& wire, int& events) {
+      SseDecoder d(limits);
+      bool ok = true;
+      for (std::size_t at = 0; at < wire.size() && ok; at += piece) {
+        ok = d.feed(std::string_view(wire).substr(at, piece), [&](const SseEvent&) { ++events; });
+      }
+      if (ok) d.finish([&](const SseEvent&) { ++events; });
+      return d;
+    };
+    int events = 0;
+    SseDecoder fits = run("data: 0123456789\n\ndata: abcdefghi\ndata: abcdefghi\n\n", events);
+    EXPECT_FALSE(fits.failed());
+    EXPECT_EQ(events, 2);  // a 16-byte line; an event of 9 + 1 + 9 bytes
+
+    events = 0;
+    SseDecoder long_line = run("data: a\n\ndata: 0123456789A", events);
+    EXPECT_TRUE(long_line.failed());
+    EXPECT_EQ(long_line.error(), "an SSE line is longer than 16 bytes (SseLimits::max_line_bytes)");
+    EXPECT_EQ(long_line.buffered(), 0u);
+    EXPECT_EQ(events, 1);
+    EXPECT_FALSE(long_line.feed("\n\ndata: b\n\n", [&](const SseEvent&) { ++events; }));
+    EXPECT_EQ(events, 1);  // nothing after the limit
+
+    events = 0;
+    SseDecoder long_event = run("data: abcdefghi\ndata: abcdefghi\ndata: abcdefghi\n\n", events);
+    EXPECT_TRUE(long_event.failed());
+    EXPECT_EQ(long_event.error(), "an SSE event's data is longer than 24 bytes (SseLimits::max_event_bytes)");
+    EXPECT_EQ(long_event.buffered(), 0u);
+    EXPECT_EQ(events, 0);
+  }
+}
+
 TEST(SseRoundTrip, EncoderOutputDecodesToTheSameData) {
   const std::vector<std::string> datas = {"plain", "multi\nline", "cr\rlf\r\nmix", "", "  leading spaces"};
   std::string wire;

@@ -185,7 +185,7 @@ case "$args" in
     ;;
   *" get pods "*)
     echo "Warning: this is a stand-in" >&2
-    printf 'pod/vllm-engine-0\npod/vllm-router-1\n'
+    if [ -e "$dir/pods.txt" ]; then cat "$dir/pods.txt"; else printf 'pod/vllm-engine-0\npod/vllm-router-1\n'; fi
     ;;
   *" logs "*" --previous "*)
     echo "Error from server (BadRequest): previous terminated container not found"
@@ -285,6 +285,7 @@ std::string StandIn::stdin_of(std::size_t n) const { return read_text(dir_ / ("s
 void StandIn::fail(const std::string& what) const { std::ofstream(dir_ / ("fail-" + what)) << "1"; }
 void StandIn::slow(const std::string& what) const { std::ofstream(dir_ / ("slow-" + what)) << "1"; }
 void StandIn::set_pod_log(const std::string& text) const { std::ofstream(dir_ / "pod-log.txt") << text; }
+void StandIn::set_pods(const std::string& text) const { std::ofstream(dir_ / "pods.txt") << text; }
 
 void StandIn::set_port_forward_backend(const std::string& body) const { write_script(dir_ / "port-forward-backend", body); }
 

@@ -82,6 +82,7 @@ class StandIn {
   void fail(const std::string& what) const;
   void slow(const std::string& what) const;
   void set_pod_log(const std::string& text) const;  // what `kubectl logs` prints
+  void set_pods(const std::string& text) const;     // what `kubectl get pods -o name` prints
   // Helm releases: `upgrade --install` creates one, `uninstall` removes it (and fails with
   // "release: not found" when there is none), `status` finds it. add_release() leaves one as
   // an earlier run would have.

@@ -39,6 +39,19 @@ constexpr const char* kTrace =
     "{\"timestamp\": 0.5, \"input_length\": 7, \"output_length\": 10, \"hash_ids\": [1, 2]}\n"
     "{\"timestamp\": 4.5, \"input_length\": 8, \"output_length\": 30, \"hash_ids\": [1, 9]}\n";
 
+// A trace asking for a 2^31-token prompt is refused with its file and line, not read (and, by a
+// replay, synthesized until the machine runs out of memory).
+TEST_F(TraceCli, LengthOverTheLimitIsAnErrorWithFileAndLine) {
+  core::write_file_atomic(dir_ / "huge.jsonl", std::string(kTrace) +
+                                                   "{\"timestamp\": 5, \"input_length\": 2147483647, \"output_length\": 1}\n");
+  const auto r = run({(dir_ / "huge.jsonl").string()});
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find((dir_ / "huge.jsonl").string() +
+                          ":4:18: input_length: expected at most 1048576 tokens (the trace length limit), found 2147483647"),
+            std::string::npos)
+      << r.output;
+}
+
 TEST_F(TraceCli, PrintsStatsAsText) {
   core::write_file_atomic(dir_ / "t.jsonl", kTrace);
   const auto r = run({(dir_ / "t.jsonl").string(), "--block-size", "4"});

@@ -2,11 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
+#include "core/files.h"
 
 namespace lmbench::workloads {
 namespace {
@@ -112,6 +116,39 @@ TEST(TraceFile, BadLinesNameFileLineColumnKeyExpectedAndFound) {
   EXPECT_NE(e.find("t.jsonl:1:1: expected a JSON object"), std::string::npos) << e;
   e = expect_config_error("\n  \n");
   EXPECT_NE(e.find("expected at least one request line, found none"), std::string::npos) << e;
+}
+
+// A replay synthesizes every prompt: a length up to INT_MAX would be an out-of-memory. Lengths
+// above TraceOptions::max_tokens (1,048,576 by default) are errors naming file, line and key.
+TEST(TraceFile, LengthsOverTheLimitAreErrorsWithFileAndLine) {
+  const auto path = std::filesystem::temp_directory_path() / ("lmbench-trace-limit-" + std::to_string(::getpid()) + ".jsonl");
+  const std::string ok = "{\"timestamp\": 0, \"input_length\": 1048576, \"output_length\": 1048576}\n";
+  const auto error_for = [&](const std::string& text, TraceOptions options = {}) -> std::string {
+    core::write_file_atomic(path, text);
+    try {
+      read_trace(path, options);
+    } catch (const core::ConfigError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  const std::string where = path.string() + ":2:";
+  std::string e = error_for(ok + "{\"timestamp\": 1, \"input_length\": 2147483647, \"output_length\": 1}\n");
+  EXPECT_NE(e.find(where + "18: input_length: expected at most 1048576 tokens (the trace length limit), found 2147483647"),
+            std::string::npos)
+      << e;
+  e = error_for(ok + "{\"timestamp\": 1, \"input_length\": 5, \"output_length\": 1e300}\n");
+  EXPECT_NE(e.find(where + "37: output_length: expected at most 1048576 tokens"), std::string::npos) << e;
+  e = error_for(ok + "{\"timestamp\": 1, \"input_length\": 18446744073709551615, \"output_length\": 1}\n");
+  EXPECT_NE(e.find(where + "18: input_length: expected at most 1048576 tokens"), std::string::npos) << e;
+  // The limit is settable; at the limit is fine.
+  e = error_for(ok + "{\"timestamp\": 1, \"input_length\": 101, \"output_length\": 1}\n", TraceOptions{.max_tokens = 100});
+  EXPECT_NE(e.find(path.string() + ":1:18: input_length: expected at most 100 tokens"), std::string::npos) << e;
+  core::write_file_atomic(path, ok);
+  const Trace t = read_trace(path);
+  ASSERT_EQ(t.entries.size(), 1u);
+  EXPECT_EQ(t.entries[0].input_length, 1 << 20);
+  std::filesystem::remove(path);
 }
 
 TEST(TraceFile, MissingFileIsAConfigError) {

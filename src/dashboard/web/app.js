@@ -18,6 +18,7 @@ function el(tag, attrs = {}, ...children) {
   for (const [k, v] of Object.entries(attrs)) {
     if (k === 'text') node.textContent = v;
     else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else if (k === 'style') node.style.cssText = v;  // CSSOM: allowed by the page's CSP (no inline style attributes)
     else node.setAttribute(k, v);
   }
   for (const c of children) if (c != null) node.append(c);
@@ -28,6 +29,7 @@ function svg(tag, attrs = {}, parent = null) {
   const node = document.createElementNS(SVG_NS, tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k === 'text') node.textContent = v;
+    else if (k === 'style') node.style.cssText = String(v);
     else node.setAttribute(k, String(v));
   }
   if (parent) parent.append(node);
