@@ -26,6 +26,7 @@ Command add_upload(CLI::App& app);
 Command add_trace(CLI::App& app);
 Command add_regress(CLI::App& app);
 Command add_worker(CLI::App& app);
+Command add_coordinate(CLI::App& app);
 
 // For subcommands whose issue is not done yet: says so on stderr and returns 2. None pretends.
 int not_built_yet(const char* name, int issue);

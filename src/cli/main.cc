@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
       cli::add_run(app),    cli::add_validate(app),  cli::add_bench(app),
       cli::add_sim(app),    cli::add_router(app),    cli::add_report(app),
       cli::add_dashboard(app), cli::add_upload(app), cli::add_trace(app),
-      cli::add_regress(app), cli::add_worker(app),
+      cli::add_regress(app), cli::add_worker(app), cli::add_coordinate(app),
   };
   try {
     app.parse(argc, argv);

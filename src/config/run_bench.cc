@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "config/load_section.h"
 #include "config/map_reader.h"
 
 namespace lmbench::config {
@@ -45,12 +46,7 @@ RunBench load_run_bench(const std::filesystem::path& path) {
   const YAML::Node root = load_yaml_file(path, rb.display);
   if (!root.IsMap()) fail_expected(file, root, "run-bench file", "a map with 0-bench-specs and 1-infrastructure");
   check_keys(file, root, "run-bench file", {"0-bench-specs", "1-infrastructure", "Load"});
-  if (const YAML::Node load = child(root, "Load"); load.IsDefined()) {
-    if (!load.IsMap()) fail_expected(file, load, "Load", "a map with workers");
-    const MapReader r(file, load, "Load", "Load", {"workers"});
-    rb.load.workers = r.opt_int("workers", 1, 1);
-    rb.load.where = location_of(file, load);
-  }
+  if (const YAML::Node load = child(root, "Load"); load.IsDefined()) rb.load = parse_load_section(file, load);
 
   const YAML::Node specs = child(root, "0-bench-specs");
   if (!specs.IsDefined()) fail_at(file, root, "run-bench file", "missing required key '0-bench-specs'");

@@ -2,6 +2,7 @@
 // run-bench.yaml: which spec files to run, on which infrastructure (LMBENCH-FORMAT.md).
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,9 +19,32 @@ struct SpecRef {
   core::SourceLocation where;    // the entry in run-bench.yaml
 };
 
+// A worker pod's toleration (Load.tolerations), as Kubernetes spells it.
+struct LoadToleration {
+  std::string key;
+  std::string op = "Equal";  // `operator`: Equal | Exists
+  std::string value;
+  std::string effect;        // NoSchedule | PreferNoSchedule | NoExecute | "" (every effect)
+  std::optional<long long> toleration_seconds;
+};
+
 // The optional `Load:` section: how the load is sent.
 struct LoadSection {
-  int workers = 1;  // > 1: that many worker processes on this machine (fleet/), merged as one run
+  int workers = 1;  // > 1: that many worker processes (fleet/), merged as one run
+  // Where the workers run: "local" (processes on this machine) or "kubernetes" (pods in the
+  // baseline's cluster, fleet/kubernetes.h). The keys below apply to kubernetes only.
+  std::string placement = "local";
+  std::string image;  // the worker image; "": the project's image for this version
+  // resources: {requests: {cpu: "1", memory: 1Gi}, limits: {memory: 4Gi}} of each worker pod;
+  // nullopt: the defaults (fleet::KubernetesPlacement). Quantities as Kubernetes writes them.
+  struct Resources {
+    std::map<std::string, std::string> requests;
+    std::map<std::string, std::string> limits;
+  };
+  std::optional<Resources> resources;
+  std::map<std::string, std::string> node_selector;  // nodeSelector
+  std::vector<LoadToleration> tolerations;
+  std::string spread = "hostname";  // hostname | zone | one-per-node | none (fleet::Spread)
   std::optional<core::SourceLocation> where;  // the section, when written
 };
 

@@ -36,6 +36,10 @@ struct ServingEndpoint {
   // A simulated baseline's engines (behind its router, if any): their /metrics say how well
   // they kept their model's pace (the run's validity).
   std::vector<std::string> sim_engine_urls;
+  // A cluster baseline's Service as a pod of its namespace reaches it, no port-forward in
+  // between ("http://<service>.<namespace>.svc.cluster.local:<port>", deploy/in_cluster.h): where
+  // fleet workers on placement `kubernetes` send. "" for every baseline outside a cluster.
+  std::string in_cluster_url;
 };
 
 class Baseline {

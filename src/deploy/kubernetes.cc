@@ -4,6 +4,7 @@
 
 #include "core/files.h"
 #include "deploy/cluster.h"
+#include "deploy/in_cluster.h"
 #include "deploy/manifest.h"
 #include "deploy/net.h"
 #include "deploy/pod_logs.h"
@@ -93,7 +94,8 @@ core::Result<ServingEndpoint> KubernetesBaseline::up() {
                                     clock_);
   if (!forward) return forward.error();
   port_forward_.emplace(std::move(*forward));
-  return ServingEndpoint{.base_url = local_base_url(options_.local_port), .model = options_.model};
+  return ServingEndpoint{.base_url = local_base_url(options_.local_port), .model = options_.model,
+                         .in_cluster_url = in_cluster_url(options_.service, options_.target.namespace_name, options_.service_port)};
 }
 
 std::optional<core::Error> KubernetesBaseline::failure() {

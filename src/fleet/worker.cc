@@ -125,7 +125,9 @@ int run_worker(const WorkerArgs& args) {
     return 2;
   }
   Channel ch = std::move(*connected);
-  ch.send(Json{{"t", "hello"}, {"index", args.index}, {"pid", ::getpid()}});
+  Json hello{{"t", "hello"}, {"index", args.index}, {"pid", ::getpid()}};
+  if (!args.node.empty()) hello["node"] = args.node;
+  ch.send(hello);
 
   // The job.
   auto first = ch.receive(std::chrono::milliseconds(args.connect_timeout));
@@ -184,7 +186,8 @@ int run_worker(const WorkerArgs& args) {
   load::Runner runner(loop, clock, ro);
   // Sleep to just before the instant, then spin: the start skew between workers is this wait's error.
   const auto wake = std::chrono::steady_clock::time_point(std::chrono::nanoseconds(start_at->time_since_epoch().count()));
-  std::this_thread::sleep_until(wake - 2ms);
+  // (A short spin: several workers spinning at once on few cores would delay each other.)
+  std::this_thread::sleep_until(wake - 200us);
   while (std::chrono::steady_clock::now() < wake) {
   }
   load::RunResult run = runner.run(*built.workload);

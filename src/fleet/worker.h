@@ -7,7 +7,7 @@
 // or a lost coordinator stops sending as Ctrl-C would; what was recorded is still sent.
 //
 // Messages (one JSON object per line, key "t" names it):
-//   worker -> coordinator: hello {index, pid}; ready; error {message}; pong {seq, now};
+//   worker -> coordinator: hello {index, pid, node?}; ready; error {message}; pong {seq, now};
 //                          rec {r: record (metrics/record_wire.h)};
 //                          done {reason, started_late, send_end, end, stats}
 //   coordinator -> worker: job {job (fleet/job.h)}; ping {seq}; start {at}; stop
@@ -24,8 +24,14 @@ struct WorkerArgs {
   std::string host;
   std::uint16_t port = 0;
   int index = 0;
+  // How long to retry the connection, and to wait for each of the coordinator's messages before
+  // the start (it waits for every other worker first: in a cluster, their image pulls).
   std::chrono::milliseconds connect_timeout{60'000};
+  std::string node;  // where this worker runs (a pod's node), for the run's workers block; "" = not said
 };
+
+// The environment variable that names a worker pod's node (the downward API's spec.nodeName).
+inline constexpr const char* kNodeNameEnv = "LMBENCH_NODE_NAME";
 
 // Returns the process exit code: 0 after a run (whatever its requests did), 1 when the job could
 // not be run (its reason went to the coordinator and to stderr), 2 when the coordinator was

@@ -179,10 +179,10 @@ TEST(Fleet, AKilledWorkerFailsItsShardAndTheOtherFinishes) {
   TempTree t;
   Sim sim(t);
   ASSERT_FALSE(sim.url().empty());
-  // 2 users x 40 rounds at 1/s of the simulator's time (20/s of wall time): 4 s, each worker
-  // 40 requests (by arrival order: every other one).
+  // 2 users x 80 rounds at 1/s of the simulator's time (20/s of wall time): 8 s, each worker
+  // 80 requests (by arrival order: every other one).
   const Job job = spec_job(sim.url(), "Random",
-                           {{"NUM_USERS", 2}, {"NUM_ROUNDS", 40}, {"PROMPT_LEN", 20}, {"ANSWER_LEN", 4}, {"QPS", {1}}});
+                           {{"NUM_USERS", 2}, {"NUM_ROUNDS", 80}, {"PROMPT_LEN", 20}, {"ANSWER_LEN", 4}, {"QPS", {1}}});
   std::atomic<bool> killed{false};
   std::thread killer([&] {
     const auto deadline = std::chrono::steady_clock::now() + 30s;
@@ -192,7 +192,9 @@ TEST(Fleet, AKilledWorkerFailsItsShardAndTheOtherFinishes) {
       std::this_thread::sleep_for(20ms);
     }
     if (victims.empty()) return;
-    std::this_thread::sleep_for(1500ms);  // its run is under way: some records are sent
+    // Its run is under way (a worker takes up to a second or two to load the tokenizer and build
+    // its shard on a busy machine): some records are sent, most are not.
+    std::this_thread::sleep_for(3500ms);
     ::kill(victims.front(), SIGKILL);
     killed = true;
   });
@@ -202,11 +204,11 @@ TEST(Fleet, AKilledWorkerFailsItsShardAndTheOtherFinishes) {
   EXPECT_NE(run.partial.find("worker 1"), std::string::npos) << run.partial;
   ASSERT_EQ(run.workers.size(), 2u);
   EXPECT_TRUE(run.workers[0].ok);
-  EXPECT_EQ(run.workers[0].requests, 40u);
+  EXPECT_EQ(run.workers[0].requests, 80u);
   EXPECT_FALSE(run.workers[1].ok);
   EXPECT_NE(run.workers[1].error.find("exit status 137"), std::string::npos) << run.workers[1].error;
-  EXPECT_GT(run.workers[1].requests, 5u);
-  EXPECT_LT(run.workers[1].requests, 40u);
+  EXPECT_GT(run.workers[1].requests, 0u);
+  EXPECT_LT(run.workers[1].requests, 80u);
   std::size_t from_one = 0;
   for (const auto& r : run.run.records) from_one += r.worker == 1 ? 1 : 0;
   EXPECT_EQ(from_one, run.workers[1].requests);
