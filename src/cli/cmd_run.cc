@@ -15,6 +15,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <variant>
 
 #include "cli/command.h"
 #include "config/run_bench.h"
@@ -23,6 +24,7 @@
 #include "core/interrupt.h"
 #include "core/paths.h"
 #include "dashboard/upload_client.h"
+#include "fleet/kube_manifest.h"
 #include "metrics/validity.h"
 #include "suite/orchestrator.h"
 #include "suite/plan.h"
@@ -76,6 +78,9 @@ struct RunArgs {
   std::string helm = "helm";
   int local_port = 30080;
   int workers = 0;  // 0: run-bench's Load.workers (default 1)
+  double metrics_interval_s = 1;
+  std::string placement;     // "": run-bench's Load.placement (default local)
+  std::string worker_image;  // placement kubernetes: "" = Load.image, else the default image
   bool quiet = false;
   bool skip_preflight = false;
   bool strict = false;
@@ -118,6 +123,42 @@ void check_selection(const RunArgs& a, const suite::Plan& plan) {
   }
 }
 
+// Placement kubernetes: the workers run in each baseline's cluster and send to its Service, so
+// every baseline the plan deploys must be a cluster one. Refused before anything starts.
+void check_cluster_baselines(const RunArgs& a, const suite::Plan& plan) {
+  if (a.start_from == 3) {
+    throw core::ConfigError("placement kubernetes: --start-from 3 gives an endpoint URL, not a Service in a cluster for the "
+                            "workers to send to; use placement local");
+  }
+  const bool simulated = plan.infrastructure.location == config::Location::kSimulated;
+  for (const auto& s : plan.suites) {
+    for (const auto& b : s.baselines) {
+      if (!a.key.empty() && b.key != a.key) continue;
+      const config::Baseline& baseline = plan.specs.at(s.spec).serving.at(b.index);
+      const bool cluster = std::holds_alternative<config::HelmProductionStack>(baseline.kind) ||
+                           std::holds_alternative<config::DirectProductionStack>(baseline.kind) ||
+                           std::holds_alternative<config::LLMD>(baseline.kind);
+      if (cluster && !simulated) continue;
+      throw core::ConfigError(fmt::format(
+          "{}: placement kubernetes: baseline {} ({}{}) is not deployed in a cluster; the workers run beside the baseline "
+          "and send to its Service, so only Helm-ProductionStack, Direct-ProductionStack and LLM-D baselines outside "
+          "Location Simulated can use it (use placement local, or --key to run only cluster baselines)",
+          core::format_location(baseline.where), b.key, baseline.type, simulated ? " under Location Simulated" : ""));
+    }
+  }
+}
+
+// The worker pods of placement kubernetes, from run-bench's Load section and --worker-image.
+fleet::KubernetesPlacement worker_pods(const config::LoadSection& load, const std::string& image) {
+  fleet::KubernetesPlacement p;
+  p.image = image.empty() ? load.image : image;
+  if (load.resources) p.worker_resources = {load.resources->requests, load.resources->limits};
+  p.node_selector = load.node_selector;
+  for (const auto& t : load.tolerations) p.tolerations.push_back({t.key, t.op, t.value, t.effect, t.toleration_seconds});
+  p.spread = fleet::spread_from_name(load.spread).value_or(fleet::Spread::kHostname);
+  return p;
+}
+
 int run(const RunArgs& a) {
   std::optional<std::string> hf_token = env("HF_TOKEN");
   if (!a.hf_token.empty()) {
@@ -127,12 +168,20 @@ int run(const RunArgs& a) {
   }
   auto loaded = config::load_suite(a.run_bench, hf_token);
   const int workers = a.workers > 0 ? a.workers : loaded.run_bench.load.workers;
+  const std::string placement = a.placement.empty() ? loaded.run_bench.load.placement : a.placement;
+  if (placement != "kubernetes" && !a.worker_image.empty()) {
+    throw core::ConfigError("--worker-image: the workers' image applies to placement kubernetes only (--placement kubernetes, "
+                            "or Load.placement in the run-bench file)");
+  }
+  std::optional<fleet::KubernetesPlacement> pods;
+  if (placement == "kubernetes") pods = worker_pods(loaded.run_bench.load, a.worker_image);
   auto plan = suite::make_plan(std::move(loaded));
   if (plan.infrastructure.location == config::Location::kNoBench) {
     fmt::print("Location NoBench: the specs are valid; nothing is run.\n");
     return 0;
   }
   check_selection(a, plan);
+  if (pods) check_cluster_baselines(a, plan);
 
   suite::OrchestratorOptions o;
   o.results_root = a.results;
@@ -172,6 +221,8 @@ int run(const RunArgs& a) {
   o.deploy.helm = a.helm;
   o.deploy.local_port = a.local_port;
   o.workers = workers;
+  o.metrics_interval = std::chrono::milliseconds(static_cast<long long>(a.metrics_interval_s * 1000));
+  o.worker_pods = pods;
   o.deploy.seed = a.seed;
   if (a.time_scale > 0) o.deploy.time_scale = a.time_scale;
   if (a.auto_upload) o.after_run = make_uploader(a.api_url, a.upload_token_env);
@@ -237,9 +288,23 @@ Command add_run(CLI::App& app) {
                   "Local port where script baselines serve and port-forwards listen (default 30080, the original's)")
       ->check(CLI::Range(1, 65535));
   sub->add_option("--workers", a->workers,
-                  "Send each run's load from this many worker processes on this machine, merged as one run "
+                  "Send each run's load from this many worker processes (on this machine, or pods with --placement kubernetes), merged as one run "
                   "(default: the run-bench file's Load.workers, else 1; README \"Workers\")")
       ->check(CLI::Range(1, 256));
+  sub->add_option("--placement", a->placement,
+                  "Where the workers run: local (processes on this machine) or kubernetes (pods of an Indexed Job in the "
+                  "baseline's cluster, sending to its Service; Helm and Kubernetes baselines only) (default: the run-bench "
+                  "file's Load.placement, else local; README \"Workers in a cluster\")")
+      ->check(CLI::IsMember({"local", "kubernetes"}));
+  sub->add_option("--worker-image", a->worker_image,
+                  "With placement kubernetes: the image of the worker and coordinator pods (default: the run-bench file's "
+                  "Load.image, else " + fleet::default_worker_image() + ")");
+  sub->add_option("--metrics-interval", a->metrics_interval_s,
+                  "Seconds (of the run's clock; at most 20 per wall second) between reads of every engine's and the router's "
+                  "/metrics during each run (0: none); "
+                  "kept in {KEY}_{WORKLOAD}_{QPS}_{TIME}.metrics.csv and the run JSON's \"server\" block")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
   sub->add_flag("--quiet", a->quiet, "No progress lines");
   sub->add_flag("--strict", a->strict,
                 "Exit 1 when any run's numbers are invalid (its client fell behind, ran out of CPU or stalled; "

@@ -29,7 +29,7 @@ const std::vector<std::string>& allowed_keys(const std::string& type) {
       {"Dynamo", {"configSelection", "modelURL", "apiType"}},
       {"LLM-D", {"configSelection", "modelURL", "hf_token", "apiType", "gatewayService"}},
       {"Flat", {"configSelection", "modelURL", "apiType"}},
-      {"Endpoint", {"baseURL", "modelURL", "apiType", "apiKeyEnv", "name"}},
+      {"Endpoint", {"baseURL", "modelURL", "apiType", "apiKeyEnv", "name", "metricsURLs"}},
       {"Simulated",
        {"modelURL", "name", "apiType", "helmConfigSelection", "engines", "routingLogic", "sessionKey", "profile",
         "enablePrefixCaching", "maxModelLen", "lmcache", "cpuOffloadingBufferSize", "timeScale"}},
@@ -114,6 +114,16 @@ Endpoint endpoint(const MapReader& r) {
       fail_expected(r.file(), r.node("apiKeyEnv"), r.path("apiKeyEnv"), "the name of an environment variable");
     }
   }
+  if (r.has("metricsURLs")) {
+    e.metrics_urls = read_string_list(r.file(), r.node("metricsURLs"), r.path("metricsURLs"));
+    for (std::size_t i = 0; i < e.metrics_urls.size(); ++i) {
+      const auto& u = e.metrics_urls[i];
+      if (u.rfind("http://", 0) != 0 && u.rfind("https://", 0) != 0) {
+        fail_expected(r.file(), r.node("metricsURLs")[i], r.path("metricsURLs") + "[" + std::to_string(i) + "]",
+                      "an http:// or https:// URL");
+      }
+    }
+  }
   e.name = read_name(r);
   return e;
 }
@@ -172,6 +182,13 @@ Baseline parse_baseline(const ParseContext& ctx, const YAML::Node& item, int ind
       }
     } else {
       b.hf_token = token;
+      // The token itself is never printed; where it sits is.
+      if (!token.empty()) {
+        warn(ctx, r.where("hf_token"),
+             r.path("hf_token") + ": a literal token is written in this file, so anyone who can read the file (or "
+                                  "the repository it is committed to) can use it; write hf_token: " +
+                 std::string(kHfPlaceholder) + " and export HF_TOKEN instead");
+      }
     }
   } else if (type == "SGLang" || type == "RayServe" || type == "Flat" || type == "Dynamo") {
     // The original format gives script baselines no hf_token key: their scripts read HF_TOKEN

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 #include <variant>
 
 #include <nlohmann/json.hpp>
@@ -86,6 +87,8 @@ struct Endpoint {
   std::string base_url;     // e.g. http://127.0.0.1:8000 (no /v1)
   std::string api_key_env;  // name of the environment variable holding the API key; "" for none
   std::string name;         // "" when not given
+  // metricsURLs: Prometheus pages scraped during each run (telemetry/); empty: <baseURL>/metrics.
+  std::vector<std::string> metrics_urls;
 };
 
 // New: the built-in simulator (plus the router when engines > 1).

@@ -94,6 +94,8 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
     // is in the run's clock: wall time x time_scale).
     wall_start = std::chrono::system_clock::now() -
                  std::chrono::duration_cast<std::chrono::system_clock::duration>(result.start_late / options.time_scale);
+    result.start_real = std::chrono::steady_clock::now() -
+                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(result.start_late / options.time_scale);
     last_progress = result.start;
     if (options.time_limit) deadline = result.start + *options.time_limit;
     workload.start(result.start);

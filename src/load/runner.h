@@ -91,6 +91,9 @@ struct RunResult {
   core::Duration loop_stall_max{0};
   // How much later than RunnerOptions::start_at the loop began (0 without start_at).
   core::Duration start_late{0};
+  // `start` in steady (wall) time, for what is measured beside the run on the wall clock (its
+  // servers' metrics, telemetry/).
+  std::chrono::steady_clock::time_point start_real{};
 };
 
 // What the runner measured about its own health, for metrics::judge_validity.

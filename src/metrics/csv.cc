@@ -80,7 +80,14 @@ void append_row(std::string& out, const RequestRecord& r, bool worker_column) {
   }
 }
 
-// Splits CSV text into rows of fields. Returns an error naming the line of an unterminated quote.
+template <typename T>
+bool parse_number(const std::string& s, T* out) {
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc{} && end == s.data() + s.size();
+}
+
+}  // namespace
+
 core::Result<std::vector<std::vector<std::string>>> split_csv(std::string_view text, const std::string& origin) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> row;
@@ -135,14 +142,6 @@ core::Result<std::vector<std::vector<std::string>>> split_csv(std::string_view t
   }
   return rows;
 }
-
-template <typename T>
-bool parse_number(const std::string& s, T* out) {
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc{} && end == s.data() + s.size();
-}
-
-}  // namespace
 
 std::string csv_header() {
   std::string h;

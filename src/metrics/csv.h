@@ -45,6 +45,10 @@ struct CsvRow {
   std::vector<double> itl_ms;
 };
 
+// CSV text as rows of fields (RFC 4180 quoting; blank lines skipped), for any CSV lmbench writes.
+// Errors name the line of an unterminated quote.
+core::Result<std::vector<std::vector<std::string>>> split_csv(std::string_view text, const std::string& origin);
+
 // Parses CSV text with a header row (RFC 4180 quoting). Errors name the line and column.
 core::Result<std::vector<CsvRow>> parse_csv(std::string_view text, const std::string& origin);
 core::Result<std::vector<CsvRow>> read_csv(const std::filesystem::path& path);

@@ -1,8 +1,7 @@
 #pragma once
-// One histogram read from a Prometheus text exposition (0.0.4), summed over every label set
-// other than `le`, and its quantiles as PromQL's histogram_quantile computes them (linear within
-// a bucket). Enough for the validity check to read a simulated engine's emission lag
-// (lmbench:sim_emission_lag_seconds); a general scraper is issue 18's.
+// A Prometheus histogram's cumulative buckets (read from a server's /metrics by
+// telemetry::summed_histogram), the observations between two reads, and its quantiles as PromQL's
+// histogram_quantile computes them (linear within a bucket).
 
 #include <optional>
 #include <string_view>
@@ -15,9 +14,6 @@ struct PromHistogram {
   std::vector<double> cumulative;  // observations <= bounds[i]
   double count() const { return cumulative.empty() ? 0 : cumulative.back(); }
 };
-
-// The `<name>_bucket` samples of `text`; nullopt when there are none.
-std::optional<PromHistogram> read_prom_histogram(std::string_view text, std::string_view name);
 
 // after - before, bucket by bucket (the observations made in between). Both must have the same
 // bounds; otherwise `after` is returned (a restarted server).

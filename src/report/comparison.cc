@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "core/files.h"
 #include "metrics/summary_json.h"
 
 namespace lmbench::report {
@@ -60,6 +61,12 @@ std::map<std::string, Comparison> build_comparisons(const std::vector<metrics::R
       notes->push_back(fmt::format("{}: skipped, no workload.WORKLOAD or numeric workload.QPS", describe(run)));
       continue;
     }
+    if (!core::is_safe_file_name(workload)) {
+      // It names the comparison files ({WORKLOAD}_comparison.json): "../x" or "/tmp/x" would write
+      // outside the results folder.
+      notes->push_back(fmt::format("{}: skipped, workload.WORKLOAD {}", describe(run), core::unsafe_file_name_message(workload)));
+      continue;
+    }
     if (run.interrupted()) {
       // Ctrl-C cut it short: its figures describe part of a run, not the workload.
       notes->push_back(fmt::format("{}: not plotted, interrupted (a partial run)", describe(run)));
@@ -105,6 +112,17 @@ std::string comparison_json(const Comparison& comparison) {
     entry["qps"] = row.qps_json;
     for (const auto& [key, p] : row.by_key) {
       entry[key] = {{"TTFT", value(p.ttft_ms)}, {"ITL", value(p.itl_ms)}, {"TPOT", value(p.tpot_ms)}};
+      // The servers' side (issue 18) inside the KEY's object, where readers of the original
+      // layout (every key but "qps" is a baseline) do not trip over it.
+      if (const auto it = p.run->extra.find("server"); it != p.run->extra.end() && it->contains("total")) {
+        const auto& t = (*it)["total"];
+        entry[key]["server"] = {{"kv_cache_usage_max", t["kv_cache_usage"]["max"]},
+                                {"requests_waiting_max", t["requests_waiting"]["max"]},
+                                {"prefix_cache_hit_rate", t["prefix_cache_hit_rate"]},
+                                {"external_prefix_cache_hit_rate", t["external_prefix_cache_hit_rate"]},
+                                {"preemptions", t["preemptions"]},
+                                {"engine_ttft_p50_ms", t["ttft_ms"]["p50"]}};
+      }
     }
     doc.push_back(std::move(entry));
   }

@@ -8,6 +8,7 @@
 
 #include "metrics/csv.h"
 #include "report/run_curves.h"
+#include "report/server_curves.h"
 #include "report/svg_chart.h"
 
 namespace lmbench::report {
@@ -132,6 +133,30 @@ std::string engines_table(const std::vector<std::pair<std::string, std::vector<B
                "LMCache (usage.prompt_tokens_details.cached_tokens), where the server reports it.</p>";
 }
 
+// What the servers said per baseline and engine at one QPS (the run JSON's "server" blocks).
+std::string server_table(const std::vector<ServerRow>& rows) {
+  if (rows.empty()) return "";
+  auto pct = [](const std::optional<double>& v) { return v ? fmt::format("{:.1f}%", *v * 100) : std::string("&mdash;"); };
+  auto num = [](const std::optional<double>& v, const char* f) {
+    return v ? fmt::format(fmt::runtime(f), *v) : std::string("&mdash;");
+  };
+  std::string out =
+      "<table class=server><tr><th class=k>baseline</th><th class=k>endpoint</th><th>KV usage max</th>"
+      "<th>prefix hit rate</th><th>LMCache hit rate</th><th>waiting max</th><th>preemptions</th>"
+      "<th>engine TTFT p50</th><th>client TTFT p50</th><th class=k>note</th></tr>";
+  for (const auto& r : rows) {
+    out += fmt::format("<tr><td class=k>{}</td><td class=k>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                       "<td>{}</td><td>{}</td><td class=k>{}</td></tr>",
+                       escape_html(r.key), escape_html(r.endpoint), pct(r.kv_max), pct(r.prefix_hit_rate),
+                       pct(r.external_hit_rate), num(r.waiting_max, "{:.0f}"), num(r.preemptions, "{:.0f}"),
+                       num(r.engine_ttft_p50_ms, "{:.1f}"), num(r.client_ttft_p50_ms, "{:.1f}"), escape_html(r.note));
+  }
+  return out + "</table><p class=meta>From each engine's and the router's /metrics during the run (the run JSON's "
+               "\"server\" block): hit rates are the share of looked-up prompt tokens found in the GPU prefix cache "
+               "and in the LMCache tier; engine TTFT is the engine's own histogram (bucket-interpolated), client TTFT "
+               "what lmbench measured; the difference is network, router and client time.</p>";
+}
+
 // The CDF and in-flight charts of every baseline at each QPS.
 std::string details(const Comparison& c, Notes* notes) {
   const auto keys = c.keys();
@@ -140,6 +165,9 @@ std::string details(const Comparison& c, Notes* notes) {
     Panel ttft{"TTFT distribution", "TTFT (ms)", "fraction of requests", {}};
     Panel itl{"ITL distribution", "inter-token latency (ms)", "fraction of gaps", {}};
     Panel flight{"Requests in flight", "time since first send (s)", "requests in flight", {}};
+    Panel kv{"KV cache usage (server)", "time since the run's start (s)", "share of the KV cache in use", {}};
+    Panel waiting{"Requests waiting (server)", "time since the run's start (s)", "requests waiting", {}};
+    std::vector<ServerRow> server;
     std::vector<std::pair<std::string, std::vector<BackendShare>>> engines;
     for (const auto& [key, point] : row.by_key) {
       const auto style = static_cast<std::size_t>(std::find(keys.begin(), keys.end(), key) - keys.begin());
@@ -155,6 +183,18 @@ std::string details(const Comparison& c, Notes* notes) {
       ttft.series.push_back(std::move(curves.ttft_cdf));
       itl.series.push_back(std::move(curves.itl_cdf));
       flight.series.push_back(std::move(curves.in_flight));
+      // What its servers said, when they were read (telemetry/).
+      auto metrics_csv = point.run->path;
+      metrics_csv.replace_extension(".metrics.csv");
+      if (std::filesystem::exists(metrics_csv)) {
+        if (auto sc = server_curves(metrics_csv, key, style)) {
+          for (auto& s : sc->kv_usage) kv.series.push_back(std::move(s));
+          for (auto& s : sc->waiting) waiting.series.push_back(std::move(s));
+        } else {
+          notes->push_back(fmt::format("{}: no server curves, {}", metrics_csv.filename().string(), sc.error().message));
+        }
+      }
+      for (auto& r : server_rows(*point.run)) server.push_back(std::move(r));
     }
     if (ttft.series.empty()) continue;
     auto x_range = [](const Panel& p) {
@@ -170,8 +210,13 @@ std::string details(const Comparison& c, Notes* notes) {
     out += render_svg_chart(ttft, x_range(ttft), cdf_opt);
     out += render_svg_chart(itl, x_range(itl), cdf_opt);
     out += render_svg_chart(flight, x_range(flight), flight_opt);
+    if (!kv.series.empty()) out += render_svg_chart(kv, x_range(kv), SvgOptions{460, 320, false, true, 1.0, false, "s", ""});
+    if (!waiting.series.empty()) {
+      out += render_svg_chart(waiting, x_range(waiting), SvgOptions{460, 320, false, true, 0, true, "s", "requests"});
+    }
     out += "</div>";
     out += engines_table(engines);
+    out += server_table(server);
   }
   return out;
 }

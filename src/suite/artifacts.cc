@@ -68,6 +68,11 @@ std::filesystem::path run_csv_path(const std::filesystem::path& results_root, co
   return results_root / suite_name / (stem + ".csv");
 }
 
+std::filesystem::path run_metrics_csv_path(const std::filesystem::path& results_root, const std::string& suite_name,
+                                           const std::string& stem) {
+  return results_root / suite_name / (stem + ".metrics.csv");
+}
+
 nlohmann::ordered_json workload_json(const config::WorkloadConfig& workload, const PlannedRun& run,
                                      std::optional<double> measured_qps) {
   nlohmann::ordered_json out = nlohmann::ordered_json::object();

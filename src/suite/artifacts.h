@@ -24,11 +24,13 @@ std::string artifact_stem(const std::string& key, const std::string& workload_na
 // Throws std::logic_error when the run has no label and measured_qps is not given.
 std::string qps_label_for(const PlannedRun& run, std::optional<double> measured_qps);
 
-// <results_root>/<suite name>/<stem>.json and .csv.
+// <results_root>/<suite name>/<stem>.json, .csv and .metrics.csv (the servers' metrics).
 std::filesystem::path run_json_path(const std::filesystem::path& results_root, const std::string& suite_name,
                                     const std::string& stem);
 std::filesystem::path run_csv_path(const std::filesystem::path& results_root, const std::string& suite_name,
                                    const std::string& stem);
+std::filesystem::path run_metrics_csv_path(const std::filesystem::path& results_root, const std::string& suite_name,
+                                           const std::string& stem);
 
 // Removes secrets from a config object, recursively: keys named like a credential (hf_token,
 // *token*, *secret*, *password*, *api_key*/*apikey*, but not apiKeyEnv, which only names a

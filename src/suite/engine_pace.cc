@@ -2,6 +2,8 @@
 
 #include "http/client.h"
 #include "http/url.h"
+#include "telemetry/exposition.h"
+#include "telemetry/server_stats.h"
 
 namespace lmbench::suite {
 
@@ -17,7 +19,9 @@ std::optional<metrics::PromHistogram> scrape_emission_lag(const std::vector<std:
     client.connect_timeout = std::chrono::milliseconds(1000);
     auto r = http::fetch(req, clock, client, std::chrono::milliseconds(3000));
     if (!r || r->status != 200) continue;
-    auto h = metrics::read_prom_histogram(r->body, "lmbench:sim_emission_lag_seconds");
+    const auto page = telemetry::parse_exposition(r->body);
+    if (!page) continue;
+    auto h = telemetry::summed_histogram(*page, "lmbench:sim_emission_lag_seconds");
     if (!h) continue;
     if (!sum) {
       sum = std::move(*h);

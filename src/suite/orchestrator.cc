@@ -189,14 +189,16 @@ OrchestratorResult run_plan(const Plan& plan, const OrchestratorOptions& options
 }
 
 std::string format_run_table(const std::vector<RunRow>& rows) {
-  const std::vector<std::string> head = {"suite",       "baseline",    "workload",  "QPS",       "status", "valid",
-                                         "failed",      "TTFT p50 ms", "TTFT p99 ms", "out tok/s", "result"};
+  const std::vector<std::string> head = {"suite",       "baseline",    "workload",  "QPS",    "status",     "valid",
+                                         "failed",      "TTFT p50 ms", "TTFT p99 ms", "out tok/s", "KV max", "prefix hit",
+                                         "LMCache hit", "result"};
   std::vector<std::vector<std::string>> cells;
   auto num = [](const std::optional<double>& v) { return v ? fmt::format("{:.1f}", *v) : std::string("-"); };
+  auto pct = [](const std::optional<double>& v) { return v ? fmt::format("{:.0f}%", *v * 100) : std::string("-"); };
   for (const auto& r : rows) {
     cells.push_back({r.suite, r.baseline, r.workload, r.qps, r.status, r.validity.empty() ? "-" : r.validity,
-                     r.failed.empty() ? "-" : r.failed,
-                     num(r.ttft_p50_ms), num(r.ttft_p99_ms), num(r.output_tok_s), r.detail});
+                     r.failed.empty() ? "-" : r.failed, num(r.ttft_p50_ms), num(r.ttft_p99_ms), num(r.output_tok_s),
+                     pct(r.kv_max), pct(r.prefix_hit), pct(r.lmcache_hit), r.detail});
   }
   std::vector<std::size_t> width(head.size());
   for (std::size_t c = 0; c < head.size(); ++c) width[c] = head[c].size();
@@ -206,7 +208,7 @@ std::string format_run_table(const std::vector<RunRow>& rows) {
   std::string out;
   auto line = [&](const std::vector<std::string>& row) {
     for (std::size_t c = 0; c < row.size(); ++c) {
-      const bool numeric = c >= 6 && c <= 9;
+      const bool numeric = c >= 6 && c <= 12;
       if (c + 1 == row.size()) {
         out += row[c];
       } else {

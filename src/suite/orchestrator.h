@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "fleet/kube_manifest.h"
 #include "metrics/validity.h"
 #include "suite/baseline_factory.h"
 #include "suite/plan.h"
@@ -61,7 +62,14 @@ struct OrchestratorOptions {
   // `executable worker ...`, and merged into one run with a "workers" block (run-bench Load.workers,
   // --workers).
   int workers = 1;
+  // How often every engine's and the router's /metrics are read during each run (telemetry/;
+  // --metrics-interval); 0: never.
+  std::chrono::milliseconds metrics_interval{1000};
   std::filesystem::path executable;       // "": this process's executable
+  // Set: placement kubernetes (run-bench Load.placement, --placement): every run's workers (even
+  // one) are pods in the baseline's cluster sending to its Service (fleet/kubernetes.h); the
+  // target and base URL are filled in per baseline from the deploy context and its endpoint.
+  std::optional<fleet::KubernetesPlacement> worker_pods;
   bool progress = true;                   // a progress line per run on `log`
   bool progress_in_place = false;         // a terminal: one line rewritten in place (\r)
 };
@@ -77,6 +85,9 @@ struct RunRow {
   std::optional<double> ttft_p50_ms, ttft_p99_ms, output_tok_s;
   std::string failed;                     // "13/162": failed or cancelled of the measured requests
   std::string detail;                     // the artifact path (and the most frequent error), or why it failed
+  // What the engines said (the run JSON's "server" total): KV cache usage max, prefix cache and
+  // LMCache hit rates, 0..1.
+  std::optional<double> kv_max, prefix_hit, lmcache_hit;
 };
 
 struct OrchestratorResult {

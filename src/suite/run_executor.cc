@@ -16,6 +16,8 @@
 #include "metrics/summary_json.h"
 #include "suite/artifacts.h"
 #include "suite/workload_setup.h"
+#include "telemetry/scraper.h"
+#include "telemetry/server_stats.h"
 
 namespace lmbench::suite {
 
@@ -84,7 +86,55 @@ fleet::FleetOptions fleet_options(const OrchestratorOptions& options, const depl
   fo.workers = options.workers;
   fo.executable = options.executable.empty() ? core::executable_path() : options.executable;
   if (endpoint.api_key) fo.api_key = endpoint.api_key->reveal();
+  if (options.worker_pods) {
+    // The workers run beside the baseline: its context and namespace, its Service's DNS name.
+    fo.kubernetes = *options.worker_pods;
+    fo.kubernetes->target = {.kubectl = options.deploy.kubectl, .context = options.deploy.kube_context,
+                             .namespace_name = options.deploy.kube_namespace};
+    fo.kubernetes->base_url = endpoint.in_cluster_url;
+  }
   return fo;
+}
+
+// The metrics pages read during a run: a simulated baseline's engines and its router (when the
+// base URL is not an engine's); an Endpoint's metricsURLs; any other baseline's base URL.
+std::vector<telemetry::ScrapeTarget> scrape_targets(const config::Baseline& baseline, const deploy::ServingEndpoint& endpoint) {
+  std::vector<telemetry::ScrapeTarget> out;
+  for (std::size_t i = 0; i < endpoint.sim_engine_urls.size(); ++i) {
+    out.push_back({fmt::format("engine-{}", i), endpoint.sim_engine_urls[i] + "/metrics", "engine"});
+  }
+  if (const auto* e = std::get_if<config::Endpoint>(&baseline.kind); e && !e->metrics_urls.empty()) {
+    for (std::size_t i = 0; i < e->metrics_urls.size(); ++i) {
+      out.push_back({e->metrics_urls.size() == 1 ? std::string("endpoint") : fmt::format("endpoint-{}", i), e->metrics_urls[i], "engine"});
+    }
+    return out;
+  }
+  const bool base_is_engine = std::find(endpoint.sim_engine_urls.begin(), endpoint.sim_engine_urls.end(),
+                                        endpoint.base_url) != endpoint.sim_engine_urls.end();
+  if (!base_is_engine) {
+    // Behind the base URL: a router in front of simulated engines, or whatever serves (an engine
+    // or a cluster's router: its figures are kept as read and counted as an engine's).
+    out.push_back({endpoint.sim_engine_urls.empty() ? "endpoint" : "router", endpoint.base_url + "/metrics",
+                   endpoint.sim_engine_urls.empty() ? "engine" : "router"});
+  }
+  return out;
+}
+
+// The client's side of the server cross-checks: what finished successfully, warm-up included
+// (the server counts those too).
+telemetry::ClientFigures client_figures(const std::vector<metrics::RequestRecord>& records, const metrics::Summary& summary) {
+  telemetry::ClientFigures c;
+  for (const auto& r : records) {
+    if (!r.ok()) continue;
+    ++c.requests;
+    c.prompt_tokens += r.prompt_tokens;
+    c.generation_tokens += r.output_tokens;
+  }
+  if (summary.ttft_ms) {
+    c.ttft_p50_ms = summary.ttft_ms->median;
+    c.ttft_p99_ms = summary.ttft_ms->p99;
+  }
+  return c;
 }
 
 }  // namespace
@@ -111,9 +161,10 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   if (options.max_run_duration) cap = core::from_seconds(core::to_seconds(*options.max_run_duration) * scale);
   const std::uint64_t salt = run_salt(options.prompt_salt, t.workload, run);
   std::unique_ptr<workloads::Workload> workload;
+  const bool fleet_sends = options.workers > 1 || options.worker_pods.has_value();
   try {
     // With workers, each builds its own shard; a bad data file is then their (same) error.
-    if (options.workers <= 1) workload = make_run_workload(t.workload, run, {.synth = &env.synth,
+    if (!fleet_sends) workload = make_run_workload(t.workload, run, {.synth = &env.synth,
                                                    .tokenizer = &env.tokenizer,
                                                    .api = t.baseline.api_type,
                                                    .model = endpoint.model,
@@ -141,11 +192,22 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
                                    fmt::format("{} {} {}: ", key, run.label, label_hint));
   // A simulated engine's own lateness over the run (its /metrics), for the validity check.
   const EmissionLagWindow engine_lag(endpoint.sim_engine_urls, env.clock);
+  // What the servers say during the run, from before its first request to after its last.
+  std::optional<telemetry::Scraper> scraper;
+  if (options.metrics_interval.count() > 0) {
+    if (auto targets = scrape_targets(t.baseline, endpoint); !targets.empty()) {
+      // The interval is in the run's clock: against a simulator 20x faster, 1 s of its time is
+      // 50 ms of ours (no faster than every 50 ms, so reading /metrics stays cheap).
+      const auto wall = std::max(std::chrono::milliseconds(50),
+                                 std::chrono::duration_cast<std::chrono::milliseconds>(options.metrics_interval / scale));
+      scraper.emplace(std::move(targets), wall);
+    }
+  }
   load::RunResult rr;
   std::optional<fleet::FleetRun> fleet_run;
-  if (options.workers > 1) {
+  if (fleet_sends) {
     try {
-      fleet_run = fleet::run_fleet_local(fleet_job(t, endpoint, ro, options, salt, cap), fleet_options(options, endpoint));
+      fleet_run = fleet::run_fleet(fleet_job(t, endpoint, ro, options, salt, cap), fleet_options(options, endpoint), env.clock);
     } catch (const std::exception& e) {
       out.failed = true;
       out.row = plain_row(t, "failed", e.what());
@@ -153,14 +215,20 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
       return out;
     }
     rr = std::move(fleet_run->run);
-    env.log << fmt::format("   {} {}: sent by {} workers (start skew {} ms)\n", key, run.label, options.workers,
+    env.log << fmt::format("   {} {}: sent by {} workers{} (start skew {} ms)\n", key, run.label, options.workers,
+                           fleet_run->placement == "local" ? "" : " in the cluster",
                            fleet_run->start_skew_ms ? fmt::format("{:.3f}", *fleet_run->start_skew_ms) : "unknown");
+    for (const auto& note : fleet_run->notes) env.log << fmt::format("!! {} {}: {}\n", key, run.label, note);
     if (!fleet_run->partial.empty()) env.log << fmt::format("!! {} {}: {}\n", key, run.label, fleet_run->partial);
   } else {
     load::Runner runner(loop, run_clock, ro);
     rr = runner.run(*workload);
   }
   const auto engine_lag_ms = engine_lag.p99_ms();
+  std::vector<telemetry::EndpointScrapes> scraped;
+  if (scraper) scraped = scraper->stop();
+  // A fleet's timeline starts at the common start instant in steady time (fleet/coordinator.h).
+  if (fleet_run) rr.start_real = std::chrono::steady_clock::time_point(rr.start.time_since_epoch());
   out.interrupted = rr.reason == load::StopReason::kInterrupted;
 
   metrics::SummaryOptions so;
@@ -213,9 +281,21 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   if (run.label != run.workload_name) rf.extra["workload_label"] = run.label;
   const auto stem = artifact_stem(key, run.label, qps_label_for(run, measured), rf.timestamp);
   const auto json_path = run_json_path(options.results_root, t.spec.name, stem);
+  const telemetry::RunWindow window{
+      rr.start_real,
+      rr.start_real + std::chrono::duration_cast<std::chrono::steady_clock::duration>((rr.end - rr.start) / scale), scale};
+  std::optional<telemetry::ServerStats> server;
+  if (!scraped.empty()) {
+    server = telemetry::server_stats(scraped, window);
+    rf.extra["server"] = telemetry::server_json(*server, client_figures(rr.records, summary),
+                                                std::chrono::duration<double>(options.metrics_interval).count());
+  }
   try {
     // The CSV first and the JSON last: a JSON on disk means the run's artifacts are whole.
     metrics::write_csv(run_csv_path(options.results_root, t.spec.name, stem), rr.records);
+    if (!scraped.empty()) {
+      telemetry::write_metrics_csv(run_metrics_csv_path(options.results_root, t.spec.name, stem), scraped, window);
+    }
     write_run_json(json_path, rf, secrets_of(t.baseline));
     out.wrote = true;
     out.json = json_path;
@@ -231,6 +311,17 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
     env.log << fmt::format("   (logs not saved: {})\n", logs.error().message);
   }
   out.row = plain_row(t, status, json_path.string());
+  if (server) {
+    out.row.kv_max = server->total.kv_usage_max;
+    out.row.prefix_hit = server->total.prefix_hit_rate;
+    out.row.lmcache_hit = server->total.external_prefix_hit_rate;
+    if (const auto line = telemetry::server_line(*server); !line.empty()) {
+      env.log << fmt::format("   {} {}: server: {}\n", key, run.label, line);
+    }
+    for (const auto& e : server->endpoints) {
+      if (!e.note.empty()) env.log << fmt::format("   {} {}: {}: {}\n", key, run.label, e.endpoint, e.note);
+    }
+  }
   out.row.validity = std::string(metrics::verdict_name(validity.verdict));
   if (validity.verdict != metrics::Verdict::kValid) {
     for (const auto& reason : validity.reasons()) env.log << fmt::format("   {} {}: {}\n", key, run.label, reason);

@@ -51,10 +51,19 @@ struct Scraper::Worker {
     out.scrapes.push_back(std::move(s));
   }
 
+  bool first_done = false;  // under mu
+
   void loop() {
     auto next = std::chrono::steady_clock::now();
     for (;;) {
       scrape_once();
+      if (!first_done) {
+        {
+          std::lock_guard lock(mu);
+          first_done = true;
+        }
+        cv.notify_all();
+      }
       if (out.not_found) return;  // no metrics page: nothing to poll
       next += interval;
       std::unique_lock lock(mu);
@@ -74,6 +83,12 @@ Scraper::Scraper(std::vector<ScrapeTarget> targets, std::chrono::milliseconds in
     Worker* raw = w.get();
     w->thread = std::thread([raw] { raw->loop(); });
     workers_.push_back(std::move(w));
+  }
+  // The first scrape of each endpoint comes before what it measures starts (bounded by the
+  // interval: a server that hangs delays the start by one interval at most).
+  for (auto& w : workers_) {
+    std::unique_lock lock(w->mu);
+    w->cv.wait(lock, [&] { return w->first_done; });
   }
 }
 

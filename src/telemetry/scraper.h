@@ -37,7 +37,8 @@ struct EndpointScrapes {
 
 class Scraper {
  public:
-  // Starts scraping at once (a first scrape per endpoint right away).
+  // Starts scraping, and returns once every endpoint was scraped once (or its first attempt
+  // failed): what it measures can start then.
   Scraper(std::vector<ScrapeTarget> targets, std::chrono::milliseconds interval);
   ~Scraper();
   Scraper(const Scraper&) = delete;

@@ -62,24 +62,10 @@ std::optional<double> value_of(const Exposition& e, const std::vector<std::strin
   return std::nullopt;
 }
 
-// The first of `names` present as a histogram, its buckets summed over every other label.
+// The first of `names` present as a histogram.
 std::optional<metrics::PromHistogram> histogram_of(const Exposition& e, const std::vector<std::string>& names) {
   for (const auto& n : names) {
-    std::map<double, double> by_bound;
-    for (const auto* s : samples_named(e, n + "_bucket")) {
-      const auto le = s->label("le");
-      if (!le) continue;
-      const std::string text(*le);
-      const double bound = text == "+Inf" ? std::numeric_limits<double>::infinity() : std::strtod(text.c_str(), nullptr);
-      by_bound[bound] += s->value;
-    }
-    if (by_bound.empty()) continue;
-    metrics::PromHistogram h;
-    for (const auto& [b, c] : by_bound) {
-      h.bounds.push_back(b);
-      h.cumulative.push_back(c);
-    }
-    return h;
+    if (auto h = summed_histogram(e, n)) return h;
   }
   return std::nullopt;
 }
@@ -123,15 +109,31 @@ std::optional<double> ratio(const std::optional<double>& num, const std::optiona
   return *num / *den;
 }
 
-Quantiles quantiles_ms(const std::optional<metrics::PromHistogram>& before, const std::optional<metrics::PromHistogram>& after) {
+std::optional<metrics::PromHistogram> window_histogram(const std::optional<metrics::PromHistogram>& before,
+                                                       const std::optional<metrics::PromHistogram>& after) {
+  if (!after) return std::nullopt;
+  return before ? metrics::histogram_delta(*after, *before) : *after;
+}
+
+Quantiles quantiles_ms(const std::optional<metrics::PromHistogram>& h) {
   Quantiles q;
-  if (!after) return q;
-  const auto d = before ? metrics::histogram_delta(*after, *before) : *after;
+  if (!h) return q;
   auto ms = [](std::optional<double> s) { return s ? std::optional<double>(*s * 1000) : std::nullopt; };
-  q.p50 = ms(metrics::histogram_quantile(d, 0.5));
-  q.p90 = ms(metrics::histogram_quantile(d, 0.9));
-  q.p99 = ms(metrics::histogram_quantile(d, 0.99));
+  q.p50 = ms(metrics::histogram_quantile(*h, 0.5));
+  q.p90 = ms(metrics::histogram_quantile(*h, 0.9));
+  q.p99 = ms(metrics::histogram_quantile(*h, 0.99));
   return q;
+}
+
+// Two engines' histograms as one (the same buckets; otherwise the first is kept).
+void add_histogram(std::optional<metrics::PromHistogram>& total, const std::optional<metrics::PromHistogram>& h) {
+  if (!h) return;
+  if (!total) {
+    total = h;
+    return;
+  }
+  if (total->bounds != h->bounds) return;
+  for (std::size_t i = 0; i < h->cumulative.size(); ++i) total->cumulative[i] += h->cumulative[i];
 }
 
 EndpointStats stats_of(const EndpointScrapes& e, const RunWindow& w) {
@@ -146,6 +148,7 @@ EndpointStats stats_of(const EndpointScrapes& e, const RunWindow& w) {
   }
   if (e.not_found) st.note = "no metrics page (HTTP 404 at " + e.target.url + ")";
   const auto ok = answered(e);
+  st.answered = ok.size();
   if (ok.empty()) {
     if (st.note.empty() && !e.scrapes.empty()) st.note = "no scrape answered: " + e.scrapes.back().error;
     return st;
@@ -194,8 +197,10 @@ EndpointStats stats_of(const EndpointScrapes& e, const RunWindow& w) {
     if (st.prompt_tokens) st.prompt_tokens_per_s = *st.prompt_tokens / *st.window_s;
     if (st.generation_tokens) st.generation_tokens_per_s = *st.generation_tokens / *st.window_s;
   }
-  st.ttft_ms = quantiles_ms(a == b ? std::nullopt : histogram_of(*a->data, kTtft), histogram_of(*b->data, kTtft));
-  st.itl_ms = quantiles_ms(a == b ? std::nullopt : histogram_of(*a->data, kItl), histogram_of(*b->data, kItl));
+  st.ttft_hist = window_histogram(a == b ? std::nullopt : histogram_of(*a->data, kTtft), histogram_of(*b->data, kTtft));
+  st.itl_hist = window_histogram(a == b ? std::nullopt : histogram_of(*a->data, kItl), histogram_of(*b->data, kItl));
+  st.ttft_ms = quantiles_ms(st.ttft_hist);
+  st.itl_ms = quantiles_ms(st.itl_hist);
   return st;
 }
 
@@ -204,6 +209,25 @@ void add(std::optional<double>& total, const std::optional<double>& x) {
 }
 
 }  // namespace
+
+std::optional<metrics::PromHistogram> summed_histogram(const Exposition& e, std::string_view name) {
+  std::map<double, double> by_bound;
+  const std::string bucket = std::string(name) + "_bucket";
+  for (const auto* s : samples_named(e, bucket)) {
+    const auto le = s->label("le");
+    if (!le) continue;
+    const std::string text(*le);
+    const double bound = text == "+Inf" ? std::numeric_limits<double>::infinity() : std::strtod(text.c_str(), nullptr);
+    by_bound[bound] += s->value;
+  }
+  if (by_bound.empty()) return std::nullopt;
+  metrics::PromHistogram h;
+  for (const auto& [b, c] : by_bound) {
+    h.bounds.push_back(b);
+    h.cumulative.push_back(c);
+  }
+  return h;
+}
 
 ServerStats server_stats(const std::vector<EndpointScrapes>& scrapes, const RunWindow& window) {
   ServerStats out;
@@ -217,6 +241,9 @@ ServerStats server_stats(const std::vector<EndpointScrapes>& scrapes, const RunW
     EndpointStats& t = out.total;
     t.scrapes += s.scrapes;
     t.gaps += s.gaps;
+    t.answered += s.answered;
+    add_histogram(t.ttft_hist, s.ttft_hist);
+    add_histogram(t.itl_hist, s.itl_hist);
     add(t.prefix_hits, s.prefix_hits);
     add(t.prefix_queries, s.prefix_queries);
     add(t.external_hits, s.external_hits);
@@ -241,16 +268,8 @@ ServerStats server_stats(const std::vector<EndpointScrapes>& scrapes, const RunW
   if (kv_n > 0) *out.total.kv_usage_mean /= static_cast<double>(kv_n);
   out.total.prefix_hit_rate = ratio(out.total.prefix_hits, out.total.prefix_queries);
   out.total.external_prefix_hit_rate = ratio(out.total.external_hits, out.total.external_queries);
-  // One engine: its own histograms are the total's.
-  std::size_t engines = 0;
-  for (const auto& s : out.endpoints) {
-    if (s.role == "engine") {
-      ++engines;
-      out.total.ttft_ms = s.ttft_ms;
-      out.total.itl_ms = s.itl_ms;
-    }
-  }
-  if (engines != 1) out.total.ttft_ms = out.total.itl_ms = {};
+  out.total.ttft_ms = quantiles_ms(out.total.ttft_hist);
+  out.total.itl_ms = quantiles_ms(out.total.itl_hist);
   return out;
 }
 
@@ -311,9 +330,8 @@ nlohmann::ordered_json server_json(const ServerStats& stats, const ClientFigures
   OJson list = OJson::array();
   for (const auto& e : stats.endpoints) list.push_back(endpoint_json(e));
   j["endpoints"] = std::move(list);
-  const bool any_engine = std::any_of(stats.endpoints.begin(), stats.endpoints.end(),
-                                      [](const EndpointStats& e) { return e.role == "engine"; });
-  if (!any_engine) return j;
+  // Totals and cross-checks only where an engine said something.
+  if (stats.total.answered == 0) return j;
   j["total"] = endpoint_json(stats.total);
   OJson checks;
   checks["requests"] = check("requests", stats.total.requests, static_cast<double>(client.requests));
@@ -349,7 +367,7 @@ void write_metrics_csv(const std::filesystem::path& path, const std::vector<Endp
   auto row = [&](double t, const std::string& endpoint, const std::string& metric, const std::string& labels,
                  const char* kind, double value) {
     if (!std::isfinite(value)) return;
-    out += fmt::format("{:.3f},{},{},{},{},{}\n", t, quote(endpoint), quote(metric), quote(labels), kind, value);
+    out += fmt::format("{:.3f},{},{},{},{},{:.9g}\n", t, quote(endpoint), quote(metric), quote(labels), kind, value);
   };
   for (const auto& e : scrapes) {
     const Scrape* prev = nullptr;

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "metrics/prom_histogram.h"
 #include "telemetry/scraper.h"
 
 namespace lmbench::telemetry {
@@ -37,6 +38,7 @@ struct Quantiles {
 struct EndpointStats {
   std::string endpoint, url, role;
   std::size_t scrapes = 0, gaps = 0;  // scrapes in the window; failed ones among them
+  std::size_t answered = 0;           // scrapes that answered, in the window or bounding it
   std::string note;                   // e.g. "no /metrics (HTTP 404)"
   std::optional<double> kv_usage_mean, kv_usage_p99, kv_usage_max;  // 0..1
   std::optional<double> running_mean, running_max, waiting_mean, waiting_max;
@@ -46,6 +48,7 @@ struct EndpointStats {
   std::optional<double> prompt_tokens, generation_tokens, requests;  // counted over the window
   std::optional<double> prompt_tokens_per_s, generation_tokens_per_s;
   Quantiles ttft_ms, itl_ms;  // the engine's own histograms over the window
+  std::optional<metrics::PromHistogram> ttft_hist, itl_hist;  // their observations in the window (seconds)
   // Raw counts behind the rates, for totals: hits and queries.
   std::optional<double> prefix_hits, prefix_queries, external_hits, external_queries;
   std::optional<double> window_s;
@@ -57,6 +60,10 @@ struct ServerStats {
 };
 
 ServerStats server_stats(const std::vector<EndpointScrapes>& scrapes, const RunWindow& window);
+
+// The histogram `name` of an exposition, its buckets summed over every label set other than `le`
+// (e.g. every engine of a simulator); nullopt when it has no buckets.
+std::optional<metrics::PromHistogram> summed_histogram(const Exposition& e, std::string_view name);
 
 // The run JSON's "server" block, with the cross-checks against the client's figures: the server's
 // request and token counts against the client's (a mismatch beyond 2% is flagged, both figures

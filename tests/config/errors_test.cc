@@ -150,6 +150,11 @@ TEST(ConfigErrors, SimulatedShapeFromTwoPlaces) {
 TEST(ConfigErrors, EndpointNeedsAnHttpUrl) {
   EXPECT_EQ(spec_error(with_serving("Serving:\n  - Endpoint: {baseURL: localhost:8000, modelURL: m}\n")),
             "0-bench-specs/bad.yaml:3:25: Serving[0].Endpoint.baseURL: expected an http:// or https:// URL, found 'localhost:8000'");
+  // The metrics pages read during each run: URLs too, each named by its place in the list.
+  EXPECT_EQ(spec_error(with_serving("Serving:\n  - Endpoint: {baseURL: 'http://h:1', modelURL: m, metricsURLs: ['http://h:1/metrics', "
+                                    "'h:2/metrics']}\n")),
+            "0-bench-specs/bad.yaml:3:88: Serving[0].Endpoint.metricsURLs[1]: expected an http:// or https:// URL, found "
+            "'\"h:2/metrics\"' (a quoted string)");
 }
 
 TEST(ConfigErrors, RunBenchUnknownLocation) {

@@ -663,6 +663,112 @@ TEST(Run, TwoWorkersLeaveTheSameArtifactsPlusWhoSentWhat) {
   EXPECT_EQ(core::read_file(t.path("one/fleet/report.html")).find("<th>workers</th>"), std::string::npos);
 }
 
+// The servers' side of every run: a simulated baseline with two engines behind a router is
+// scraped during each run; the metrics CSV has every endpoint's series, the run JSON a "server"
+// block per endpoint and in total whose counts agree with the client's, and the log a line with
+// KV usage and hit rates. An Endpoint without a metrics page runs with a note, not an error.
+TEST(Run, ServerMetricsAreKeptBesideEveryRun) {
+  TempTree t;
+  write_run_bench(t);
+  testing::RawServer plain([](int, const testing::RawRequest& req) {
+    if (req.target.find("/metrics") != std::string::npos) {
+      return std::vector<testing::RawStep>{testing::raw_write(testing::raw_length_response(404, "not here"))};
+    }
+    if (req.target.find("/v1/models") != std::string::npos) {
+      return std::vector<testing::RawStep>{testing::raw_write(testing::raw_length_response(
+          200, std::string(R"({"object":"list","data":[{"id":")") + kModel + R"(","object":"model"}]})"))};
+    }
+    return std::vector<testing::RawStep>{testing::raw_write(testing::raw_stream_answer(4, false, true))};
+  });
+  t.write("0-bench-specs/suite.yaml",
+          std::string("Name: server\nServing:\n") + "  - Simulated: {modelURL: " + kModel +
+              ", name: two, engines: 2, routingLogic: session, sessionKey: x-user-id, timeScale: 20}\n" +
+              "  - Endpoint: {baseURL: '" + plain.url() + "', modelURL: " + kModel + ", name: bare}\n" +
+              "Workload:\n  LMCacheSynthetic:\n    - {NUM_USERS: 4, NUM_USERS_WARMUP: 0, NUM_ROUNDS: 3, SYSTEM_PROMPT: 600, "
+              "CHAT_HISTORY: 400, ANSWER_LEN: 64, QPS: [4], DURATION: 6}\n");
+  const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet"}, {}, t.root().string());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto dir = t.path("out/server");
+  fs::path two_json, bare_json;
+  for (const auto& p : files_with(dir, ".json")) {
+    if (p.filename().string().rfind("two_synthetic_", 0) == 0) two_json = p;
+    if (p.filename().string().rfind("bare_synthetic_", 0) == 0) bare_json = p;
+  }
+  ASSERT_FALSE(two_json.empty() || bare_json.empty()) << r.out;
+  const auto j = read_json(two_json);
+  ASSERT_TRUE(j.contains("server")) << j.dump(1);
+  const auto& server = j["server"];
+  std::set<std::string> endpoints;
+  for (const auto& e : server["endpoints"]) {
+    endpoints.insert(e["endpoint"].get<std::string>());
+    EXPECT_GT(e["scrapes"].get<int>(), 3) << e.dump();
+    EXPECT_EQ(e["gaps"], 0) << e.dump();
+  }
+  EXPECT_EQ(endpoints, (std::set<std::string>{"engine-0", "engine-1", "router"}));
+  // The engines counted the requests and tokens the client counted.
+  const auto& checks = server["cross_checks"];
+  EXPECT_EQ(checks["requests"]["verdict"], "agree") << checks.dump(1);
+  EXPECT_EQ(checks["prompt_tokens"]["verdict"], "agree") << checks.dump(1);
+  EXPECT_EQ(checks["generation_tokens"]["verdict"], "agree") << checks.dump(1);
+  EXPECT_EQ(checks["requests"]["client"].get<int>(), j["results"]["successful_requests"].get<int>());
+  // The total hit rate is the engines' hits over their queries: multi-round users with a shared
+  // system prompt hit the prefix cache.
+  double hits = 0, queries = 0;
+  for (const auto& e : server["endpoints"]) {
+    if (e["role"] != "engine") continue;
+    const double rate = e["prefix_cache_hit_rate"].get<double>();
+    const double q = e["prompt_tokens"].get<double>();
+    hits += rate * q;
+    queries += q;
+  }
+  const double total_rate = server["total"]["prefix_cache_hit_rate"].get<double>();
+  EXPECT_GT(total_rate, 0.2);
+  EXPECT_NEAR(total_rate, hits / queries, 0.01);
+  EXPECT_GT(server["total"]["kv_cache_usage"]["max"].get<double>(), 0.0);
+  EXPECT_TRUE(server["total"]["ttft_ms"]["p50"].is_number());
+  // The CSV beside it: a row per scrape, endpoint and series.
+  auto csv_path = two_json;
+  csv_path.replace_extension(".metrics.csv");
+  const auto csv = core::read_file(csv_path);
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "time_s,endpoint,metric,labels,kind,value");
+  for (const std::string needle : {",engine-0,vllm:kv_cache_usage_perc,", ",engine-1,vllm:num_requests_running,",
+                                   ",engine-1,vllm:prompt_tokens_total,", ",router,"}) {
+    EXPECT_NE(csv.find(needle), std::string::npos) << needle;
+  }
+  EXPECT_NE(r.out.find("two synthetic: server: KV usage max "), std::string::npos) << r.out;
+  // The summary table has the engines' KV usage and hit rates (no LMCache here: "-").
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(server\s+two\s+synthetic\s+4\s+ok\s+\S+\s+0/\d+(\s+[\d.]+){3}\s+\d+%\s+\d+%\s+-\s)")))
+      << r.out;
+  // The report draws both engines' KV usage and queue over the run, and tables the hit rates.
+  const auto report = core::read_file(dir / "report.html");
+  for (const std::string chart : {"KV cache usage (server)", "Requests waiting (server)"}) {
+    const auto at = report.find("aria-label=\"" + chart + "\"");
+    ASSERT_NE(at, std::string::npos) << chart;
+    const auto svg = report.substr(at, report.find("</svg>", at) - at);
+    for (const std::string engine : {"two engine-0", "two engine-1"}) {
+      const std::regex line("<polyline points=\"([^\"]*)\"[^>]*><title>" + engine + "</title>");
+      std::smatch m;
+      ASSERT_TRUE(std::regex_search(svg, m, line)) << chart << ": " << engine;
+      EXPECT_GT(std::count(m[1].first, m[1].second, ' '), 3) << chart << ": " << engine << " has too few points";
+    }
+  }
+  EXPECT_NE(report.find("<table class=server>"), std::string::npos);
+  EXPECT_NE(report.find("<td class=k>two</td><td class=k>engine-1</td>"), std::string::npos);
+  EXPECT_NE(report.find("<td class=k>bare</td><td class=k>endpoint</td>"), std::string::npos);
+  // The comparison file keeps the original layout; the servers' figures are inside each KEY.
+  const auto cmp = read_json(dir / "synthetic_comparison.json");
+  ASSERT_EQ(cmp.size(), 1u);
+  EXPECT_TRUE(cmp[0]["two"]["server"]["prefix_cache_hit_rate"].is_number()) << cmp.dump(1);
+  EXPECT_TRUE(cmp[0]["two"].contains("TTFT"));
+  EXPECT_FALSE(cmp[0]["bare"].contains("server"));
+  // No metrics page: a note, and the run is ok.
+  const auto bare = read_json(bare_json);
+  EXPECT_EQ(bare["status"], "ok");
+  EXPECT_EQ(bare["server"]["endpoints"][0]["note"], "no metrics page (HTTP 404 at " + plain.url() + "/metrics)");
+  EXPECT_FALSE(bare["server"].contains("total"));
+  EXPECT_NE(r.out.find("bare synthetic: endpoint: no metrics page"), std::string::npos) << r.out;
+}
+
 // A run where some requests fail is 'partial', not 'ok': the table shows how many failed and the
 // server's most frequent message, the JSON says so, and the exit code is 1 unless
 // --max-failure-rate allows that share. (Prompts grow each round past the engine's context.)

@@ -24,7 +24,8 @@
 #include "e2e/run_binary.h"
 #include "http/client.h"
 #include "http/url.h"
-#include "metrics/prom_histogram.h"
+#include "telemetry/exposition.h"
+#include "telemetry/server_stats.h"
 
 namespace lmbench::e2e {
 namespace {
@@ -262,7 +263,9 @@ TEST(SimCli, ASimulatorThatCannotKeepItsModelsPaceMakesTheRunInvalid) {
     core::SteadyClock clock;
     const auto m = http::fetch(req, clock);
     EXPECT_TRUE(m.ok());
-    const auto h = metrics::read_prom_histogram(m->body, "lmbench:sim_emission_lag_seconds");
+    const auto page = telemetry::parse_exposition(m->body);
+    EXPECT_TRUE(page.ok()) << page.error().message;
+    const auto h = page ? telemetry::summed_histogram(*page, "lmbench:sim_emission_lag_seconds") : std::nullopt;
     EXPECT_TRUE(h);
     if (h) {
       EXPECT_GE(h->count(), 8.0);  // every stream wrote (tokens that came together went in one write)

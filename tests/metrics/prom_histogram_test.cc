@@ -1,4 +1,4 @@
-// Reading one histogram out of Prometheus text, and its quantiles as histogram_quantile has them.
+// A histogram's quantiles as histogram_quantile has them, and the observations between two reads.
 
 #include "metrics/prom_histogram.h"
 
@@ -9,30 +9,6 @@
 
 namespace lmbench::metrics {
 namespace {
-
-constexpr const char* kTwoEngines =
-    "# HELP lmbench:sim_emission_lag_seconds lag\n"
-    "# TYPE lmbench:sim_emission_lag_seconds histogram\n"
-    "lmbench:sim_emission_lag_seconds_bucket{engine=\"0\",model_name=\"m\",le=\"0.001\"} 90\n"
-    "lmbench:sim_emission_lag_seconds_bucket{engine=\"0\",model_name=\"m\",le=\"0.01\"} 99\n"
-    "lmbench:sim_emission_lag_seconds_bucket{engine=\"0\",model_name=\"m\",le=\"+Inf\"} 100\n"
-    "lmbench:sim_emission_lag_seconds_sum{engine=\"0\",model_name=\"m\"} 0.5\n"
-    "lmbench:sim_emission_lag_seconds_count{engine=\"0\",model_name=\"m\"} 100\n"
-    "lmbench:sim_emission_lag_seconds_bucket{engine=\"1\",model_name=\"m\",le=\"0.001\"} 0\n"
-    "lmbench:sim_emission_lag_seconds_bucket{engine=\"1\",model_name=\"m\",le=\"0.01\"} 0\n"
-    "lmbench:sim_emission_lag_seconds_bucket{engine=\"1\",model_name=\"m\",le=\"+Inf\"} 100\n"
-    "vllm:other_bucket{le=\"1\"} 5\n";
-
-TEST(PromHistogram, SumsEveryLabelSetByBucket) {
-  const auto h = read_prom_histogram(kTwoEngines, "lmbench:sim_emission_lag_seconds");
-  ASSERT_TRUE(h);
-  ASSERT_EQ(h->bounds.size(), 3u);
-  EXPECT_EQ(h->bounds[0], 0.001);
-  EXPECT_TRUE(std::isinf(h->bounds[2]));
-  EXPECT_EQ(h->cumulative, (std::vector<double>{90, 99, 200}));
-  EXPECT_EQ(h->count(), 200);
-  EXPECT_FALSE(read_prom_histogram(kTwoEngines, "nosuch"));
-}
 
 TEST(PromHistogram, QuantilesInterpolateWithinTheBucket) {
   PromHistogram h{{0.001, 0.01, std::numeric_limits<double>::infinity()}, {50, 100, 100}};

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "core/files.h"
+#include "telemetry/server_stats.h"
 
 namespace lmbench::telemetry {
 namespace {
@@ -98,6 +99,32 @@ TEST(Exposition, EveryGrammarRule) {
 std::string error_of(const std::string& text) {
   auto e = parse_exposition(text);
   return e.ok() ? "parsed" : e.error().message;
+}
+
+constexpr const char* kTwoEngines =
+    "# HELP lmbench:sim_emission_lag_seconds lag\n"
+    "# TYPE lmbench:sim_emission_lag_seconds histogram\n"
+    "lmbench:sim_emission_lag_seconds_bucket{engine=\"0\",model_name=\"m\",le=\"0.001\"} 90\n"
+    "lmbench:sim_emission_lag_seconds_bucket{engine=\"0\",model_name=\"m\",le=\"0.01\"} 99\n"
+    "lmbench:sim_emission_lag_seconds_bucket{engine=\"0\",model_name=\"m\",le=\"+Inf\"} 100\n"
+    "lmbench:sim_emission_lag_seconds_sum{engine=\"0\",model_name=\"m\"} 0.5\n"
+    "lmbench:sim_emission_lag_seconds_count{engine=\"0\",model_name=\"m\"} 100\n"
+    "lmbench:sim_emission_lag_seconds_bucket{engine=\"1\",model_name=\"m\",le=\"0.001\"} 0\n"
+    "lmbench:sim_emission_lag_seconds_bucket{engine=\"1\",model_name=\"m\",le=\"0.01\"} 0\n"
+    "lmbench:sim_emission_lag_seconds_bucket{engine=\"1\",model_name=\"m\",le=\"+Inf\"} 100\n"
+    "vllm:other_bucket{le=\"1\"} 5\n";
+
+TEST(Exposition, AHistogramSummedOverEveryLabelSetByBucket) {
+  const auto page = parse_exposition(kTwoEngines);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  const auto h = summed_histogram(*page, "lmbench:sim_emission_lag_seconds");
+  ASSERT_TRUE(h);
+  ASSERT_EQ(h->bounds.size(), 3u);
+  EXPECT_EQ(h->bounds[0], 0.001);
+  EXPECT_TRUE(std::isinf(h->bounds[2]));
+  EXPECT_EQ(h->cumulative, (std::vector<double>{90, 99, 200}));
+  EXPECT_EQ(h->count(), 200);
+  EXPECT_FALSE(summed_histogram(*page, "nosuch"));
 }
 
 TEST(Exposition, MalformedInputsSayWhereAndWhat) {
