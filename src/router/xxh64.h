@@ -1,7 +1,7 @@
 #pragma once
-// XXH64 (Yann Collet's xxHash, 64-bit variant), written from the published algorithm. The
-// prefix-aware policy hashes 128-character prompt chunks with it, as production-stack does with
-// the `xxhash` package, and the session ring places its points with it.
+// XXH64 (Yann Collet's xxHash, 64-bit variant) from Debian's libxxhash. The prefix-aware policy
+// hashes 128-character prompt chunks with it, as production-stack does with the `xxhash` package,
+// and the session ring places its points with it.
 
 #include <cstdint>
 #include <string_view>
