@@ -80,6 +80,7 @@ struct CommonOptions {
   double lag_budget_ms = metrics::ValidityThresholds{}.lag_budget_ms;
   std::vector<std::string> validity;  // NAME=VALUE thresholds (metrics::ValidityThresholds::set)
   int workers = 1;  // > 1: the load is sent by that many worker processes (fleet/)
+  std::size_t max_concurrency = 0;  // 0: no limit
 };
 
 // What a workload needs from the command line once it is parsed.
@@ -149,6 +150,10 @@ void add_common_options(CLI::App* sub, CommonOptions& o) {
                   "measure on a clock this many times faster than the wall clock, as a time-scaled simulator runs "
                   "(default: the scale the server reports at GET /lmbench/info, 1 for any other server)");
   sub->add_option("--progress-interval", o.progress_s, "seconds between progress lines (0: 1 on a terminal, else 10)");
+  sub->add_option("--max-concurrency", o.max_concurrency,
+                  "at most this many requests in flight (as vllm bench serve's): a request due while every slot is "
+                  "taken waits for one, and that wait counts as scheduling lag, not client lag (0: no limit)")
+      ->capture_default_str();
   sub->add_option("--workers", o.workers,
                   "send the load from this many worker processes on this machine, each with its share of the "
                   "requests (a user's rounds stay on one); the results are merged as one run (README \"Workers\")")
@@ -339,6 +344,9 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
   if (w.uses_qps && !(o.qps > 0)) {
     throw core::ConfigError(fmt::format("--qps: expected a positive number, found {}", o.qps));
   }
+  if (o.max_concurrency > 0 && o.workers > 1) {
+    throw core::ConfigError("--max-concurrency: limits one process's requests in flight; use it without --workers");
+  }
   if (o.duration_s < 0) throw core::ConfigError(fmt::format("--duration: expected seconds >= 0, found {}", o.duration_s));
   if (!(o.burstiness > 0)) {
     throw core::ConfigError(fmt::format("--burstiness: expected a positive number, found {}", o.burstiness));
@@ -383,6 +391,7 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
   ro.drain_timeout = core::from_seconds(o.drain_timeout_s);
   ro.tokenizer = tokenizer.get();
   ro.include_usage = !o.no_usage;
+  ro.max_concurrency = o.max_concurrency;
   const bool tty = isatty(fileno(stderr)) != 0;
   const double progress_s = o.progress_s > 0 ? o.progress_s : (tty ? 1.0 : 10.0);
   ro.progress_interval = std::chrono::milliseconds(static_cast<long long>(progress_s * 1000));

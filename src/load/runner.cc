@@ -78,6 +78,10 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
   std::deque<Prepared> prepared;
 
   bool sending = true;     // false once sending stopped
+  // max_concurrency: a due request found every slot taken; when one frees, requests due before
+  // then count their client lag from that moment.
+  bool at_limit = false;
+  core::TimePoint slot_freed{};
   bool cancelling = false;
   bool closed = false;     // the run is over: late callbacks do nothing
   bool pump_posted = false;
@@ -113,6 +117,10 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
       const core::TimePoint now = clock.now();
       if (deadline && now >= *deadline) return stop_sending(StopReason::kTimeLimit);
       if (!prepared.empty() && prepared.front().req.intended_send <= now) {
+        if (options.max_concurrency > 0 && in_flight >= options.max_concurrency) {
+          at_limit = true;  // on_finished pumps again when a slot frees
+          return;
+        }
         if (batch == options.max_batch) {
           // Far behind: let the reads of responses run before sending more.
           if (!pump_posted) {
@@ -220,6 +228,7 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
     rec.warmup = p.req.warmup;
     rec.intended_send = p.req.intended_send;
     rec.ready_send = std::max(p.req.intended_send, p.req.available);
+    if (slot_freed > rec.ready_send) rec.ready_send = slot_freed;  // it waited for a slot
     rec.prompt_tokens = p.req.prompt_tokens;
     auto handler = std::make_shared<Recorder>(shared_from_this(), index, p.req.max_tokens);
     rec.actual_send = clock.now();
@@ -249,6 +258,10 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
     resp.output_tokens = rec.output_tokens;
     if (!rec.ok()) resp.error = rec.error_kind + ": " + rec.error_message;
     workload.on_response(resp, clock.now());
+    if (at_limit) {
+      at_limit = false;
+      slot_freed = clock.now();
+    }
 
     if (sending) {
       pump();  // a closed-loop workload may know its next request now

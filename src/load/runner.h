@@ -73,6 +73,10 @@ struct RunnerOptions {
   // fleet/): the workload's t0 and RunResult::start. The caller calls run() at or just before it;
   // how late the loop actually began is RunResult::start_late. nullopt: the moment run() begins.
   std::optional<core::TimePoint> start_at;
+  // At most this many requests in flight (`vllm bench serve --max-concurrency`); 0: no limit.
+  // A request due while every slot is taken waits for one: that wait is the limit's doing, so its
+  // client lag counts from the moment a slot freed (metrics::RequestRecord::ready_send).
+  std::size_t max_concurrency = 0;
   // Called on the loop thread with each record once it is final (the request finished, failed or
   // was cancelled), in completion order; a worker streams them to its coordinator. Keep it short.
   std::function<void(const metrics::RequestRecord&)> on_record;

@@ -205,6 +205,7 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   }
   load::RunResult rr;
   std::optional<fleet::FleetRun> fleet_run;
+  const auto call_start = std::chrono::steady_clock::now();
   if (fleet_sends) {
     try {
       fleet_run = fleet::run_fleet(fleet_job(t, endpoint, ro, options, salt, cap), fleet_options(options, endpoint), env.clock);
@@ -227,8 +228,14 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   const auto engine_lag_ms = engine_lag.p99_ms();
   std::vector<telemetry::EndpointScrapes> scraped;
   if (scraper) scraped = scraper->stop();
-  // A fleet's timeline starts at the common start instant in steady time (fleet/coordinator.h).
+  // The run on this machine's steady clock, for the scrapes: a local fleet's timeline starts at
+  // the common start instant in steady time (fleet/coordinator.h); a cluster's coordinator keeps
+  // another clock, so its run is placed within the call that ran it.
   if (fleet_run) rr.start_real = std::chrono::steady_clock::time_point(rr.start.time_since_epoch());
+  telemetry::RunWindow window{
+      rr.start_real,
+      rr.start_real + std::chrono::duration_cast<std::chrono::steady_clock::duration>((rr.end - rr.start) / scale), scale};
+  if (fleet_run && fleet_run->placement != "local") window = {call_start, std::chrono::steady_clock::now(), scale};
   out.interrupted = rr.reason == load::StopReason::kInterrupted;
 
   metrics::SummaryOptions so;
@@ -281,9 +288,6 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   if (run.label != run.workload_name) rf.extra["workload_label"] = run.label;
   const auto stem = artifact_stem(key, run.label, qps_label_for(run, measured), rf.timestamp);
   const auto json_path = run_json_path(options.results_root, t.spec.name, stem);
-  const telemetry::RunWindow window{
-      rr.start_real,
-      rr.start_real + std::chrono::duration_cast<std::chrono::steady_clock::duration>((rr.end - rr.start) / scale), scale};
   std::optional<telemetry::ServerStats> server;
   if (!scraped.empty()) {
     server = telemetry::server_stats(scraped, window);

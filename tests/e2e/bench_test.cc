@@ -199,6 +199,50 @@ TEST(BenchRandom, CompletionsRunWritesCsvAndJson) {
   EXPECT_TRUE(j["lmbench-session-id"].get<std::string>().starts_with("lmbench-"));
 }
 
+// --max-concurrency 2: twelve requests due within 60 ms, each taking ~35 ms: never more than two
+// in flight at once (from the CSV's launch and finish times); the wait for a slot is scheduling
+// lag, not client lag, so the run stays valid. It limits one process: with --workers it is refused.
+TEST(BenchRandom, MaxConcurrencyLimitsRequestsInFlight) {
+  testing::RawServer server(paced(4, false, true));
+  TempDir dir;
+  const fs::path csv = dir.path / "run.csv";
+  const fs::path json = dir.path / "run.json";
+  const RunResult r = run_lmbench({"bench", "random", "--base-url", server.url(), "--model", "test-model", "--qps", "200",
+                                   "--num-users", "12", "--num-rounds", "1", "--prompt-len", "16", "--answer-len", "4",
+                                   "--tokenizer", kTokenizer, "--csv", csv.string(), "--json", json.string(),
+                                   "--max-concurrency", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::vector<std::pair<double, double>> spans;  // (launch, finish)
+  std::istringstream lines(read_file(csv));
+  std::string line;
+  std::getline(lines, line);
+  const auto head = split(line, ',');
+  const auto col = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(head.begin(), head.end(), name) - head.begin());
+  };
+  while (std::getline(lines, line)) {
+    const auto cells = split(line, ',');
+    spans.emplace_back(std::stod(cells[col("launch_time")]), std::stod(cells[col("finish_time")]));
+  }
+  ASSERT_EQ(spans.size(), 12u);
+  std::size_t most = 0;
+  for (const auto& [launch, finish] : spans) {
+    std::size_t in_flight = 0;
+    for (const auto& [l, f] : spans) in_flight += (l <= launch && f > launch + 1e-6) ? 1 : 0;
+    most = std::max(most, in_flight);
+  }
+  EXPECT_EQ(most, 2u);
+  const auto j = nlohmann::json::parse(read_file(json));
+  EXPECT_EQ(j["validity"]["verdict"], "valid") << j["validity"].dump(1);
+  EXPECT_GT(j["results"]["scheduling_lag_ms"]["max"].get<double>(), 50.0) << j["results"].dump(1);
+  const RunResult both = run_lmbench({"bench", "random", "--base-url", server.url(), "--model", "test-model",
+                                      "--num-rounds", "1", "--max-concurrency", "2", "--workers", "2"});
+  EXPECT_EQ(both.exit_code, 1);
+  EXPECT_NE(both.err.find("--max-concurrency: limits one process's requests in flight; use it without --workers"),
+            std::string::npos)
+      << both.err;
+}
+
 TEST(BenchRandom, ChatWithoutUsageCountsWithTheTokenizerUntilTheDuration) {
   testing::RawServer server(paced(3, true, false));
   TempDir dir;

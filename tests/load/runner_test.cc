@@ -295,6 +295,39 @@ TEST(Runner, BackendHeaderIsRecorded) {
   EXPECT_EQ(r.records[0].backend, "engine-2");
 }
 
+// --max-concurrency: 12 requests due at once, each answered after 60 ms, at most 3 in flight:
+// they go in four waves, never more than 3 at a time; their scheduling lag grows with the waves,
+// but their client lag (from the moment a slot freed) stays small, so the limit is not mistaken
+// for a client that fell behind.
+TEST(Runner, MaxConcurrencyKeepsAtMostThatManyInFlightAndItsWaitIsNotClientLag) {
+  RawServer server([](int, const RawRequest&) {
+    return std::vector<RawStep>{testing::raw_sleep(60ms), testing::raw_write(testing::raw_stream_answer(2, false, true))};
+  });
+  ListWorkload w(at_once(12));
+  RunnerOptions o = options_for(server);
+  o.max_concurrency = 3;
+  const RunResult r = run(o, w);
+  ASSERT_EQ(r.records.size(), 12u);
+  std::size_t most = 0;
+  for (const auto& a : r.records) {
+    EXPECT_TRUE(a.ok()) << a.error_message;
+    // Requests in flight at the moment `a` was sent, itself included.
+    std::size_t in_flight = 0;
+    for (const auto& b : r.records) {
+      if (b.actual_send <= a.actual_send && b.end > a.actual_send) ++in_flight;
+    }
+    most = std::max(most, in_flight);
+  }
+  EXPECT_EQ(most, 3u);
+  std::vector<double> sched, client;
+  for (const auto& rec : r.records) {
+    sched.push_back(core::to_ms(rec.scheduling_lag()));
+    client.push_back(core::to_ms(metrics::client_lag(rec)));
+  }
+  EXPECT_GT(*std::max_element(sched.begin(), sched.end()), 150.0);  // the last wave waited 3 x 60 ms
+  EXPECT_LT(*std::max_element(client.begin(), client.end()), 30.0);
+}
+
 TEST(Runner, ClosedLoopGetsEachAnswerBeforeItsNextRequest) {
   RawServer server([](int index, const RawRequest&) {
     std::string answer = testing::raw_chunked_head() +
