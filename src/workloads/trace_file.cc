@@ -179,6 +179,9 @@ Trace parse_trace(std::string_view text, const std::string& source, const TraceO
       const int column = static_cast<int>(std::min<std::size_t>(e.byte == 0 ? 1 : e.byte, line.size() + 1));
       throw core::ConfigError(core::SourceLocation{source, line_no, column},
                               "expected one JSON object per line: " + std::string(e.what()));
+    } catch (const Json::exception& e) {
+      // A number the parser cannot hold (e.g. 13e9006127: out_of_range), found by fuzzing.
+      throw core::ConfigError(core::SourceLocation{source, line_no, 1}, "unreadable JSON line: " + std::string(e.what()));
     }
     if (!obj.is_object()) {
       throw core::ConfigError(core::SourceLocation{source, line_no, 1},

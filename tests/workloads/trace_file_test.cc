@@ -151,6 +151,19 @@ TEST(TraceFile, LengthsOverTheLimitAreErrorsWithFileAndLine) {
   std::filesystem::remove(path);
 }
 
+// Found by fuzz/trace_fuzz.cc: a number the JSON parser cannot hold threw its own exception
+// (out_of_range), not an error naming the file and line.
+TEST(TraceFile, ANumberTooLargeForTheParserIsAnErrorWithFileAndLine) {
+  try {
+    parse_trace("{\"timestamp\": 0, \"input_length\": 5, \"output_length\": 1}\n"
+                "{\"timestamp\": 13e9006127, \"input_length\": 5, \"output_length\": 1}\n",
+                "big.jsonl");
+    FAIL() << "expected an error";
+  } catch (const core::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("big.jsonl:2:1: unreadable JSON line: "), std::string::npos) << e.what();
+  }
+}
+
 TEST(TraceFile, MissingFileIsAConfigError) {
   EXPECT_THROW(read_trace("/nonexistent/trace.jsonl"), core::ConfigError);
 }
