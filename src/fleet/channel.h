@@ -15,6 +15,9 @@
 
 namespace lmbench::fleet {
 
+// The steady clock as the wire carries it (clock probes, start instants): nanoseconds.
+inline std::int64_t steady_ns() { return std::chrono::steady_clock::now().time_since_epoch().count(); }
+
 // The longest line a peer may send (a record with thousands of chunk times is ~100 KiB).
 inline constexpr std::size_t kMaxLine = 16 * 1024 * 1024;
 

@@ -15,14 +15,6 @@ constexpr load::StopReason kReasons[] = {load::StopReason::kWorkloadDone, load::
 
 Json optional_json(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
 
-Json client_cpu_json(const std::optional<metrics::ClientCpu>& c) {
-  if (!c) return nullptr;
-  return Json{{"thread_busy", c->thread_busy},
-              {"thread_waiting", optional_json(c->thread_waiting)},
-              {"process_busy", c->process_busy},
-              {"process_waiting", optional_json(c->process_waiting)},
-              {"cpus", c->cpus}};
-}
 
 // Reads typed keys of one object; the first key that is missing or mistyped is the error.
 class Reader {
@@ -48,15 +40,8 @@ class Reader {
   std::optional<metrics::ClientCpu> client_cpu(const char* key) {
     const auto it = j_.find(key);
     if (it == j_.end() || it->is_null()) return std::nullopt;
-    if (!it->is_object()) return fail<std::optional<metrics::ClientCpu>>(key, "has the wrong type");
-    Reader r(*it, where_ + "." + key);
-    metrics::ClientCpu c;
-    c.thread_busy = r.get<double>("thread_busy");
-    c.thread_waiting = r.maybe<double>("thread_waiting");
-    c.process_busy = r.get<double>("process_busy");
-    c.process_waiting = r.maybe<double>("process_waiting");
-    c.cpus = r.get<int>("cpus");
-    if (r.error) error = r.error;
+    auto c = client_cpu_from_json(*it);
+    if (!c) return fail<std::optional<metrics::ClientCpu>>(key, "has the wrong type");
     return c;
   }
 
@@ -197,6 +182,28 @@ core::Result<FleetRun> fleet_run_from_json(const Json& j, core::TimePoint start)
     out.run.records.push_back(std::move(*r));
   }
   return out;
+}
+
+Json client_cpu_json(const std::optional<metrics::ClientCpu>& c) {
+  if (!c) return nullptr;
+  return Json{{"thread_busy", c->thread_busy},
+              {"thread_waiting", optional_json(c->thread_waiting)},
+              {"process_busy", c->process_busy},
+              {"process_waiting", optional_json(c->process_waiting)},
+              {"cpus", c->cpus}};
+}
+
+std::optional<metrics::ClientCpu> client_cpu_from_json(const Json& j) {
+  if (!j.is_object()) return std::nullopt;
+  Reader r(j, "client_cpu");
+  metrics::ClientCpu c;
+  c.thread_busy = r.get<double>("thread_busy");
+  c.thread_waiting = r.maybe<double>("thread_waiting");
+  c.process_busy = r.get<double>("process_busy");
+  c.process_waiting = r.maybe<double>("process_waiting");
+  c.cpus = r.get<int>("cpus");
+  if (r.error) return std::nullopt;
+  return c;
 }
 
 }  // namespace lmbench::fleet

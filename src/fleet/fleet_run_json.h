@@ -30,4 +30,10 @@ core::Result<FleetRun> fleet_run_from_json(const nlohmann::json& j, core::TimePo
 // load::to_string's names back (workload_done for a name it does not know).
 load::StopReason stop_reason_of(const std::string& name);
 
+// A worker's client CPU figures (metrics::ClientCpu) as JSON (null when none), and back: nullopt
+// when absent, null or not a complete, well-typed object. The worker's `done` message and the
+// merged run both carry them this way.
+nlohmann::json client_cpu_json(const std::optional<metrics::ClientCpu>& cpu);
+std::optional<metrics::ClientCpu> client_cpu_from_json(const nlohmann::json& j);
+
 }  // namespace lmbench::fleet

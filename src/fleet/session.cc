@@ -18,8 +18,6 @@ namespace {
 using Json = nlohmann::json;
 using namespace std::chrono_literals;
 
-std::int64_t steady_ns() { return std::chrono::steady_clock::now().time_since_epoch().count(); }
-
 template <typename T>
 std::optional<T> opt(const Json& j, const char* key) {
   const auto it = j.find(key);
@@ -107,15 +105,7 @@ void read_worker(Member& m, core::TimePoint origin, std::chrono::system_clock::t
       if (const auto v = opt<std::int64_t>(msg, "send_end")) m.send_end = origin + core::Duration{*v};
       if (const auto v = opt<std::int64_t>(msg, "end")) m.end = origin + core::Duration{*v};
       m.report.loop_stall_max = core::Duration{opt<std::int64_t>(stats, "loop_stall_max_ns").value_or(0)};
-      if (const auto it = stats.find("client_cpu"); it != stats.end() && it->is_object()) {
-        metrics::ClientCpu c;
-        c.thread_busy = opt<double>(*it, "thread_busy").value_or(0);
-        c.thread_waiting = opt<double>(*it, "thread_waiting");
-        c.process_busy = opt<double>(*it, "process_busy").value_or(0);
-        c.process_waiting = opt<double>(*it, "process_waiting");
-        c.cpus = opt<int>(*it, "cpus").value_or(1);
-        m.report.client_cpu = c;
-      }
+      if (const auto it = stats.find("client_cpu"); it != stats.end()) m.report.client_cpu = client_cpu_from_json(*it);
       return;
     }
   }
@@ -137,6 +127,7 @@ FleetRun merge(std::vector<Member>& members, core::TimePoint origin, std::chrono
   FleetRun out;
   std::vector<std::vector<metrics::RequestRecord>> per_worker;
   out.run.start = origin;
+  out.run.start_real = std::chrono::steady_clock::time_point(origin.time_since_epoch());  // the common instant
   out.run.send_end = origin;
   out.run.end = origin;
   out.wall_start = wall_origin;

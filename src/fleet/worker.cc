@@ -13,6 +13,7 @@
 
 #include "core/interrupt.h"
 #include "fleet/channel.h"
+#include "fleet/fleet_run_json.h"
 #include "fleet/job.h"
 #include "http/event_loop.h"
 #include "load/runner.h"
@@ -25,8 +26,6 @@ namespace {
 
 using Json = nlohmann::json;
 using namespace std::chrono_literals;
-
-std::int64_t steady_ns() { return std::chrono::steady_clock::now().time_since_epoch().count(); }
 
 // Streams records to the coordinator from a thread of its own, so the load thread only copies a
 // record into a queue.
@@ -96,14 +95,7 @@ Json stats_json(const load::RunResult& run, double scale) {
   s["cpu_s"] = secs(u.ru_utime) + secs(u.ru_stime);
   s["peak_rss_mib"] = static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
   s["loop_stall_max_ns"] = run.loop_stall_max.count();
-  if (run.client_cpu) {
-    const auto& c = *run.client_cpu;
-    s["client_cpu"] = {{"thread_busy", c.thread_busy},
-                       {"thread_waiting", c.thread_waiting ? Json(*c.thread_waiting) : Json(nullptr)},
-                       {"process_busy", c.process_busy},
-                       {"process_waiting", c.process_waiting ? Json(*c.process_waiting) : Json(nullptr)},
-                       {"cpus", c.cpus}};
-  }
+  s["client_cpu"] = client_cpu_json(run.client_cpu);
   s["connections_opened"] = run.client_stats.connections_opened;
   s["connections_reused"] = run.client_stats.connections_reused;
   s["retries"] = run.client_stats.retries;

@@ -29,24 +29,6 @@ std::string quote(std::string_view s) {
   return out;
 }
 
-const char* outcome_name(Outcome o) {
-  switch (o) {
-    case Outcome::kOk: return "ok";
-    case Outcome::kFailed: return "failed";
-    case Outcome::kCancelled: return "cancelled";
-  }
-  return "unknown";
-}
-
-const char* source_name(TokenSource s) {
-  switch (s) {
-    case TokenSource::kServerUsage: return "usage";
-    case TokenSource::kTokenizer: return "tokenizer";
-    case TokenSource::kNone: return "none";
-  }
-  return "none";
-}
-
 double unix_seconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
 }
@@ -70,7 +52,7 @@ void append_row(std::string& out, const RequestRecord& r, bool worker_column) {
                  r.prompt_tokens, r.output_tokens, ttft, generation, quote(r.user_id), r.round, launch,
                  finish, r.request_id, outcome_name(r.outcome), quote(r.error_kind), quote(r.error_message),
                  r.warmup ? 1 : 0, core::to_seconds(end - r.actual_send),
-                 core::to_seconds(r.actual_send - r.intended_send), source_name(r.output_token_source),
+                 core::to_seconds(r.actual_send - r.intended_send), token_source_name(r.output_token_source),
                  quote(r.backend), r.chunk_times.size(), itl,
                  r.cached_tokens ? std::to_string(*r.cached_tokens) : std::string(), core::to_seconds(client_lag(r)));
   if (worker_column) {

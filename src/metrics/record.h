@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -61,6 +62,13 @@ struct RequestRecord {
   core::Duration scheduling_lag() const { return actual_send - intended_send; }
   bool has_first_token() const { return first_token != core::TimePoint{}; }
 };
+
+// The names records are written with (CSV outcome/output_tokens_source, the fleet's wire format),
+// and back; nullopt for a name that is none of them.
+const char* outcome_name(Outcome outcome);
+const char* token_source_name(TokenSource source);
+std::optional<Outcome> outcome_named(std::string_view name);
+std::optional<TokenSource> token_source_named(std::string_view name);
 
 // actual_send - max(intended_send, ready_send): how late the client itself was.
 inline core::Duration client_lag(const RequestRecord& r) { return r.actual_send - std::max(r.intended_send, r.ready_send); }

@@ -11,24 +11,6 @@ using Json = nlohmann::json;
 
 std::int64_t rel(core::TimePoint t, core::TimePoint origin) { return (t - origin).count(); }
 
-const char* outcome_key(Outcome o) {
-  switch (o) {
-    case Outcome::kOk: return "ok";
-    case Outcome::kFailed: return "failed";
-    case Outcome::kCancelled: return "cancelled";
-  }
-  return "failed";
-}
-
-const char* source_key(TokenSource s) {
-  switch (s) {
-    case TokenSource::kServerUsage: return "usage";
-    case TokenSource::kTokenizer: return "tokenizer";
-    case TokenSource::kNone: return "none";
-  }
-  return "none";
-}
-
 struct Reader {
   const Json& j;
   std::string missing;  // the first field that was absent or of the wrong type
@@ -70,8 +52,8 @@ Json record_to_wire(const RequestRecord& r, core::TimePoint origin) {
   j["prompt_tokens"] = r.prompt_tokens;
   j["output_tokens"] = r.output_tokens;
   j["cached_tokens"] = r.cached_tokens ? Json(*r.cached_tokens) : Json(nullptr);
-  j["source"] = source_key(r.output_token_source);
-  j["outcome"] = outcome_key(r.outcome);
+  j["source"] = token_source_name(r.output_token_source);
+  j["outcome"] = outcome_name(r.outcome);
   j["error_kind"] = r.error_kind;
   j["error_message"] = r.error_message;
   return j;
@@ -98,13 +80,12 @@ core::Result<RequestRecord> record_from_wire(const Json& j, core::TimePoint orig
   r.prompt_tokens = in.get<int>("prompt_tokens");
   r.output_tokens = in.get<int>("output_tokens");
   if (const auto it = j.find("cached_tokens"); it != j.end() && !it->is_null()) r.cached_tokens = in.get<int>("cached_tokens");
-  const auto source = in.get<std::string>("source");
-  r.output_token_source = source == "usage"       ? TokenSource::kServerUsage
-                          : source == "tokenizer" ? TokenSource::kTokenizer
-                                                  : TokenSource::kNone;
-  const auto outcome = in.get<std::string>("outcome");
-  if (outcome != "ok" && outcome != "failed" && outcome != "cancelled" && in.missing.empty()) in.missing = "outcome";
-  r.outcome = outcome == "ok" ? Outcome::kOk : outcome == "cancelled" ? Outcome::kCancelled : Outcome::kFailed;
+  const auto source = token_source_named(in.get<std::string>("source"));
+  if (!source && in.missing.empty()) in.missing = "source";
+  r.output_token_source = source.value_or(TokenSource::kNone);
+  const auto outcome = outcome_named(in.get<std::string>("outcome"));
+  if (!outcome && in.missing.empty()) in.missing = "outcome";
+  r.outcome = outcome.value_or(Outcome::kFailed);
   r.error_kind = in.get<std::string>("error_kind");
   r.error_message = in.get<std::string>("error_message");
   if (!in.missing.empty()) return core::Error{"format", "record field '" + in.missing + "' is missing or has the wrong type"};

@@ -228,10 +228,8 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   const auto engine_lag_ms = engine_lag.p99_ms();
   std::vector<telemetry::EndpointScrapes> scraped;
   if (scraper) scraped = scraper->stop();
-  // The run on this machine's steady clock, for the scrapes: a local fleet's timeline starts at
-  // the common start instant in steady time (fleet/coordinator.h); a cluster's coordinator keeps
-  // another clock, so its run is placed within the call that ran it.
-  if (fleet_run) rr.start_real = std::chrono::steady_clock::time_point(rr.start.time_since_epoch());
+  // The run on this machine's steady clock, for the scrapes (RunResult::start_real); a cluster's
+  // coordinator keeps another clock, so its run is placed within the call that ran it.
   telemetry::RunWindow window{
       rr.start_real,
       rr.start_real + std::chrono::duration_cast<std::chrono::steady_clock::duration>((rr.end - rr.start) / scale), scale};

@@ -27,15 +27,7 @@ std::string spec_error(const std::string& text, const TempTree* tree = nullptr) 
 // Loads `text` as run-bench.yaml and returns the error message with the temp folder shown as "<root>".
 std::string run_bench_error(const std::string& text, const TempTree& t) {
   const auto path = t.write("run-bench.yaml", text);
-  try {
-    load_suite(path, std::nullopt);
-  } catch (const core::ConfigError& e) {
-    std::string msg = e.what();
-    const std::string root = t.root().string();
-    for (std::size_t at; (at = msg.find(root)) != std::string::npos;) msg.replace(at, root.size(), "<root>");
-    return msg;
-  }
-  return "no error";
+  return t.config_error([&] { load_suite(path, std::nullopt); });
 }
 
 constexpr const char* kGoodServing = "Serving:\n  - Simulated: {modelURL: m}\n";

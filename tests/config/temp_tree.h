@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include "core/error.h"
 #include "core/ids.h"
 
 namespace lmbench::testing {
@@ -25,6 +26,21 @@ class TempTree {
 
   const std::filesystem::path& root() const { return root_; }
   std::filesystem::path path(const std::string& rel) const { return root_ / rel; }
+
+  // What `load()` throws as core::ConfigError, with this tree's root shown as "<root>" (so
+  // messages compare equal whatever the temporary folder); "no error" when it throws none.
+  template <typename Load>
+  std::string config_error(Load&& load) const {
+    try {
+      load();
+    } catch (const core::ConfigError& e) {
+      std::string msg = e.what();
+      const std::string root = root_.string();
+      for (std::size_t at; (at = msg.find(root)) != std::string::npos;) msg.replace(at, root.size(), "<root>");
+      return msg;
+    }
+    return "no error";
+  }
 
   std::filesystem::path write(const std::string& rel, const std::string& text) const {
     const auto p = root_ / rel;

@@ -13,36 +13,19 @@
 #include "core/files.h"
 #include "core/process.h"
 #include "e2e/run_binary.h"
+#include "support/deploy_fixture.h"
 
 namespace lmbench::e2e {
 namespace {
 
 constexpr const char* kModel = "meta-llama/Llama-3.1-8B-Instruct";
 
-class SimProcess {
+// `lmbench sim` at time scale 20 on a free port, stopped by the destructor.
+class SimProcess : public deploy::testing::ListeningChild {
  public:
-  explicit SimProcess(const lmbench::testing::TempTree& t) : log_(t.path("sim.log")) {
-    auto c = core::ChildProcess::spawn(
-        {.argv = {LMBENCH_BIN, "sim", "--port", "0", "--model", kModel, "--time-scale", "20"}, .log_file = log_});
-    if (!c) return;
-    child_.emplace(std::move(*c));
-    const std::regex line(R"(listening on (http://127\.0\.0\.1:\d+)\n)");
-    for (int i = 0; i < 300 && url_.empty(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      std::smatch m;
-      const auto text = core::read_file(log_);
-      if (std::regex_search(text, m, line)) url_ = m[1];
-    }
-  }
-  ~SimProcess() {
-    if (child_) child_->terminate(std::chrono::seconds(2));
-  }
-  const std::string& url() const { return url_; }
-
- private:
-  std::filesystem::path log_;
-  std::optional<core::ChildProcess> child_;
-  std::string url_;
+  explicit SimProcess(const lmbench::testing::TempTree& t)
+      : ListeningChild({.argv = {LMBENCH_BIN, "sim", "--port", "0", "--model", kModel, "--time-scale", "20"},
+                        .log_file = t.path("sim.log")}) {}
 };
 
 TEST(BenchSpec, SyntheticFromAConfigFileWithOverrides) {

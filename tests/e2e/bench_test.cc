@@ -201,7 +201,7 @@ TEST(BenchRandom, CompletionsRunWritesCsvAndJson) {
 
 // --max-concurrency 2: twelve requests due within 60 ms, each taking ~35 ms: never more than two
 // in flight at once (from the CSV's launch and finish times); the wait for a slot is scheduling
-// lag, not client lag, so the run stays valid. It limits one process: with --workers it is refused.
+// lag, not client lag. It limits one process: with --workers it is refused.
 TEST(BenchRandom, MaxConcurrencyLimitsRequestsInFlight) {
   testing::RawServer server(paced(4, false, true));
   TempDir dir;
@@ -232,9 +232,11 @@ TEST(BenchRandom, MaxConcurrencyLimitsRequestsInFlight) {
     most = std::max(most, in_flight);
   }
   EXPECT_EQ(most, 2u);
+  // The requests waited for slots (scheduling lag), but that wait is not the client's lag. (Not
+  // the whole verdict: on a loaded test machine a loop stall can make it suspect or invalid.)
   const auto j = nlohmann::json::parse(read_file(json));
-  EXPECT_EQ(j["validity"]["verdict"], "valid") << j["validity"].dump(1);
   EXPECT_GT(j["results"]["scheduling_lag_ms"]["max"].get<double>(), 50.0) << j["results"].dump(1);
+  EXPECT_LT(j["results"]["client_lag_ms"]["p99"].get<double>(), 25.0) << j["results"].dump(1);
   const RunResult both = run_lmbench({"bench", "random", "--base-url", server.url(), "--model", "test-model",
                                       "--num-rounds", "1", "--max-concurrency", "2", "--workers", "2"});
   EXPECT_EQ(both.exit_code, 1);

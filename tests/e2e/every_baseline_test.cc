@@ -37,30 +37,7 @@ constexpr const char* kToken = "hf_EveryKindT0kenValue987";
 
 // Descendants of `pid` (children, grandchildren, ...) with their command lines.
 void collect_descendants(pid_t pid, std::map<pid_t, std::string>& out) {
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator("/proc", ec)) {
-    const auto name = e.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string stat;
-    try {
-      stat = core::read_file(e.path() / "stat");
-    } catch (const std::exception&) {
-      continue;
-    }
-    const auto close = stat.rfind(')');
-    if (close == std::string::npos || close + 4 >= stat.size()) continue;
-    std::istringstream rest(stat.substr(close + 2));
-    char state;
-    pid_t ppid;
-    rest >> state >> ppid;
-    if (ppid != pid || state == 'Z') continue;
-    const pid_t child = static_cast<pid_t>(std::stoi(name));
-    std::string cmd;
-    try {
-      cmd = core::read_file(e.path() / "cmdline");
-    } catch (const std::exception&) {
-    }
-    std::replace(cmd.begin(), cmd.end(), '\0', ' ');
+  for (const auto& [child, cmd] : deploy::testing::children_of(pid)) {
     out[child] = cmd;
     collect_descendants(child, out);
   }

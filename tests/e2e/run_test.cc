@@ -49,35 +49,7 @@ void write_run_bench(const TempTree& t, const std::string& location = "Simulated
   t.write("run-bench.yaml", "0-bench-specs:\n  - suite.yaml\n1-infrastructure:\n  Location: " + location + "\n");
 }
 
-// Every process whose parent is `pid`, with its command line.
-std::vector<std::pair<pid_t, std::string>> children_of(pid_t pid) {
-  std::vector<std::pair<pid_t, std::string>> out;
-  for (const auto& e : fs::directory_iterator("/proc")) {
-    const auto name = e.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string stat;
-    try {
-      stat = core::read_file(e.path() / "stat");
-    } catch (const std::exception&) {
-      continue;
-    }
-    const auto close = stat.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(stat.substr(close + 2));
-    char state;
-    pid_t ppid;
-    rest >> state >> ppid;
-    if (ppid != pid || state == 'Z') continue;
-    std::string cmd;
-    try {
-      cmd = core::read_file(e.path() / "cmdline");
-    } catch (const std::exception&) {
-    }
-    std::replace(cmd.begin(), cmd.end(), '\0', ' ');
-    out.emplace_back(static_cast<pid_t>(std::stoi(name)), cmd);
-  }
-  return out;
-}
+using deploy::testing::children_of;
 
 bool alive(pid_t pid) {
   std::string stat;

@@ -37,31 +37,12 @@ constexpr const char* kModel = "meta-llama/Llama-3.1-8B-Instruct";
 constexpr double kScale = 20;
 
 // `lmbench sim` at time scale 20 on a free port, stopped by the destructor.
-class Sim {
+class Sim : public deploy::testing::ListeningChild {
  public:
-  explicit Sim(const TempTree& t) : log_(t.path("sim.log")) {
-    auto c = core::ChildProcess::spawn({.argv = {LMBENCH_BIN, "sim", "--port", "0", "--model", kModel, "--time-scale",
-                                                 std::to_string(static_cast<int>(kScale))},
-                                        .log_file = log_});
-    if (!c) return;
-    child_.emplace(std::move(*c));
-    const std::regex line(R"(listening on (http://127\.0\.0\.1:\d+)\n)");
-    for (int i = 0; i < 300 && url_.empty(); ++i) {
-      std::this_thread::sleep_for(50ms);
-      std::smatch m;
-      const auto text = core::read_file(log_);
-      if (std::regex_search(text, m, line)) url_ = m[1];
-    }
-  }
-  ~Sim() {
-    if (child_) child_->terminate(2s);
-  }
-  const std::string& url() const { return url_; }
-
- private:
-  fs::path log_;
-  std::optional<core::ChildProcess> child_;
-  std::string url_;
+  explicit Sim(const TempTree& t)
+      : ListeningChild({.argv = {LMBENCH_BIN, "sim", "--port", "0", "--model", kModel, "--time-scale",
+                                 std::to_string(static_cast<int>(kScale))},
+                        .log_file = t.path("sim.log")}) {}
 };
 
 Job spec_job(const std::string& url, const std::string& type, nlohmann::json keys) {
@@ -97,24 +78,8 @@ std::multiset<Planned> planned(const FleetRun& run) {
 // The processes whose parent is `pid` and whose command line contains `needle`.
 std::vector<pid_t> children_with(pid_t pid, const std::string& needle) {
   std::vector<pid_t> out;
-  for (const auto& e : fs::directory_iterator("/proc")) {
-    const auto name = e.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string stat;
-    try {
-      stat = core::read_file(e.path() / "stat");
-    } catch (const std::exception&) {
-      continue;
-    }
-    const auto close = stat.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(stat.substr(close + 2));
-    char state;
-    pid_t ppid;
-    rest >> state >> ppid;
-    if (ppid != pid || state == 'Z') continue;
-    const auto cmd = deploy::testing::proc_file(static_cast<pid_t>(std::stoi(name)), "cmdline");
-    if (cmd.find(needle) != std::string::npos) out.push_back(static_cast<pid_t>(std::stoi(name)));
+  for (const auto& [child, cmd] : deploy::testing::children_of(pid)) {
+    if (cmd.find(needle) != std::string::npos) out.push_back(child);
   }
   return out;
 }
@@ -188,7 +153,7 @@ TEST(Fleet, AKilledWorkerFailsItsShardAndTheOtherFinishes) {
     const auto deadline = std::chrono::steady_clock::now() + 30s;
     std::vector<pid_t> victims;
     while (victims.empty() && std::chrono::steady_clock::now() < deadline) {
-      victims = children_with(::getpid(), "--index\n1");
+      victims = children_with(::getpid(), "--index 1");
       std::this_thread::sleep_for(20ms);
     }
     if (victims.empty()) return;

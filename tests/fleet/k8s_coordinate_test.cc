@@ -54,25 +54,12 @@ std::string wait_for_line(const fs::path& log, const std::regex& re) {
 }
 
 // `lmbench sim` at time scale 20 on a free port, stopped by the destructor.
-class Sim {
+class Sim : public deploy::testing::ListeningChild {
  public:
-  explicit Sim(const TempTree& t) : log_(t.path("sim.log")) {
-    auto c = core::ChildProcess::spawn({.argv = {LMBENCH_BIN, "sim", "--port", "0", "--model", kModel, "--time-scale", "20"},
-                                        .env = home_env(),
-                                        .log_file = log_});
-    if (!c) return;
-    child_.emplace(std::move(*c));
-    url_ = wait_for_line(log_, std::regex(R"(listening on (http://127\.0\.0\.1:\d+)\n)"));
-  }
-  ~Sim() {
-    if (child_) child_->terminate(2s);
-  }
-  const std::string& url() const { return url_; }
-
- private:
-  fs::path log_;
-  std::optional<core::ChildProcess> child_;
-  std::string url_;
+  explicit Sim(const TempTree& t)
+      : ListeningChild({.argv = {LMBENCH_BIN, "sim", "--port", "0", "--model", kModel, "--time-scale", "20"},
+                        .env = home_env(),
+                        .log_file = t.path("sim.log")}) {}
 };
 
 Job random_job(const std::string& url, nlohmann::json keys) {

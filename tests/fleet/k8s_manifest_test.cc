@@ -272,15 +272,7 @@ TEST(KubeManifest, TheDefaultImageIsThisVersion) {
 // run-bench.yaml's Load section: the kubernetes keys, and errors with file, line and key.
 std::string load_error(const TempTree& t, const std::string& load) {
   const auto path = t.write("run-bench.yaml", "0-bench-specs:\n  - a.yaml\n1-infrastructure:\n  Location: Kubernetes\n" + load);
-  try {
-    config::load_run_bench(path);
-  } catch (const core::ConfigError& e) {
-    std::string msg = e.what();
-    const std::string root = t.root().string();
-    for (std::size_t at; (at = msg.find(root)) != std::string::npos;) msg.replace(at, root.size(), "<root>");
-    return msg;
-  }
-  return "no error";
+  return t.config_error([&] { config::load_run_bench(path); });
 }
 
 TEST(KubeLoadSection, EveryKey) {

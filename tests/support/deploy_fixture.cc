@@ -5,7 +5,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <regex>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -63,22 +65,71 @@ bool gone_within(pid_t pid, int ms) {
   return !alive(pid);
 }
 
-std::vector<pid_t> processes_in_group(pid_t pgid) {
-  std::vector<pid_t> out;
-  for (const auto& entry : fs::directory_iterator("/proc")) {
+namespace {
+
+struct ProcEntry {
+  pid_t pid = 0;
+  pid_t ppid = 0;
+  pid_t pgrp = 0;
+};
+
+// Every live process (zombies left out) with its parent and process group, from /proc/<pid>/stat.
+std::vector<ProcEntry> live_processes() {
+  std::vector<ProcEntry> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
     const std::string name = entry.path().filename().string();
     if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
     const std::string stat = read_text(entry.path() / "stat");
     const auto close = stat.rfind(')');
-    if (close == std::string::npos) continue;
+    if (close == std::string::npos || close + 2 >= stat.size()) continue;
     // After ") ": state, ppid, pgrp.
     std::istringstream rest(stat.substr(close + 2));
     std::string state;
     long ppid = 0, pgrp = 0;
     rest >> state >> ppid >> pgrp;
-    if (pgrp == pgid && state != "Z") out.push_back(static_cast<pid_t>(std::stol(name)));
+    if (state == "Z") continue;
+    out.push_back({static_cast<pid_t>(std::stol(name)), static_cast<pid_t>(ppid), static_cast<pid_t>(pgrp)});
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<pid_t> processes_in_group(pid_t pgid) {
+  std::vector<pid_t> out;
+  for (const auto& p : live_processes()) {
+    if (p.pgrp == pgid) out.push_back(p.pid);
+  }
+  return out;
+}
+
+std::vector<std::pair<pid_t, std::string>> children_of(pid_t pid) {
+  std::vector<std::pair<pid_t, std::string>> out;
+  for (const auto& p : live_processes()) {
+    if (p.ppid != pid) continue;
+    std::string cmd = read_text("/proc/" + std::to_string(p.pid) + "/cmdline");
+    std::replace(cmd.begin(), cmd.end(), '\0', ' ');
+    out.emplace_back(p.pid, std::move(cmd));
+  }
+  return out;
+}
+
+ListeningChild::ListeningChild(core::ProcessSpec spec) {
+  auto c = core::ChildProcess::spawn(spec);
+  if (!c) return;
+  child_.emplace(std::move(*c));
+  const std::regex line(R"(listening on (http://127\.0\.0\.1:\d+)\n)");
+  for (int i = 0; i < 300 && url_.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::smatch m;
+    const std::string text = read_text(spec.log_file);
+    if (std::regex_search(text, m, line)) url_ = m[1];
+  }
+}
+
+ListeningChild::~ListeningChild() {
+  if (child_) child_->terminate(std::chrono::seconds(2));
 }
 
 bool group_gone_within(pid_t pgid, int ms) {

@@ -5,8 +5,12 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
+
+#include "core/process.h"
 
 namespace lmbench::deploy::testing {
 
@@ -37,6 +41,26 @@ std::vector<pid_t> processes_in_group(pid_t pgid);
 // Polls processes_in_group() for up to `ms` milliseconds; true once it is empty. A process killed
 // by SIGKILL is still listed (running its exit) for a moment after the signal.
 bool group_gone_within(pid_t pgid, int ms);
+// Every live process whose parent is `pid`, with its command line (arguments joined by spaces).
+std::vector<std::pair<pid_t, std::string>> children_of(pid_t pid);
+
+// A child that serves and says so with a line "listening on http://127.0.0.1:PORT" in its log
+// (`lmbench sim`, `lmbench router`): started with `spec` (whose log_file must be set), its first
+// such URL waited for up to 15 s ("" if it never came); stopped by the destructor.
+class ListeningChild {
+ public:
+  explicit ListeningChild(core::ProcessSpec spec);
+  ~ListeningChild();
+  ListeningChild(const ListeningChild&) = delete;
+  ListeningChild& operator=(const ListeningChild&) = delete;
+  const std::string& url() const { return url_; }
+  pid_t pid() const { return child_ ? child_->pid() : -1; }
+
+ private:
+  std::optional<core::ChildProcess> child_;
+  std::string url_;
+};
+
 // /proc/<pid>/cmdline or /proc/<pid>/environ with the NULs turned into '\n' ("" if unreadable).
 std::string proc_file(pid_t pid, const std::string& which);
 
