@@ -217,8 +217,10 @@ class RawServer {
         s->requests.push_back(req);
       }
       for (const RawStep& step : s->script(index, req)) {
-        if (step.kind == RawStep::Kind::kRepeat) {
-          for (long long i = 0; i < step.times && open; ++i) {
+        if (step.kind == RawStep::Kind::kRepeat || step.kind == RawStep::Kind::kWrite) {
+          // A write is a repeat of one; every send's time is kept.
+          const long long times = step.kind == RawStep::Kind::kRepeat ? step.times : 1;
+          for (long long i = 0; i < times && open; ++i) {
             if (!send_all(fd, step.bytes)) {
               open = false;
               break;
@@ -226,17 +228,9 @@ class RawServer {
             const auto t = std::chrono::steady_clock::now();
             std::lock_guard<std::mutex> lock(s->mu);
             s->write_times[index].push_back(t);
-            if (s->stopping) open = false;
+            if (step.kind == RawStep::Kind::kRepeat && s->stopping) open = false;
           }
           if (!open) break;
-        } else if (step.kind == RawStep::Kind::kWrite) {
-          if (!send_all(fd, step.bytes)) {
-            open = false;
-            break;
-          }
-          const auto t = std::chrono::steady_clock::now();
-          std::lock_guard<std::mutex> lock(s->mu);
-          s->write_times[index].push_back(t);
         } else if (step.kind == RawStep::Kind::kSleep) {
           std::unique_lock<std::mutex> lock(s->mu);
           s->cv.wait_for(lock, step.delay, [&] { return s->stopping; });
