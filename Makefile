@@ -24,7 +24,7 @@ run: build
 # libFuzzer harnesses (fuzz/), each run for FUZZ_SECONDS on its seed corpus (fuzz/corpus/<name>)
 # with ASan and UBSan; a crash stops with the input under build-fuzz/crashes/<name>/.
 FUZZ_SECONDS ?= 60
-FUZZERS = sse exposition trace multipart
+FUZZERS = sse exposition trace multipart openai http_response config store profile
 fuzz: setup
 	@cmake -S . -B build-fuzz -G Ninja -DLMBENCH_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 >/dev/null

@@ -13,6 +13,8 @@
 #include <optional>
 #include <unordered_map>
 
+#include "http/response_read.h"
+
 namespace lmbench::http {
 
 namespace {
@@ -27,10 +29,12 @@ using net::ip::tcp;
 
 namespace {
 
+using detail::as_ms;
+using detail::Exchange;
+using detail::is_closed_by_peer;
+using detail::kBodyBuffer;
+
 constexpr auto kTuple = net::experimental::as_tuple(net::use_awaitable);
-// Body bytes handed over per read. An SSE chunk of an OpenAI stream is 150-400 bytes, so one read
-// usually carries whole events; 4 KiB per connection keeps 10,000 open streams small.
-constexpr std::size_t kBodyBuffer = 4096;
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -41,10 +45,6 @@ bool iequals(std::string_view a, std::string_view b) {
   }
   return true;
 }
-
-std::string to_string(beast::string_view s) { return std::string(s.data(), s.size()); }
-
-long long as_ms(std::chrono::milliseconds d) { return static_cast<long long>(d.count()); }
 
 // A pooled connection: plain TCP or TLS over TCP, with its read buffers.
 struct Connection {
@@ -88,26 +88,7 @@ struct InFlight {
   bool cancelled = false;
 };
 
-struct Exchange {
-  std::optional<core::Error> error;
-  bool keep_alive = false;
-  bool retryable = false;  // failed before any response byte on a reused connection
-};
-
-bool is_closed_by_peer(const beast::error_code& ec) {
-  return ec == net::error::eof || ec == net::error::connection_reset || ec == net::error::broken_pipe ||
-         ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
-         ec == net::ssl::error::stream_truncated;
-}
-
 }  // namespace
-
-std::string_view find_header(const Headers& headers, std::string_view name) {
-  for (const auto& [k, v] : headers) {
-    if (iequals(k, name)) return v;
-  }
-  return {};
-}
 
 std::string bearer_from_env(const char* name) {
   const char* v = std::getenv(name);
@@ -301,27 +282,6 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     co_return c;
   }
 
-  core::Error read_error(const beast::error_code& ec, InFlight& f, const char* phase,
-                         std::chrono::milliseconds timeout) {
-    if (f.cancelled) return core::Error{"cancelled", "request cancelled"};
-    if (ec == beast::error::timeout) {
-      return core::Error{"timeout", std::string("no ") + phase + " within " + std::to_string(as_ms(timeout)) + " ms"};
-    }
-    if (is_closed_by_peer(ec)) {
-      return core::Error{"reset", std::string("connection closed by the server while waiting for ") + phase +
-                                      ": " + ec.message()};
-    }
-    if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category()) {
-      return core::Error{"protocol", std::string("malformed HTTP response (") + phase + "): " + ec.message()};
-    }
-    return core::Error{"reset", std::string("connection error while waiting for ") + phase + ": " + ec.message()};
-  }
-
-  core::Error body_too_long() const {
-    return core::Error{"malformed", "the response body is longer than " + std::to_string(options.max_body_bytes) +
-                                        " bytes (ClientOptions::max_body_bytes)"};
-  }
-
   template <typename Stream>
   awaitable<Exchange> exchange_on(Stream& stream, Connection& c, InFlight& f) {
     Exchange out;
@@ -355,70 +315,21 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     tcp_stream.expires_after(options.first_byte_timeout);
     auto [wec, wn] = co_await bhttp::async_write(stream, req, kTuple);
     if (wec) {
-      out.error = read_error(wec, f, "the request to be written", options.first_byte_timeout);
+      out.error = detail::read_error(wec, f.cancelled, "the request to be written", options.first_byte_timeout);
       out.retryable = c.reused && !f.cancelled && is_closed_by_peer(wec);
       co_return out;
     }
     f.handler->on_sent(clock.now());
 
-    bhttp::response_parser<bhttp::buffer_body> parser;
-    if (options.max_body_bytes == 0) {
-      parser.body_limit(boost::none);
-    } else {
-      parser.body_limit(options.max_body_bytes);
-    }
-    if (verb == bhttp::verb::head) parser.skip(true);  // a HEAD answer has headers only
-    auto [hec, hn] = co_await bhttp::async_read_header(stream, c.buffer, parser, kTuple);
-    if (hec == bhttp::error::body_limit) {  // a Content-Length over the limit
-      out.error = body_too_long();
-      co_return out;
-    }
-    if (hec) {
-      out.error = read_error(hec, f, "a response", options.first_byte_timeout);
-      out.retryable = c.reused && !f.cancelled && !parser.got_some() && is_closed_by_peer(hec);
-      co_return out;
-    }
-    {
-      const auto& msg = parser.get();
-      ResponseHead head;
-      head.status = static_cast<int>(msg.result_int());
-      head.reason = to_string(msg.reason());
-      for (const auto& field : msg) head.headers.emplace_back(to_string(field.name_string()), to_string(field.value()));
-      f.handler->on_head(head, clock.now());
-    }
-    while (!parser.is_done()) {
-      if (f.cancelled) {
-        out.error = core::Error{"cancelled", "request cancelled"};
-        co_return out;
-      }
-      parser.get().body().data = c.body.get();
-      parser.get().body().size = kBodyBuffer;
-      tcp_stream.expires_after(options.idle_timeout);
-      auto [rec, rn] = co_await bhttp::async_read_some(stream, c.buffer, parser, kTuple);
-      if (rec == bhttp::error::need_buffer) rec = {};
-      const std::size_t got = kBodyBuffer - parser.get().body().size;
-      if (got > 0 && !f.cancelled) {
-        f.handler->on_body(std::string_view(c.body.get(), got), clock.now());
-        if (const core::Error* stop = f.handler->stop_reading()) {
-          out.error = *stop;
-          co_return out;
-        }
-      }
-      if (rec == bhttp::error::body_limit) {
-        out.error = body_too_long();
-        co_return out;
-      }
-      if (rec) {
-        out.error = read_error(rec, f, "more of the response body", options.idle_timeout);
-        co_return out;
-      }
-    }
-    tcp_stream.expires_never();
-    if (f.cancelled) {
-      out.error = core::Error{"cancelled", "request cancelled"};
-      co_return out;
-    }
-    out.keep_alive = parser.get().keep_alive();
+    const detail::ReadContext ctx{*f.handler, clock, options, f.cancelled, verb == bhttp::verb::head, c.reused};
+    out = co_await detail::read_response(stream, c.buffer, c.body.get(), ctx,
+                                         [&](std::optional<std::chrono::milliseconds> timeout) {
+                                           if (timeout) {
+                                             tcp_stream.expires_after(*timeout);
+                                           } else {
+                                             tcp_stream.expires_never();
+                                           }
+                                         });
     co_return out;
   }
 

@@ -10,6 +10,8 @@
 #include <mutex>
 #include <optional>
 
+#include "http/json_string.h"
+
 namespace lmbench::http {
 
 namespace net = boost::asio;
@@ -23,30 +25,6 @@ namespace {
 constexpr auto kTuple = net::experimental::as_tuple(net::use_awaitable);
 
 std::string to_string(beast::string_view s) { return std::string(s.data(), s.size()); }
-
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out.push_back('"');
-}
 
 std::string_view default_error_type(int status) {
   switch (status) {

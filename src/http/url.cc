@@ -1,5 +1,10 @@
 #include "http/url.h"
 
+#include <boost/url/authority_view.hpp>
+#include <boost/url/parse.hpp>
+// Boost.URL's sources, compiled here once (Debian ships Boost.URL 1.81 without a library).
+#include <boost/url/src.hpp>
+
 #include <charconv>
 
 namespace lmbench::http {
@@ -31,35 +36,25 @@ core::Result<Url> Url::parse(std::string_view text) {
   } else {
     return invalid(text, "expected it to start with http:// or https://");
   }
+  // The authority (host and port) goes through Boost.URL's RFC 3986 grammar. The target stays as
+  // written, unvalidated: the client sends whatever path and query it is given (tests and the
+  // dashboard's clients send malformed ones on purpose); only a fragment is dropped.
   const std::size_t slash = rest.find_first_of("/?#");
-  std::string_view authority = rest.substr(0, slash);
+  const std::string_view authority = rest.substr(0, slash);
   std::string_view target = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
   if (const std::size_t hash = target.find('#'); hash != std::string_view::npos) target = target.substr(0, hash);
-  if (authority.find('@') != std::string_view::npos) return invalid(text, "user information is not supported");
-  std::string_view port_text;
-  if (!authority.empty() && authority.front() == '[') {
-    const std::size_t close = authority.find(']');
-    if (close == std::string_view::npos) return invalid(text, "unterminated IPv6 literal");
-    url.host = std::string(authority.substr(1, close - 1));
-    std::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') return invalid(text, "unexpected text after IPv6 literal");
-      port_text = after.substr(1);
-      if (port_text.empty()) return invalid(text, "empty port");
-    }
-  } else {
-    const std::size_t colon = authority.rfind(':');
-    if (colon != std::string_view::npos) {
-      port_text = authority.substr(colon + 1);
-      authority = authority.substr(0, colon);
-      if (port_text.empty()) return invalid(text, "empty port");
-    }
-    url.host = std::string(authority);
-  }
-  if (url.host.empty()) return invalid(text, "missing host");
-  if (port_text.empty()) {
+  const auto parsed = boost::urls::parse_authority(boost::urls::string_view(authority.data(), authority.size()));
+  if (!parsed) return invalid(text, "malformed host or port (" + parsed.error().message() + ")");
+  const boost::urls::authority_view& a = *parsed;
+  if (a.has_userinfo()) return invalid(text, "user information is not supported");
+  const auto host = a.encoded_host_address();  // an IPv6 literal without its brackets
+  if (host.empty()) return invalid(text, "missing host");
+  url.host = std::string(host.data(), host.size());
+  if (!a.has_port()) {
     url.port = url.tls ? 443 : 80;
   } else {
+    const auto port_text = a.port();
+    if (port_text.empty()) return invalid(text, "empty port");
     unsigned value = 0;
     const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
     if (ec != std::errc{} || end != port_text.data() + port_text.size() || value == 0 || value > 65535) {

@@ -27,6 +27,26 @@ try {
     failed: e.classList.contains('failed'), fill: e.getAttribute('fill'),
     invalid: e.classList.contains('invalid'), style: e.getAttribute('style') || '',
   })));
+  // Where a chart drew things, in its own coordinates: each y grid line with its tick label, each
+  // x tick mark with its label (the labels as printed, e.g. "1,000"), and each marker's centre.
+  // The test reads the markers back through the axes, so it checks the drawing, not the data.
+  const drawn = (chart) => page.$eval(`#${chart}`, (root) => {
+    const texts = [...root.querySelectorAll('g.axis text')];
+    const isY = (t) => t.getAttribute('text-anchor') === 'end' && Number(t.getAttribute('x')) < 64;
+    const yLabels = texts.filter(isY).map((t) => t.textContent);
+    const xLabels = texts.filter((t) => !isY(t)).map((t) => t.textContent);
+    const yLines = [...root.querySelectorAll('g.grid line')].map((l) => Number(l.getAttribute('y1')));
+    const xMarks = [...root.querySelectorAll('g.axis line')].filter((l) => l.getAttribute('x1') === l.getAttribute('x2'))
+      .map((l) => Number(l.getAttribute('x1')));
+    return {
+      y_ticks: yLines.map((p, i) => [yLabels[i], p]),
+      x_ticks: xMarks.map((p, i) => [xLabels[i], p]),
+      points: [...root.querySelectorAll('circle.point')].map((e) => ({
+        key: e.getAttribute('data-key'), qps: Number(e.getAttribute('data-qps')), session: e.getAttribute('data-session'),
+        cx: Number(e.getAttribute('cx')), cy: Number(e.getAttribute('cy')),
+      })),
+    };
+  });
   const legendColors = (panel) => page.$$eval(`#${panel} .legend span`, (els) => els.map((e) => ({
     key: e.getAttribute('data-key'), color: e.querySelector('i').style.background,
   })));
@@ -42,6 +62,8 @@ try {
   out.crumbs = await page.$eval('#crumbs', (e) => e.textContent);
   out.qps_points = await markers('chart-qps');
   out.time_points = await markers('chart-time');
+  out.qps_drawn = await drawn('chart-qps');
+  out.time_drawn = await drawn('chart-time');
   out.legend = await page.$$eval('#qps-panel .legend span', (els) => els.map((e) => e.textContent));
   out.legend_colors = { qps: await legendColors('qps-panel'), time: await legendColors('time-panel') };
   out.regression_badges = await page.$$eval('.badge.regression', (els) => els.map((e) => e.getAttribute('data-key')));
@@ -60,6 +82,7 @@ try {
   await page.selectOption('#metric', 'output_throughput');
   await ready('workload');
   out.throughput_points = await markers('chart-qps');
+  out.throughput_drawn = await drawn('chart-qps');
   // The older session.
   await page.selectOption('#session', out.session_options[out.session_options.length - 1]);
   await ready('workload');

@@ -7,7 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <functional>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -74,6 +76,52 @@ std::vector<std::string> write_fixtures(const fs::path& dir) {
   return files;
 }
 
+// A chart as drawn (dashboard_ui.mjs `drawn`): tick positions with their printed labels, and the
+// markers' centres. Values are read back off the axes, so a marker drawn in the wrong place fails
+// whatever the API and the page's data attributes say.
+struct DrawnAxis {
+  std::vector<std::pair<double, double>> ticks;  // (value of the label, position)
+  double position(double value) const {
+    const auto& [v0, p0] = ticks.front();
+    const auto& [v1, p1] = ticks.back();
+    return p0 + (value - v0) * (p1 - p0) / (v1 - v0);
+  }
+};
+
+DrawnAxis read_axis(const json& ticks) {
+  DrawnAxis a;
+  for (const auto& t : ticks) {
+    std::string label = t[0].is_string() ? t[0].get<std::string>() : "";
+    label.erase(std::remove(label.begin(), label.end(), ','), label.end());  // "1,000"
+    a.ticks.emplace_back(std::stod(label), t[1].get<double>());
+  }
+  return a;
+}
+
+// The fixture's TTFT p99 of `key` at `qps` in session 0 or 1 (write_fixtures).
+double fixture_ttft_p99(const std::string& key, double qps, int session) {
+  double ttft = 100 * qps + (key == "helm_roundrobin" ? 60 : 0) + 5 * session;
+  if (session == 1 && key == "helm_roundrobin" && qps == 0.5) ttft *= 3;
+  return ttft;
+}
+
+// Every marker of `drawn` sits at (x_of(point), y_of(point)) on the drawn axes (within half a pixel:
+// tick labels are exact round numbers). x_of may be null: only y is checked (date axes).
+void expect_drawn_at(const json& drawn, const std::function<double(const json&)>& x_of,
+                     const std::function<double(const json&)>& y_of, std::size_t points) {
+  const DrawnAxis y = read_axis(drawn["y_ticks"]);
+  ASSERT_GE(y.ticks.size(), 2u) << drawn;
+  EXPECT_LT(y.ticks.back().second, y.ticks.front().second) << "larger values are drawn higher";
+  ASSERT_EQ(drawn["points"].size(), points) << drawn;
+  for (const auto& p : drawn["points"]) {
+    EXPECT_NEAR(p["cy"].get<double>(), y.position(y_of(p)), 0.5) << p;
+  }
+  if (!x_of) return;
+  const DrawnAxis x = read_axis(drawn["x_ticks"]);
+  ASSERT_GE(x.ticks.size(), 2u) << drawn;
+  for (const auto& p : drawn["points"]) EXPECT_NEAR(p["cx"].get<double>(), x.position(x_of(p)), 0.5) << p;
+}
+
 class DashboardUi : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -127,6 +175,26 @@ TEST_F(DashboardUi, ChartsShowTheUploadedPointsInChromium) {
     if (p["key"] == "helm_roundrobin" && p["qps"] == 0.5) want *= 3;
     EXPECT_DOUBLE_EQ(std::stod(p["value"].get<std::string>()), want) << p;
   }
+  // ... and each is drawn where the axes put its QPS and its TTFT p99.
+  const auto qps_of = [](const json& p) { return p["qps"].get<double>(); };
+  expect_drawn_at(
+      r["qps_drawn"], qps_of, [](const json& p) { return fixture_ttft_p99(p["key"].get<std::string>(), p["qps"].get<double>(), 1); },
+      6);
+  // Over time at QPS 0.5: each session's TTFT p99 at its height; the newer session to the right.
+  const std::string newer = fmt::format("lmbench-{}-{:08x}", kSession1, static_cast<unsigned>(kSession1));
+  const auto session_of = [&](const json& p) { return p["session"] == newer ? 1 : 0; };
+  expect_drawn_at(
+      r["time_drawn"], nullptr,
+      [&](const json& p) { return fixture_ttft_p99(p["key"].get<std::string>(), 0.5, session_of(p)); }, 4);
+  for (const auto& a : r["time_drawn"]["points"]) {
+    for (const auto& b : r["time_drawn"]["points"]) {
+      if (session_of(a) == 0 && session_of(b) == 1) {
+        EXPECT_LT(a["cx"].get<double>(), b["cx"].get<double>());
+      }
+    }
+  }
+  // Output throughput of the newer session: 50 * QPS + 1 tok/s.
+  expect_drawn_at(r["throughput_drawn"], qps_of, [](const json& p) { return 50 * p["qps"].get<double>() + 1; }, 6);
   // The invalid run's point is hollow: white inside, its baseline's colour around.
   int invalid = 0;
   for (const auto& p : qps_points) {

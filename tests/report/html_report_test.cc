@@ -10,6 +10,7 @@
 #include "core/files.h"
 #include "report/suite_report.h"
 #include "report_fixture.h"
+#include "svg_points.h"
 
 namespace lmbench::report {
 namespace {
@@ -49,6 +50,11 @@ int coloured_pixels(cairo_surface_t* s, double bx, double by, double bw, double 
 
 TEST(HtmlReport, SelfContainedAndEscaped) {
   const fs::path suite = testing::copy_suite("html");
+  // A server's error message is text from outside: give the failed run one that must be escaped.
+  const fs::path failed = suite / "flat_basic_vllm_random_2_20250529-0835.json";
+  auto doc = nlohmann::ordered_json::parse(core::read_file(failed));
+  doc["results"]["message"] = "All 10 requests failed: 10 http_500 <script>alert(\"x & 'y'\")</script>";
+  core::write_file_atomic(failed, doc.dump(2));
   generate_suite_report(suite);
   const std::string html = core::read_file(suite / "report.html");
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
@@ -58,8 +64,36 @@ TEST(HtmlReport, SelfContainedAndEscaped) {
     for (std::size_t at; (at = rest.find("xmlns=\"http://www.w3.org/2000/svg\"")) != std::string::npos;) rest.erase(at, 34);
     EXPECT_EQ(rest.find(external), std::string::npos) << external;
   }
-  EXPECT_NE(html.find("no successful request: All 10 requests failed: 10 http_500"), std::string::npos);
+  EXPECT_NE(html.find("no successful request: All 10 requests failed: 10 http_500 "
+                      "&lt;script&gt;alert(&quot;x &amp; &#39;y&#39;&quot;)&lt;/script&gt;"),
+            std::string::npos);
+  EXPECT_EQ(html.find("alert(\""), std::string::npos);
   EXPECT_NE(html.find("sglang_baseline_synthetic_1_20250529-0820.json: no curves"), std::string::npos);
+  fs::remove_all(suite.parent_path());
+}
+
+// The comparison chart of a workload draws each run where the axes drawn with it put its values:
+// random's one baseline, flat_basic_vllm, has TTFT 55.5 ms at QPS 1 and 75.25 ms at QPS 4 (the
+// mean ttft_ms of the fixture's run JSONs; QPS 2 failed and is not plotted).
+TEST(HtmlReport, ComparisonChartDrawsTheRunsAtTheirValues) {
+  const fs::path suite = testing::copy_suite("html_points");
+  generate_suite_report(suite);
+  const std::string html = core::read_file(suite / "report.html");
+  const std::size_t section = html.find("<h2>random</h2>");
+  ASSERT_NE(section, std::string::npos);
+  const std::size_t ttft = html.find("aria-label=\"Time to first token (TTFT)\"", section);
+  ASSERT_NE(ttft, std::string::npos);
+  const auto chart = testing::read_svg_chart(html, html.rfind("<svg", ttft));
+  ASSERT_TRUE(chart);
+  ASSERT_GE(chart->x.ticks.size(), 2u);
+  ASSERT_GE(chart->y.ticks.size(), 2u);
+  EXPECT_LT(chart->y.ticks.back().second, chart->y.ticks.front().second);  // upwards
+  const std::vector<std::pair<double, double>> known = {{1, 55.5}, {4, 75.25}};
+  ASSERT_EQ(chart->circles.size(), known.size());
+  for (std::size_t i = 0; i < known.size(); ++i) {
+    EXPECT_NEAR(chart->circles[i].first, chart->x.position(known[i].first), 0.15) << "QPS " << known[i].first;
+    EXPECT_NEAR(chart->circles[i].second, chart->y.position(known[i].second), 0.15) << "QPS " << known[i].first;
+  }
   fs::remove_all(suite.parent_path());
 }
 

@@ -4,12 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "core/files.h"
+#include "report/axis.h"
 #include "report/chart_model.h"
 #include "report/suite_report.h"
 #include "report_fixture.h"
@@ -96,6 +98,66 @@ TEST(ComparisonPng, SizeAndEveryBaselineColourPresent) {
   EXPECT_EQ(random.width, 2100);
   EXPECT_GT(count(random, series_color(0)), kDrawn);
   EXPECT_LT(count(random, series_color(1)), 5);
+  fs::remove_all(suite.parent_path());
+}
+
+// The plot frames of the image (grey 0.45, drawn one pixel wide): every column and row that holds a
+// long run of that grey, left to right and top to bottom.
+struct Frames {
+  std::vector<int> columns;  // left and right edge of each panel, in order
+  std::vector<int> rows;     // top and bottom edge (shared by the panels)
+};
+Frames find_frames(const Image& img) {
+  constexpr std::uint32_t kFrame = 0x737373;  // set_grey(0.45)
+  std::vector<int> per_column(img.width), per_row(img.height);
+  for (int y = 0; y < img.height; ++y) {
+    for (int x = 0; x < img.width; ++x) {
+      if (img.rgb[y * img.width + x] != kFrame) continue;
+      ++per_column[x];
+      ++per_row[y];
+    }
+  }
+  Frames f;
+  for (int x = 0; x < img.width; ++x) {
+    if (per_column[x] > 200) f.columns.push_back(x);
+  }
+  for (int y = 0; y < img.height; ++y) {
+    if (per_row[y] > 200) f.rows.push_back(y);
+  }
+  return f;
+}
+
+// Each marker sits where the chart's axes put its values, for known data: random's one baseline
+// (flat_basic_vllm) at QPS 1 and 4 has TTFT 55.5 / 75.25, ITL 12 / 13 and TPOT 12.5 / 13.5 ms
+// (the fixture's run JSONs; QPS 2 failed). The axes are what axis.h gives for that data (x:
+// data_axis over the QPS, y: latency_axis over the panel's values), laid over the plot frame
+// found in the image; the 5x5 pixels around each expected centre must be the marker's colour.
+TEST(ComparisonPng, MarkersSitWhereTheAxesPutTheirValues) {
+  const fs::path suite = testing::copy_suite("png_points");
+  generate_suite_report(suite);
+  const Image img = read_png(suite / "random_comparison.png");
+  const Frames frames = find_frames(img);
+  ASSERT_EQ(frames.columns.size(), 6u) << "three panels, two edges each";
+  ASSERT_EQ(frames.rows.size(), 2u);
+  const Rgb c = series_color(0);
+  const std::uint32_t colour = (std::uint32_t{c.r} << 16) | (std::uint32_t{c.g} << 8) | c.b;
+  const double qps[2] = {1, 4};
+  const double values[3][2] = {{55.5, 75.25}, {12, 13}, {12.5, 13.5}};  // TTFT, ITL, TPOT panels
+  const Axis x_axis = data_axis(1, 4);
+  for (int panel = 0; panel < 3; ++panel) {
+    const double left = frames.columns[2 * panel], right = frames.columns[2 * panel + 1];
+    const double top = frames.rows[0], bottom = frames.rows[1];
+    const Axis y_axis = latency_axis(values[panel][0], values[panel][1]);
+    for (int i = 0; i < 2; ++i) {
+      const int cx = static_cast<int>(std::lround(left + x_axis.fraction(qps[i]) * (right - left)));
+      const int cy = static_cast<int>(std::lround(bottom - y_axis.fraction(values[panel][i]) * (bottom - top)));
+      int hits = 0;
+      for (int y = cy - 2; y <= cy + 2; ++y) {
+        for (int x = cx - 2; x <= cx + 2; ++x) hits += img.rgb[y * img.width + x] == colour;
+      }
+      EXPECT_EQ(hits, 25) << "panel " << panel << " QPS " << qps[i] << ": no marker at (" << cx << ", " << cy << ")";
+    }
+  }
   fs::remove_all(suite.parent_path());
 }
 

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include <stdexcept>
+#include <cstdlib>
+#include <sstream>
 
 namespace lmbench::router::testing {
 
@@ -79,6 +81,34 @@ Streamed stream(const std::string& url, const std::string& body, http::Headers h
     loop.run_for(std::chrono::seconds(30));
   }
   return out;
+}
+
+std::optional<double> metric_sum(const std::string& base_url, std::string_view name, std::string_view label) {
+  const auto r = call(base_url + "/metrics");
+  if (!r || r->status != 200) return std::nullopt;
+  double sum = 0;
+  std::istringstream in(r->body);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(name, 0) != 0 || line.size() <= name.size()) continue;
+    const char next = line[name.size()];
+    if (next != '{' && next != ' ') continue;  // another metric whose name starts with this one
+    const std::size_t close = line.find('}');
+    const std::string_view labels =
+        next == '{' && close != std::string::npos ? std::string_view(line).substr(name.size(), close - name.size())
+                                                  : std::string_view();
+    if (!label.empty() && labels.find(label) == std::string_view::npos) continue;
+    sum += std::strtod(line.c_str() + line.rfind(' ') + 1, nullptr);
+  }
+  return sum;
+}
+
+bool wait_for(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (condition()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 }  // namespace lmbench::router::testing

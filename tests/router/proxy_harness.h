@@ -1,7 +1,11 @@
 #pragma once
 // A Proxy on an EventLoop run by a thread of its own, for tests; and small client helpers.
 
+#include <chrono>
+#include <functional>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <thread>
 #include <vector>
@@ -43,5 +47,14 @@ struct Streamed {
   std::string error;  // "" when complete
 };
 Streamed stream(const std::string& url, const std::string& body, http::Headers headers = {});
+
+// The sum of the samples of metric `name` on `base_url`/metrics (Prometheus text) whose label set
+// contains `label` (e.g. backend="http://..."; "" = every sample). nullopt when the page cannot
+// be fetched.
+std::optional<double> metric_sum(const std::string& base_url, std::string_view name, std::string_view label = {});
+
+// Polls `condition` every 10 ms until it holds (true) or `timeout` has passed (false): tests wait
+// for what they need to have happened, with a deadline, instead of sleeping and hoping.
+bool wait_for(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
 }  // namespace lmbench::router::testing

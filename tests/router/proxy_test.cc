@@ -150,13 +150,15 @@ TEST(Proxy, FailoverAttemptsRetryARefusedConnectionElsewhere) {
 TEST(Proxy, HealthChecksTakeABackendOutAndPutItBack) {
   FakeEngine a("m", 1, 0ms), b("m", 1, 0ms);
   ProxyHarness proxy(options({a.url(), b.url()}));
+  const std::string a_label = "backend=\"" + a.url() + "\"";
+  const auto a_healthy = [&] { return testing::metric_sum(proxy.url(), "lmbench_router_backend_healthy", a_label); };
   a.set_health(503);
-  std::this_thread::sleep_for(300ms);
+  ASSERT_TRUE(testing::wait_for([&] { return a_healthy() == 0.0; }, 10s)) << "the proxy never took a out";
   for (int i = 0; i < 4; ++i) ASSERT_EQ(call(proxy.url() + "/v1/completions", completion("p"))->status, 200);
   EXPECT_EQ(a.requests(), 0);
   EXPECT_EQ(b.requests(), 4);
   a.set_health(200);
-  std::this_thread::sleep_for(300ms);
+  ASSERT_TRUE(testing::wait_for([&] { return a_healthy() == 1.0; }, 10s)) << "the proxy never put a back";
   for (int i = 0; i < 4; ++i) ASSERT_EQ(call(proxy.url() + "/v1/completions", completion("p"))->status, 200);
   EXPECT_EQ(a.requests(), 2);
 }
@@ -167,7 +169,10 @@ TEST(Proxy, LeastLoadedSpreadsConcurrentStreams) {
   std::vector<std::future<testing::Streamed>> runs;
   for (int i = 0; i < 6; ++i) {
     runs.push_back(std::async(std::launch::async, [&] { return testing::stream(proxy.url() + "/v1/completions", completion("p")); }));
-    std::this_thread::sleep_for(20ms);  // each arrives while the earlier ones still stream
+    // Each arrives once the earlier ones are routed (and still stream: 8 chunks 40 ms apart).
+    ASSERT_TRUE(testing::wait_for(
+        [&] { return testing::metric_sum(proxy.url(), "lmbench_router_requests_total") == i + 1.0; }, 10s))
+        << "request " << i << " was not routed";
   }
   for (auto& r : runs) EXPECT_EQ(r.get().status, 200);
   EXPECT_EQ(a.requests(), 2);

@@ -166,7 +166,16 @@ TEST(SimRoutingFailure, KilledEngineTrafficMovesOnlyInFlightRequestsFail) {
   for (int i = 0; i < 6; ++i) {
     streams.push_back(std::async(std::launch::async, [&] { return testing::stream(router.url() + "/v1/completions", long_body); }));
   }
-  std::this_thread::sleep_for(1000ms);  // all six are streaming (500 tokens take about 4 s)
+  // Kill the victim once all six stream (500 tokens take about 4 s): each engine runs two.
+  ASSERT_TRUE(testing::wait_for(
+      [&] {
+        for (const auto& u : urls) {
+          if (testing::metric_sum(u, "vllm:num_requests_running") != 2.0) return false;
+        }
+        return true;
+      },
+      10s))
+      << "the six streams did not all start";
   engines[0].kill();
 
   int failed_on_victim = 0, completed = 0;

@@ -272,9 +272,16 @@ TEST(ServerMetrics, LmCacheHitsShowAsExternal) {
   for (int i = 0; i < 600; ++i) prompt += " rain";
   const json body = {{"prompt", prompt}, {"max_tokens", 1}};
   ASSERT_EQ(sim.post("/v1/completions", body).status, 200);
-  // The store is asynchronous: a chunk is visible once its copy is done (well under 10 ms of model time).
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  EXPECT_EQ(sim.post("/lmbench/cache_lookup", {{"prompt", prompt}}).json()["cpu_tokens"], 512);
+  // The store is asynchronous: a chunk is visible once its copy is done (well under 10 ms of model
+  // time). Wait for it, with a deadline, rather than sleep and hope.
+  int cpu_tokens = -1;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    cpu_tokens = sim.post("/lmbench/cache_lookup", {{"prompt", prompt}}).json()["cpu_tokens"].get<int>();
+    if (cpu_tokens == 512) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(cpu_tokens, 512);
   ASSERT_EQ(sim.post("/v1/completions", body).status, 200);
   const auto fams = parse_prometheus(sim.get("/metrics").body);
   EXPECT_EQ(value_of(fams, "vllm:external_prefix_cache_hits_total"), 512);
