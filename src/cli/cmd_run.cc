@@ -25,6 +25,7 @@
 #include "core/paths.h"
 #include "dashboard/upload_client.h"
 #include "fleet/kube_manifest.h"
+#include "metrics/slo.h"
 #include "metrics/validity.h"
 #include "suite/orchestrator.h"
 #include "suite/plan.h"
@@ -70,6 +71,8 @@ struct RunArgs {
   std::uint64_t seed = 0;
   std::uint32_t prompt_salt = 0;  // 0: a random one
   std::string slo;
+  bool find_capacity = false;
+  int repeat = 1;
   double max_failure_rate = 0;
   std::string tokenizer;
   std::string kube_namespace;
@@ -175,6 +178,25 @@ int run(const RunArgs& a) {
   }
   std::optional<fleet::KubernetesPlacement> pods;
   if (placement == "kubernetes") pods = worker_pods(loaded.run_bench.load, a.worker_image);
+  if (a.find_capacity) {
+    // Every workload's rate is searched: its CAPACITY key, or --slo with the default goodput and
+    // range (README "Capacity at an SLO").
+    const auto slo = metrics::parse_slo(a.slo, "--slo");
+    config::CapacitySpec defaults;
+    defaults.ttft_ms = slo.ttft_ms;
+    defaults.tpot_ms = slo.tpot_ms;
+    defaults.e2e_ms = slo.e2e_ms;
+    for (const auto& spec : loaded.specs) {
+      for (const auto& w : spec.workloads) {
+        if (!w.capacity && slo.empty()) {
+          throw core::ConfigError(fmt::format(
+              "{}: --find-capacity needs an SLO for {}: give --slo (e.g. ttft_ms=2000,tpot_ms=100) or a CAPACITY key",
+              core::format_location(w.where), w.path));
+        }
+      }
+    }
+    suite::search_every_workload(loaded.specs, defaults);
+  }
   auto plan = suite::make_plan(std::move(loaded));
   if (plan.infrastructure.location == config::Location::kNoBench) {
     fmt::print("Location NoBench: the specs are valid; nothing is run.\n");
@@ -194,6 +216,8 @@ int run(const RunArgs& a) {
   o.seed = a.seed;
   o.prompt_salt = a.prompt_salt != 0 ? a.prompt_salt : (core::random_u32() | 1u);
   o.slo = a.slo;
+  if (a.repeat < 1) throw core::ConfigError(fmt::format("--repeat: expected a number of trials >= 1, found {}", a.repeat));
+  o.repeat = a.repeat;
   o.max_failure_rate = a.max_failure_rate;
   o.progress = !a.quiet;
   o.preflight = !a.skip_preflight;
@@ -228,12 +252,15 @@ int run(const RunArgs& a) {
   if (a.auto_upload) o.after_run = make_uploader(a.api_url, a.upload_token_env);
 
   core::install_interrupt_handlers();
-  fmt::print("lmbench run: session {}, {} run(s) planned, results in {}/\n", o.session_id,
-             plan.run_count(o.only_key), a.results);
+  const std::size_t searches = plan.search_count(o.only_key);
+  fmt::print("lmbench run: session {}, {} run(s){} planned, results in {}/\n", o.session_id,
+             plan.run_count(o.only_key) * static_cast<std::size_t>(o.repeat),
+             searches > 0 ? fmt::format(" and {} capacity search(es)", searches) : "", a.results);
   std::fflush(stdout);
   const core::SteadyClock clock;
   auto result = suite::run_plan(plan, o, clock, std::cout);
   if (result.preflight_failed) return 1;  // its report says why; nothing ran
+  if (!result.capacities.empty()) std::cout << "\nCapacity:\n" << suite::format_capacity_table(result.capacities);
   std::cout << "\n" << suite::format_run_table(result.rows);
   for (const auto& r : result.reports) {
     std::cout << fmt::format("\nCharts: {}/*_comparison.png\nReport: {}\n", r.parent_path().string(), r.string());
@@ -275,6 +302,12 @@ Command add_run(CLI::App& app) {
                   "finds prompts an earlier run left in a server's cache); give a recorded value to resend the same prompts")
       ->check(CLI::Range(1u, 4294967295u));
   sub->add_option("--slo", a->slo, "SLOs for goodput, e.g. ttft_ms=500,tpot_ms=50");
+  sub->add_option("--repeat", a->repeat,
+                  "Run every (baseline, workload, rate) this many times: each trial with its own prompts, Simulated and "
+                  "Endpoint baselines interleaved; reports show means with 95% confidence intervals and verdicts");
+  sub->add_flag("--find-capacity", a->find_capacity,
+                "Search every workload's rate for its capacity at the SLO (the workload's CAPACITY key, or --slo with "
+                "goodput 0.95 between 0.1 and 64) instead of running its rate list");
   sub->add_option("--max-failure-rate", a->max_failure_rate,
                   "Share of failed requests a run may have and still count as successful for the exit code "
                   "(default 0: any failed request makes the exit code 1; the run's artifacts are kept either way)")

@@ -21,6 +21,50 @@ DataFile data_file(const ParseContext& ctx, const MapReader& r, const std::strin
   return f;
 }
 
+// A rate list: required, unless the workload has CAPACITY (then its rate is searched and a list,
+// when given, is only type-checked).
+std::vector<Number> rates(const ParseContext& ctx, const MapReader& r, const std::string& key) {
+  if (!r.has("CAPACITY")) return r.req_rates(key);
+  if (!r.has(key)) return {};
+  r.req_rates(key);
+  warn(ctx, r.where(key), r.path(key) + ": not run because CAPACITY searches this workload's rate");
+  return {};
+}
+
+CapacitySpec capacity_spec(const MapReader& parent) {
+  const YAML::Node node = parent.node("CAPACITY");
+  const std::string path = parent.path("CAPACITY");
+  if (!node.IsMap()) fail_expected(parent.file(), node, path, "a map with slo, goodput, min_qps, max_qps, precision");
+  const MapReader r(parent.file(), node, path, "CAPACITY", {"slo", "goodput", "min_qps", "max_qps", "precision"},
+                    parent.node("CAPACITY"));
+  CapacitySpec c;
+  c.where = r.where();
+  if (!r.has("slo")) r.missing("slo");
+  const YAML::Node slo_node = r.node("slo");
+  if (!slo_node.IsMap()) fail_expected(r.file(), slo_node, r.path("slo"), "a map of bounds in ms (ttft_ms, tpot_ms, e2e_ms, ttft_p99_ms, tpot_p99_ms)");
+  const MapReader slo(r.file(), slo_node, r.path("slo"), "CAPACITY.slo",
+                      {"ttft_ms", "tpot_ms", "e2e_ms", "ttft_p99_ms", "tpot_p99_ms"});
+  c.ttft_ms = slo.maybe_number("ttft_ms", 0.0, true);
+  c.tpot_ms = slo.maybe_number("tpot_ms", 0.0, true);
+  c.e2e_ms = slo.maybe_number("e2e_ms", 0.0, true);
+  c.ttft_p99_ms = slo.maybe_number("ttft_p99_ms", 0.0, true);
+  c.tpot_p99_ms = slo.maybe_number("tpot_p99_ms", 0.0, true);
+  if (!c.ttft_ms && !c.tpot_ms && !c.e2e_ms && !c.ttft_p99_ms && !c.tpot_p99_ms) {
+    fail_at(r.file(), slo_node, r.path("slo"), "needs at least one bound (ttft_ms, tpot_ms, e2e_ms, ttft_p99_ms, tpot_p99_ms)");
+  }
+  c.goodput = r.opt_number("goodput", 0.0, true, 0.95);
+  if (c.goodput > 1.0) fail_expected(r.file(), r.node("goodput"), r.path("goodput"), "a share in (0, 1]");
+  c.min_qps = r.opt_number("min_qps", 0.0, true, 0.1);
+  c.max_qps = r.opt_number("max_qps", 0.0, true, 64.0);
+  if (c.max_qps <= c.min_qps) {
+    fail_at(r.file(), r.has("max_qps") ? r.node("max_qps") : node, r.path("max_qps"),
+            fmt::format("must be greater than min_qps ({} <= {})", c.max_qps, c.min_qps));
+  }
+  c.precision = r.opt_number("precision", 0.0, true, 0.05);
+  if (c.precision >= 1.0) fail_expected(r.file(), r.node("precision"), r.path("precision"), "a relative precision in (0, 1), e.g. 0.05");
+  return c;
+}
+
 LMCacheSynthetic lmcache_synthetic(const ParseContext& ctx, const MapReader& r) {
   LMCacheSynthetic w;
   w.num_users_warmup = r.opt_int("NUM_USERS_WARMUP", 0, 0);
@@ -29,7 +73,7 @@ LMCacheSynthetic lmcache_synthetic(const ParseContext& ctx, const MapReader& r) 
   w.system_prompt = r.req_int("SYSTEM_PROMPT", 0);
   w.chat_history = r.req_int("CHAT_HISTORY", 0);
   w.answer_len = r.req_int("ANSWER_LEN", 1);
-  w.qps = r.req_rates("QPS");
+  w.qps = rates(ctx, r, "QPS");
   w.use_sharegpt = r.opt_bool("USE_SHAREGPT", false);
   w.duration = seconds(r.opt_number("DURATION", 0.0, true, 200.0));
   if (w.use_sharegpt) {
@@ -41,11 +85,11 @@ LMCacheSynthetic lmcache_synthetic(const ParseContext& ctx, const MapReader& r) 
   return w;
 }
 
-StrictSynthetic strict_synthetic(const MapReader& r) {
+StrictSynthetic strict_synthetic(const ParseContext& ctx, const MapReader& r) {
   StrictSynthetic w;
   w.num_concurrent_users = r.req_int("NUM_CONCURRENT_USERS", 1);
   w.num_rounds_per_user = r.req_int("NUM_ROUNDS_PER_USER", 1);
-  w.time_between_requests_per_user = r.req_rates("TIME_BETWEEN_REQUESTS_PER_USER");
+  w.time_between_requests_per_user = rates(ctx, r, "TIME_BETWEEN_REQUESTS_PER_USER");
   w.shared_system_prompt_len = r.req_int("SHARED_SYSTEM_PROMPT_LEN", 0);
   w.first_prompt_len = r.req_int("FIRST_PROMPT_LEN", 0);
   w.follow_up_prompts_len = r.req_int("FOLLOW_UP_PROMPTS_LEN", 0);
@@ -57,7 +101,7 @@ StrictSynthetic strict_synthetic(const MapReader& r) {
   return w;
 }
 
-Agentic agentic(const MapReader& r) {
+Agentic agentic(const ParseContext& ctx, const MapReader& r) {
   Agentic w;
   w.num_users_warmup = r.opt_int("NUM_USERS_WARMUP", 0, 0);
   w.num_agents = r.req_int("NUM_AGENTS", 1);
@@ -65,8 +109,8 @@ Agentic agentic(const MapReader& r) {
   w.system_prompt = r.req_int("SYSTEM_PROMPT", 0);
   w.chat_history = r.req_int("CHAT_HISTORY", 0);
   w.answer_len = r.req_int("ANSWER_LEN", 1);
-  if (r.has("NEW_USER_INTERVALS")) {
-    w.new_user_intervals = r.req_rates("NEW_USER_INTERVALS");
+  if (r.has("NEW_USER_INTERVALS") || r.has("CAPACITY")) {
+    w.new_user_intervals = rates(ctx, r, "NEW_USER_INTERVALS");
   } else {
     w.new_user_intervals = {Number{2.0, "2", r.where()}};  // run_agentic.sh's default
   }
@@ -75,13 +119,13 @@ Agentic agentic(const MapReader& r) {
   return w;
 }
 
-Random random(const MapReader& r) {
+Random random(const ParseContext& ctx, const MapReader& r) {
   Random w;
   w.num_users = r.req_int("NUM_USERS", 1);
   w.num_rounds = r.req_int("NUM_ROUNDS", 1);
   w.prompt_len = r.req_int("PROMPT_LEN", 1);
   w.answer_len = r.req_int("ANSWER_LEN", 1);
-  w.qps = r.req_rates("QPS");
+  w.qps = rates(ctx, r, "QPS");
   return w;
 }
 
@@ -90,7 +134,7 @@ ShareGpt sharegpt(const ParseContext& ctx, const MapReader& r) {
   w.limit = r.opt_int("LIMIT", 1, 1000);
   w.min_rounds = r.opt_int("MIN_ROUNDS", 1, 10);
   w.start_round = r.opt_int("START_ROUND", 0, 0);
-  w.qps = r.req_rates("QPS");
+  w.qps = rates(ctx, r, "QPS");
   w.sharegpt_file =
       data_file(ctx, r, "SHAREGPT_FILE", r.opt_string("SHAREGPT_FILE", "sharegpt-data.json"), DataKind::kShareGpt);
   return w;
@@ -120,10 +164,10 @@ TraceReplayer trace_replayer(const ParseContext& ctx, const MapReader& r) {
       warn(ctx, r.where("QPS"), r.path("QPS") + ": ignored because PRESERVE_TIMING is true (one timed run)");
     }
   } else {
-    if (!r.has("QPS")) {
+    if (!r.has("QPS") && !r.has("CAPACITY")) {
       fail_at(r.file(), r.map(), r.map_path(), "missing required key 'QPS' (needed unless PRESERVE_TIMING is true)");
     }
-    w.qps = r.req_rates("QPS");
+    w.qps = rates(ctx, r, "QPS");
   }
   return w;
 }
@@ -134,8 +178,8 @@ VllmBenchmark vllm_benchmark(const ParseContext& ctx, const MapReader& r) {
   w.dataset_name = r.opt_choice("DATASET_NAME", {"random", "sonnet", "sharegpt", "custom", "hf"}, "sharegpt");
   w.dataset_path = r.opt_string("DATASET_PATH", "");
   w.num_prompts = r.opt_int("NUM_PROMPTS", 1, 1000);
-  if (r.has("REQUEST_RATES")) {
-    w.request_rates = r.req_rates("REQUEST_RATES");
+  if (r.has("REQUEST_RATES") || r.has("CAPACITY")) {
+    w.request_rates = rates(ctx, r, "REQUEST_RATES");
   } else {
     w.request_rates = {Number{1.0, "1.0", r.where()}};  // the original's default
   }
@@ -189,7 +233,12 @@ const std::vector<std::string>& allowed_keys(const std::string& type) {
         "RANDOM_RANGE_RATIO", "SONNET_INPUT_LEN", "SONNET_OUTPUT_LEN", "SONNET_PREFIX_LEN", "SHAREGPT_OUTPUT_LEN",
         "CUSTOM_OUTPUT_LEN", "HF_OUTPUT_LEN"}},
   };
-  return kKeys.at(type);
+  static const std::map<std::string, std::vector<std::string>> kWithCapacity = [] {
+    auto out = kKeys;
+    for (auto& [type, keys] : out) keys.push_back("CAPACITY");  // new: every type's rate can be searched
+    return out;
+  }();
+  return kWithCapacity.at(type);
 }
 
 }  // namespace
@@ -210,11 +259,11 @@ WorkloadConfig parse_workload(const ParseContext& ctx, const std::string& type, 
   if (type == "LMCacheSynthetic") {
     w.kind = lmcache_synthetic(ctx, r);
   } else if (type == "StrictSynthetic") {
-    w.kind = strict_synthetic(r);
+    w.kind = strict_synthetic(ctx, r);
   } else if (type == "Agentic") {
-    w.kind = agentic(r);
+    w.kind = agentic(ctx, r);
   } else if (type == "Random") {
-    w.kind = random(r);
+    w.kind = random(ctx, r);
   } else if (type == "ShareGPT") {
     w.kind = sharegpt(ctx, r);
   } else if (type == "TraceReplayer") {
@@ -222,6 +271,7 @@ WorkloadConfig parse_workload(const ParseContext& ctx, const std::string& type, 
   } else {
     w.kind = vllm_benchmark(ctx, r);
   }
+  if (r.has("CAPACITY")) w.capacity = capacity_spec(r);
   return w;
 }
 

@@ -116,6 +116,23 @@ struct VllmBenchmark {
 using WorkloadKind =
     std::variant<LMCacheSynthetic, StrictSynthetic, Agentic, Random, ShareGpt, TraceReplayer, VllmBenchmark>;
 
+// CAPACITY (new): instead of running the rate list, search the highest rate this workload can be
+// sent at while the share of requests meeting every SLO bound stays at or above `goodput`
+// (suite/capacity.h). Rates are in the workload's own unit: requests/s for QPS and REQUEST_RATES,
+// users / TIME_BETWEEN_REQUESTS_PER_USER for StrictSynthetic, new users/s (1 / NEW_USER_INTERVAL)
+// for Agentic, the SPEED_UP factor for a timed trace replay.
+struct CapacitySpec {
+  // Per request (a request is good when it succeeded and meets every bound given).
+  std::optional<double> ttft_ms, tpot_ms, e2e_ms;
+  // Of the run: its p99 must also stay under these (optional).
+  std::optional<double> ttft_p99_ms, tpot_p99_ms;
+  double goodput = 0.95;    // share of measured requests that must be good, in (0, 1]
+  double min_qps = 0.1;     // the search starts here and doubles
+  double max_qps = 64;      // and never probes beyond this
+  double precision = 0.05;  // bisection stops when (upper - lower) / lower <= this
+  core::SourceLocation where;
+};
+
 struct WorkloadConfig {
   std::string type;  // "LMCacheSynthetic", ...
   int index = 0;     // position in that type's list (0 for a single map)
@@ -123,6 +140,7 @@ struct WorkloadConfig {
   WorkloadKind kind;
   nlohmann::ordered_json raw;  // every key as the user wrote it
   core::SourceLocation where;
+  std::optional<CapacitySpec> capacity;  // CAPACITY; its rate list is then optional and not run
 };
 
 // The workload types in the order the original runs them for each baseline.

@@ -11,7 +11,8 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr load::StopReason kReasons[] = {load::StopReason::kWorkloadDone, load::StopReason::kTimeLimit,
-                                         load::StopReason::kInterrupted, load::StopReason::kStalled};
+                                         load::StopReason::kInterrupted, load::StopReason::kStalled,
+                                         load::StopReason::kDecided};
 
 Json optional_json(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
 

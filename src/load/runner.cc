@@ -24,6 +24,7 @@ const char* to_string(StopReason reason) {
     case StopReason::kTimeLimit: return "time limit";
     case StopReason::kInterrupted: return "interrupted";
     case StopReason::kStalled: return "stalled";
+    case StopReason::kDecided: return "outcome decided";
   }
   return "?";
 }
@@ -247,6 +248,10 @@ struct RunState final : RecorderSink, std::enable_shared_from_this<RunState> {
     metrics::RequestRecord& rec = result.records[index];
     fill_record(rec, r, std::move(backend), options.tokenizer);
     if (options.on_record) options.on_record(rec);
+    if (sending && options.stop_when && options.stop_when(rec)) {
+      stop_sending(StopReason::kDecided);
+      if (!closed) cancel_all();
+    }
     std::optional<core::Duration> ttft;
     if (rec.has_first_token()) ttft = rec.first_token - rec.actual_send;
     progress.on_finished(rec.ok(), rec.outcome == metrics::Outcome::kCancelled, ttft);

@@ -36,6 +36,7 @@ enum class StopReason {
   kTimeLimit,     // RunnerOptions::time_limit reached
   kInterrupted,   // core::stop_requested() (Ctrl-C)
   kStalled,       // a closed-loop workload waits for nothing: no request due, none in flight
+  kDecided,       // RunnerOptions::stop_when said the run's outcome is already certain
 };
 const char* to_string(StopReason reason);
 
@@ -80,6 +81,10 @@ struct RunnerOptions {
   // Called on the loop thread with each record once it is final (the request finished, failed or
   // was cancelled), in completion order; a worker streams them to its coordinator. Keep it short.
   std::function<void(const metrics::RequestRecord&)> on_record;
+  // Called on the loop thread with each final record (after on_record): true when the run's
+  // outcome is already certain (a capacity probe that cannot pass, suite/capacity.h). Sending
+  // stops and the requests in flight are cancelled at once (recorded as cancelled).
+  std::function<bool(const metrics::RequestRecord&)> stop_when;
 };
 
 struct RunResult {

@@ -48,6 +48,16 @@ bool Series::is_invalid(double x) const {
   return std::find(invalid_x.begin(), invalid_x.end(), x) != invalid_x.end();
 }
 
+double error_bar_offset(const Panel& panel, const Series& series, double step) {
+  std::size_t n = 0, rank = 0;
+  for (const auto& s : panel.series) {
+    if (s.errors.empty()) continue;
+    if (&s == &series) rank = n;
+    ++n;
+  }
+  return n < 2 ? 0 : (static_cast<double>(rank) - static_cast<double>(n - 1) / 2) * step;
+}
+
 std::array<Panel, 3> comparison_panels(const Comparison& comparison) {
   std::array<Panel, 3> panels = {
       Panel{"Time to first token (TTFT)", "QPS (requests/s)", "TTFT (ms)", {}},
@@ -68,7 +78,13 @@ std::array<Panel, 3> comparison_panels(const Comparison& comparison) {
       if (p.ttft_ms) s[0].points.emplace_back(row.qps, *p.ttft_ms);
       if (p.itl_ms) s[1].points.emplace_back(row.qps, *p.itl_ms);
       if (p.tpot_ms) s[2].points.emplace_back(row.qps, *p.tpot_ms);
-      if (p.run && p.run->verdict() == "invalid") {
+      if (p.has_trials()) {
+        const Figure figures[] = {Figure::kTtft, Figure::kItl, Figure::kTpot};
+        for (std::size_t i = 0; i < 3; ++i) {
+          if (const auto e = p.estimate(figures[i]); e.ci) s[i].errors.push_back(ErrorBar{row.qps, e.ci->lo, e.ci->hi});
+        }
+      }
+      if (p.any_invalid()) {
         for (auto& one : s) one.invalid_x.push_back(row.qps);
       }
     }

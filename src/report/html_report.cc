@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <tuple>
 #include <iterator>
 #include <set>
 
@@ -10,6 +12,7 @@
 #include "report/run_curves.h"
 #include "report/server_curves.h"
 #include "report/svg_chart.h"
+#include "report/verdicts.h"
 
 namespace lmbench::report {
 
@@ -31,7 +34,8 @@ tr:nth-child(even) td{background:#f8f8f8}td.fail{color:#b00;text-align:left}
 .ct{font-size:14px;font-weight:bold;text-anchor:middle;fill:#222}.xt{font-size:11px;text-anchor:middle;fill:#444}
 .yt{font-size:11px;text-anchor:end;fill:#444}.xl,.yl{font-size:12px;text-anchor:middle;fill:#333}
 .grid{stroke:#e8e8e8;stroke-width:1}.frame{fill:none;stroke:#999;stroke-width:1}.nodata{font-size:13px;fill:#999;text-anchor:middle}
-.notes{font-size:13px;color:#555}
+.notes{font-size:13px;color:#555}td.better{color:#186a18;font-weight:bold;text-align:left}td.noise{color:#666;text-align:left}
+td.none{color:#999;text-align:left}.err line{stroke-linecap:butt}
 )css";
 
 std::string cell(const metrics::RunFile& run, const char* metric, const char* stat) {
@@ -76,17 +80,28 @@ std::string table(const Comparison& c) {
   // Rows by KEY then QPS, failed runs among them.
   std::vector<const metrics::RunFile*> runs;
   for (const auto& row : c.rows) {
-    for (const auto& [key, p] : row.by_key) runs.push_back(p.run);
+    for (const auto& [key, p] : row.by_key) runs.insert(runs.end(), p.trials.begin(), p.trials.end());
   }
   runs.insert(runs.end(), c.failed_runs.begin(), c.failed_runs.end());
-  std::sort(runs.begin(), runs.end(), [](const metrics::RunFile* a, const metrics::RunFile* b) {
-    return std::pair(a->key, a->qps().value_or(0)) < std::pair(b->key, b->qps().value_or(0));
+  auto trial_index = [](const metrics::RunFile* r) {
+    const auto t = trial_of(*r);
+    return t ? t->index : 0;
+  };
+  std::sort(runs.begin(), runs.end(), [&](const metrics::RunFile* a, const metrics::RunFile* b) {
+    return std::tuple(a->key, a->qps().value_or(0), trial_index(a)) < std::tuple(b->key, b->qps().value_or(0), trial_index(b));
   });
+  // Repeated trials: a row per trial, numbered.
+  const bool any_trials = std::any_of(runs.begin(), runs.end(), [](const metrics::RunFile* r) { return trial_of(*r).has_value(); });
+  if (any_trials) out.insert(out.find("<th>TTFT p50</th>"), "<th>trial</th>");
   // Load sent by several worker processes (fleet/): say how many, per run.
   const bool any_workers = std::any_of(runs.begin(), runs.end(), [](const metrics::RunFile* r) { return r->workers() > 1; });
   if (any_workers) out.insert(out.rfind("</tr>"), "<th>workers</th>");
   for (const auto* run : runs) {
     out += fmt::format("<tr><td class=k>{}</td><td>{}</td>", escape_html(run->key), escape_html(qps_label(*run)));
+    if (any_trials) {
+      const auto t = trial_of(*run);
+      out += t ? fmt::format("<td>{}/{}</td>", t->index, t->count) : std::string("<td>&mdash;</td>");
+    }
     const std::string workers_cell = any_workers ? fmt::format("<td>{}</td>", run->workers()) : "";
     if (run->failed()) {
       const auto msg = run->results.value("message", std::string());
@@ -221,6 +236,64 @@ std::string details(const Comparison& c, Notes* notes) {
   return out;
 }
 
+std::string interval_cell(const metrics::MeanEstimate& e) {
+  if (e.n == 0) return "<td>&mdash;</td>";
+  if (!e.ci) return fmt::format("<td>{:.2f}</td>", e.mean);
+  return fmt::format("<td>{:.2f} <span class=meta>[{:.2f}, {:.2f}]</span></td>", e.mean, e.ci->lo, e.ci->hi);
+}
+
+// Means across trials with their 95% t-intervals, for points measured more than once.
+std::string trials_table(const Comparison& c) {
+  std::string rows;
+  for (const auto& row : c.rows) {
+    for (const auto& [key, p] : row.by_key) {
+      if (!p.has_trials()) continue;
+      rows += fmt::format("<tr><td class=k>{}</td><td>{}</td><td>{}</td>", escape_html(key),
+                          escape_html(row.qps_json.dump()), p.trials.size());
+      for (const Figure f : kFigures) rows += interval_cell(p.estimate(f));
+      rows += "</tr>";
+    }
+  }
+  if (rows.empty()) return "";
+  std::string out = "<h3>Means across trials</h3><table class=trials><tr><th class=k>baseline</th><th>QPS</th><th>trials</th>";
+  for (const Figure f : kFigures) {
+    out += fmt::format("<th>{} ({})</th>", escape_html(figure_info(f).label), escape_html(figure_info(f).unit));
+  }
+  return out + "</tr>" + rows +
+         "</table><p class=meta>Mean of the trials' values [95% Student t-interval, n&minus;1 degrees of freedom]; "
+         "charts draw the same intervals as error bars.</p>";
+}
+
+// Every pair of baselines at every QPS both have, per figure.
+std::string verdicts_table(const Comparison& c) {
+  const auto pairs = rate_verdicts(c);
+  if (pairs.empty()) return "";
+  const bool any = std::any_of(pairs.begin(), pairs.end(), [](const auto& p) { return p.trials_a >= 2 && p.trials_b >= 2; });
+  if (!any) {
+    return "<p class=meta>One trial per point: whether one baseline is faster than another beyond run-to-run "
+           "noise cannot be said. Run with <code>--repeat N</code> (N &ge; 3) for intervals and verdicts.</p>";
+  }
+  std::string out =
+      "<h3>Differences</h3><table class=verdicts><tr><th>QPS</th><th class=k>A</th><th class=k>B</th><th class=k>figure</th>"
+      "<th>trials A/B</th><th>mean A</th><th>mean B</th><th>A &minus; B [95% CI]</th><th class=k>verdict</th></tr>";
+  for (const auto& p : pairs) {
+    for (const auto& f : p.figures) {
+      const FigureInfo& info = figure_info(f.figure);
+      const std::string diff =
+          f.difference ? fmt::format("{:.2f} [{:.2f}, {:.2f}]", f.difference->estimate, f.difference->ci.lo, f.difference->ci.hi)
+                       : fmt::format("{:.2f}", f.mean_a - f.mean_b);
+      const char* cls = !f.better.empty() ? "better" : f.difference ? "noise" : "none";
+      out += fmt::format("<tr><td>{}</td><td class=k>{}</td><td class=k>{}</td><td class=k>{} ({})</td><td>{}/{}</td>"
+                         "<td>{:.2f}</td><td>{:.2f}</td><td>{}</td><td class={}>{}</td></tr>",
+                         escape_html(p.qps_json.dump()), escape_html(p.a), escape_html(p.b), escape_html(info.label),
+                         escape_html(info.unit), p.trials_a, p.trials_b, f.mean_a, f.mean_b, diff, cls, escape_html(f.text));
+    }
+  }
+  return out + "</table><p class=meta>Difference of the means across trials with its 95% Welch t-interval. A "
+               "verdict names a winner only when the interval excludes 0; with one trial on either side no "
+               "interval exists and no verdict is given. Also in {WORKLOAD}_verdicts.json.</p>";
+}
+
 std::string workload_section(const Comparison& c, Notes* notes) {
   std::string out = fmt::format(R"(<section id="{0}"><h2>{0}</h2>)", escape_html(c.workload));
   out += legend(c.keys());
@@ -236,8 +309,61 @@ std::string workload_section(const Comparison& c, Notes* notes) {
   }
   out += "</div>";
   if (const auto invalid = invalid_runs_line(c); !invalid.empty()) out += "<p class=invalid>" + escape_html(invalid) + "</p>";
+  out += trials_table(c);
+  out += verdicts_table(c);
   out += table(c);
   out += details(c, notes);
+  return out + "</section>";
+}
+
+std::string slo_text(const CapacityFile& f) {
+  std::string slo;
+  for (const auto& [k, v] : f.slo.items()) slo += fmt::format("{}{} &le; {}", slo.empty() ? "" : ", ", escape_html(k), escape_html(v.dump()));
+  return slo.empty() ? "&mdash;" : slo;
+}
+
+// The one number per baseline a reader should see first: capacity at the SLO, per workload.
+std::string capacity_section(const std::vector<CapacityFile>& files) {
+  if (files.empty()) return "";
+  std::string out = R"(<section id="capacity"><h2>Capacity</h2>)";
+  for (const auto& f : files) {
+    out += fmt::format("<h3>{}</h3><table class=capacity><tr><th class=k>baseline</th><th>capacity</th><th>bracket</th>"
+                       "<th>goodput target</th><th class=k>SLO</th><th>probes</th><th>precision reached</th>"
+                       "<th class=k>status</th></tr>",
+                       escape_html(f.workload));
+    for (const auto& b : f.baselines) {
+      std::string cap = "&mdash;";
+      if (b.capacity) cap = fmt::format("{}{} {}", b.status == "at_max" ? "&ge; " : "", format_rate(*b.capacity), escape_html(f.unit));
+      else if (b.status == "below_min" && f.min_qps) cap = fmt::format("&lt; {} {}", format_rate(*f.min_qps), escape_html(f.unit));
+      std::string bracket = "&mdash;";
+      if (const auto br = capacity_bracket(f, b)) {
+        bracket = std::isinf(br->hi) ? fmt::format("[{}, &infin;)", format_rate(br->lo))
+                                     : fmt::format("[{}, {}]", format_rate(br->lo), format_rate(br->hi));
+      }
+      const auto passed = std::count_if(b.probes.begin(), b.probes.end(), [](const CapacityProbe& p) { return p.passed; });
+      out += fmt::format("<tr><td class=k>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=k>{}</td><td>{} ({} passed)</td>"
+                         "<td>{}</td><td class=k>{}</td></tr>",
+                         escape_html(b.key), cap, bracket,
+                         f.goodput ? fmt::format("{}%", format_rate(*f.goodput * 100)) : std::string("&mdash;"), slo_text(f),
+                         b.probes.size(), passed,
+                         b.precision_reached ? fmt::format("{}%", format_rate(*b.precision_reached * 100)) : std::string("&mdash;"),
+                         escape_html(describe_status(b)));
+    }
+    out += "</table>";
+    const auto verdicts = capacity_verdicts(f);
+    if (!verdicts.empty()) {
+      out += "<table class=capacity-verdicts><tr><th class=k>A</th><th class=k>B</th><th class=k>verdict</th></tr>";
+      for (const auto& v : verdicts) {
+        out += fmt::format("<tr><td class=k>{}</td><td class=k>{}</td><td class={}>{}</td></tr>", escape_html(v.a),
+                           escape_html(v.b), v.more.empty() ? "none" : "better", escape_html(v.text));
+      }
+      out += "</table>";
+    }
+    out += fmt::format("<p class=meta>Capacity: the highest {} at which at least the goodput target of requests met "
+                       "every SLO bound ({}_capacity.json, chart {}_capacity.png). One search per baseline measures no "
+                       "noise: a capacity verdict needs brackets that do not overlap.</p>",
+                       escape_html(f.rate_key), escape_html(f.workload), escape_html(f.workload));
+  }
   return out + "</section>";
 }
 
@@ -262,8 +388,10 @@ std::string render_html_report(const HtmlInput& in) {
   for (const auto& s : sessions) session_list += (session_list.empty() ? "" : ", ") + escape_html(s);
   fmt::format_to(it, "<p class=meta>{} run(s), {} workload(s){}{}</p>", in.runs->size(), in.comparisons->size(),
                  sessions.empty() ? "" : "; sessions: ", session_list);
-  out += "<p class=meta>Charts show each run's mean; tables show p50 and p99. "
+  out += "<p class=meta>Charts show each run's mean (with repeated trials, the mean across trials and its 95% "
+         "interval as an error bar); tables show p50 and p99. "
          "Percentiles use linear interpolation (numpy's default).</p>";
+  if (in.capacities) out += capacity_section(*in.capacities);
   out += body;
   if (!notes.empty()) {
     out += "<h2>Notes</h2><ul class=notes>";

@@ -1,6 +1,7 @@
 #include "report/png_chart.h"
 
 #include <cairo.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
@@ -153,6 +154,7 @@ void draw_panel(cairo_t* cr, const Panel& panel, Rect area, const Axis& x_axis) 
       y_max = std::max(y_max, y);
       any = true;
     }
+    for (const auto& e : s.errors) y_max = std::max(y_max, e.hi);  // whole error bars on the chart
   }
   const Axis y_axis = latency_axis(y_min, y_max);
   auto px = [&](double x) { return plot.x + x_axis.fraction(x) * plot.w; };
@@ -219,6 +221,26 @@ void draw_panel(cairo_t* cr, const Panel& panel, Rect area, const Axis& x_axis) 
       else cairo_line_to(cr, x, y);
     }
     cairo_stroke(cr);
+  }
+  // Error bars (95% intervals across trials): a vertical line with caps, under the markers; the
+  // clip cuts a bottom below the axis at the frame.
+  cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+  for (const auto& s : panel.series) {
+    set_rgb(cr, series_color(s.style));
+    cairo_set_line_width(cr, 2);
+    const double dodge = error_bar_offset(panel, s, 5);
+    for (const auto& e : s.errors) {
+      const double x = px(e.x) + dodge;
+      const double y_lo = plot.y + plot.h - std::clamp(y_axis.fraction(e.lo), 0.0, 1.0) * plot.h;
+      const double y_hi = py(e.hi);
+      cairo_move_to(cr, x, y_lo);
+      cairo_line_to(cr, x, y_hi);
+      for (const double y : {y_lo, y_hi}) {
+        cairo_move_to(cr, x - 8, y);
+        cairo_line_to(cr, x + 8, y);
+      }
+      cairo_stroke(cr);
+    }
   }
   cairo_restore(cr);
   for (const auto& s : panel.series) {
@@ -293,6 +315,152 @@ std::string render_comparison_png(const Comparison& comparison, const std::strin
 void write_comparison_png(const std::filesystem::path& path, const Comparison& comparison, const std::string& title,
                           const PngOptions& options) {
   core::write_file_atomic(path, render_comparison_png(comparison, title, options));
+}
+
+namespace {
+
+// `s` shortened with an ellipsis to fit `width` in the current font.
+std::string fit(cairo_t* cr, std::string s, double width) {
+  if (text_width(cr, s) <= width) return s;
+  while (!s.empty() && text_width(cr, s + "\u2026") > width) {
+    s.pop_back();
+    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();  // whole UTF-8 characters
+  }
+  return s + "\u2026";
+}
+
+std::string slo_line(const CapacityFile& c) {
+  std::string slo;
+  for (const auto& [k, v] : c.slo.items()) slo += fmt::format("{}{} \u2264 {}", slo.empty() ? "" : ", ", k, v.dump());
+  std::string line = slo.empty() ? "" : "SLO: " + slo;
+  if (c.goodput) line += fmt::format("{}goodput \u2265 {}%", line.empty() ? "" : "; ", format_rate(*c.goodput * 100));
+  return line + (line.empty() ? "" : "; ") + "bars: capacity, whiskers: the bracket [lower, upper] it was found in";
+}
+
+}  // namespace
+
+std::string render_capacity_png(const CapacityFile& capacity, const std::string& title, const PngOptions& options) {
+  const int width = std::max(options.width, 900);
+  const int height = std::max(options.height, 500);
+  std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
+      cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height), cairo_surface_destroy);
+  std::unique_ptr<cairo_t, decltype(&cairo_destroy)> context(cairo_create(surface.get()), cairo_destroy);
+  cairo_t* cr = context.get();
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+  font(cr, 24, true);
+  set_grey(cr, 0.05);
+  text(cr, title, width / 2.0, kOuter + 12, 0.5, 0.5);
+  font(cr, 15);
+  set_grey(cr, 0.3);
+  text(cr, fit(cr, slo_line(capacity), width - 2 * kOuter), width / 2.0, kOuter + 44, 0.5, 0.5);
+
+  const Rect plot{kOuter + 90, kOuter + 80, width - 2 * kOuter - 110, height - 2 * kOuter - 80 - 70};
+  const auto& bs = capacity.baselines;
+  // The y axis covers every bar and whisker (and max_qps when a search reached it).
+  double top = 0;
+  for (const auto& b : bs) {
+    top = std::max({top, b.capacity.value_or(0), b.upper.value_or(0), b.lower.value_or(0)});
+    if (b.status == "below_min") top = std::max(top, capacity.min_qps.value_or(0));
+  }
+  const Axis y_axis = nice_axis(0, top > 0 ? top * 1.12 : 1, 6, /*from_zero=*/true);
+  auto py = [&](double y) { return plot.y + plot.h - std::clamp(y_axis.fraction(y), 0.0, 1.0) * plot.h; };
+
+  cairo_set_line_width(cr, 1);
+  font(cr, 14);
+  for (double t : y_axis.ticks) {
+    const double y = std::round(py(t)) + 0.5;
+    set_grey(cr, 0.9);
+    cairo_move_to(cr, plot.x, y);
+    cairo_line_to(cr, plot.x + plot.w, y);
+    cairo_stroke(cr);
+    set_grey(cr, 0.25);
+    text(cr, y_axis.label(t), plot.x - 10, y, 1, 0.5);
+  }
+  set_grey(cr, 0.45);
+  cairo_rectangle(cr, std::round(plot.x) + 0.5, std::round(plot.y) + 0.5, std::round(plot.w), std::round(plot.h));
+  cairo_stroke(cr);
+  font(cr, 16);
+  set_grey(cr, 0.15);
+  cairo_save(cr);
+  cairo_translate(cr, kOuter + 18, plot.y + plot.h / 2);
+  cairo_rotate(cr, -M_PI / 2);
+  text(cr, fmt::format("capacity ({})", capacity.unit), 0, 0, 0.5, 0.5);
+  cairo_restore(cr);
+  if (bs.empty()) {
+    set_grey(cr, 0.5);
+    text(cr, "no baseline", plot.x + plot.w / 2, plot.y + plot.h / 2, 0.5, 0.5);
+  }
+
+  const double slot = bs.empty() ? plot.w : plot.w / static_cast<double>(bs.size());
+  const double bar_w = std::min(140.0, slot * 0.55);
+  for (std::size_t i = 0; i < bs.size(); ++i) {
+    const CapacityBaseline& b = bs[i];
+    const double cx = plot.x + slot * (static_cast<double>(i) + 0.5);
+    font(cr, 15);
+    set_grey(cr, 0.15);
+    text(cr, fit(cr, b.key, slot - 8), cx, plot.y + plot.h + 24, 0.5, 0);
+    font(cr, 13);
+    set_grey(cr, 0.4);
+    text(cr, fit(cr, describe_status(b), slot - 8), cx, plot.y + plot.h + 46, 0.5, 0);
+    if (!b.capacity) {
+      // below_min, or a search that found nothing: no bar, say why.
+      font(cr, 15);
+      cairo_set_source_rgb(cr, 0.7, 0.1, 0.1);
+      const std::string why = b.status == "below_min" && capacity.min_qps
+                                  ? fmt::format("below {} {}", format_rate(*capacity.min_qps), capacity.unit)
+                                  : describe_status(b);
+      text(cr, fit(cr, why, slot - 8), cx, plot.y + plot.h - 20, 0.5, 0);
+      continue;
+    }
+    const double y = py(*b.capacity);
+    set_rgb(cr, series_color(i));
+    cairo_rectangle(cr, cx - bar_w / 2, y, bar_w, plot.y + plot.h - y);
+    cairo_fill(cr);
+    // The bracket as a whisker; at max_qps an arrow up instead of a top cap (a lower bound).
+    // Whiskers on pixel centres, 3 px wide: crisp at any scale.
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 3);
+    const double wx = std::round(cx) + 0.5;
+    const bool at_max = b.status == "at_max";
+    if (b.lower && b.upper) {
+      const double y_lo = std::round(py(*b.lower)) + 0.5, y_hi = std::round(py(*b.upper)) + 0.5;
+      cairo_move_to(cr, wx, y_lo);
+      cairo_line_to(cr, wx, y_hi);
+      cairo_stroke(cr);
+      for (const double yy : {y_lo, y_hi}) {
+        cairo_move_to(cr, wx - 12, yy);
+        cairo_line_to(cr, wx + 12, yy);
+      }
+      cairo_stroke(cr);
+    }
+    if (at_max) {
+      cairo_move_to(cr, wx, y);
+      cairo_line_to(cr, wx, y - 34);
+      cairo_stroke(cr);
+      cairo_move_to(cr, wx - 9, y - 24);
+      cairo_line_to(cr, wx, y - 36);
+      cairo_line_to(cr, wx + 9, y - 24);
+      cairo_stroke(cr);
+    }
+    font(cr, 15, true);
+    set_grey(cr, 0.1);
+    const double label_y = std::min(y, b.upper ? py(*b.upper) : y) - (at_max ? 44 : 10);
+    text(cr, fmt::format("{}{} {}", at_max ? "\u2265 " : "", format_rate(*b.capacity), capacity.unit), cx,
+         std::max(label_y, plot.y + 14), 0.5, 0);
+  }
+  cairo_surface_flush(surface.get());
+  std::string png;
+  const cairo_status_t status = cairo_surface_write_to_png_stream(surface.get(), append_bytes, &png);
+  if (status != CAIRO_STATUS_SUCCESS) {
+    throw std::runtime_error(std::string("cairo could not encode the PNG: ") + cairo_status_to_string(status));
+  }
+  return png;
+}
+
+void write_capacity_png(const std::filesystem::path& path, const CapacityFile& capacity, const std::string& title,
+                        const PngOptions& options) {
+  core::write_file_atomic(path, render_capacity_png(capacity, title, options));
 }
 
 }  // namespace lmbench::report

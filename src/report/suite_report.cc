@@ -8,6 +8,7 @@
 #include "core/files.h"
 #include "report/html_report.h"
 #include "report/png_chart.h"
+#include "report/verdicts.h"
 
 namespace lmbench::report {
 
@@ -17,7 +18,7 @@ namespace {
 
 bool has_run_json(const fs::path& dir) {
   for (const auto& e : fs::directory_iterator(dir)) {
-    if (e.is_regular_file() && e.path().extension() == ".json" && !e.path().stem().string().ends_with("_comparison")) {
+    if (e.is_regular_file() && e.path().extension() == ".json" && !is_report_json(e.path())) {
       return true;
     }
   }
@@ -49,6 +50,13 @@ ReportOutcome generate_suite_report(const fs::path& suite_dir) {
     }
   }
   const auto comparisons = build_comparisons(runs, &out.notes);
+  const auto capacities = load_capacity_files(suite_dir, &out.notes);
+  auto capacity_of = [&](const std::string& workload) -> const CapacityFile* {
+    for (const auto& c : capacities) {
+      if (c.workload == workload) return &c;
+    }
+    return nullptr;
+  };
   for (const auto& [workload, comparison] : comparisons) {
     const fs::path json = suite_dir / (workload + "_comparison.json");
     core::write_file_atomic(json, comparison_json(comparison));
@@ -56,9 +64,33 @@ ReportOutcome generate_suite_report(const fs::path& suite_dir) {
     const fs::path png = suite_dir / (workload + "_comparison.png");
     write_comparison_png(png, comparison, fmt::format("{} \u2014 {}: latency against load", suite, workload));
     out.written.push_back(png);
+    // Verdicts need repeated trials (or capacity searches): a suite of single runs gets no
+    // verdicts file (report.html says why), so its artifacts stay the original's.
+    bool repeated = capacity_of(workload) != nullptr;
+    for (const auto& row : comparison.rows) {
+      for (const auto& [key, point] : row.by_key) repeated = repeated || point.has_trials();
+    }
+    if (!repeated) continue;
+    const fs::path verdicts = suite_dir / (workload + "_verdicts.json");
+    core::write_file_atomic(verdicts, verdicts_json(workload, rate_verdicts(comparison), capacity_of(workload)));
+    out.written.push_back(verdicts);
+  }
+  for (const auto& capacity : capacities) {
+    // A capacity file whose workload has no comparison (a label of its own) still gets its verdicts.
+    if (!comparisons.contains(capacity.workload)) {
+      const fs::path verdicts = suite_dir / (capacity.workload + "_verdicts.json");
+      core::write_file_atomic(verdicts, verdicts_json(capacity.workload, {}, &capacity));
+      out.written.push_back(verdicts);
+    }
+    const fs::path png = suite_dir / (capacity.workload + "_capacity.png");
+    write_capacity_png(png, capacity,
+                       fmt::format("{} \u2014 {}: capacity at the SLO ({})", suite, capacity.workload, capacity.unit));
+    out.written.push_back(png);
   }
   const fs::path html = suite_dir / "report.html";
-  core::write_file_atomic(html, render_html_report(HtmlInput{suite, &runs, &comparisons, out.notes}));
+  HtmlInput input{suite, &runs, &comparisons, out.notes};
+  input.capacities = &capacities;
+  core::write_file_atomic(html, render_html_report(input));
   out.written.push_back(html);
   return out;
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Regenerates a suite's report files from the run JSONs in its folder: for every workload,
-// {WORKLOAD}_comparison.json and {WORKLOAD}_comparison.png, then report.html. `lmbench report DIR` calls it, and
-// the suite calls it after each spec.
+// {WORKLOAD}_comparison.json, {WORKLOAD}_comparison.png and {WORKLOAD}_verdicts.json; for every
+// {WORKLOAD}_capacity.json the capacity search left there, {WORKLOAD}_capacity.png; then
+// report.html. `lmbench report DIR` calls it, and the suite calls it after each spec.
 
 #include <filesystem>
 #include <vector>

@@ -86,6 +86,8 @@ std::string render_svg_chart(const Panel& panel, const Axis& x_axis, const SvgOp
       y_max = std::max(y_max, p.second);
       any = true;
     }
+    // The top of every error bar stays on the chart; a bottom below the axis is cut at the frame.
+    for (const auto& e : s.errors) y_max = std::max(y_max, e.hi);
   }
   const double top = o.y_max > 0 ? o.y_max : o.integer_y ? std::max(5.0, std::ceil(y_max * 1.05)) : y_max * 1.05;
   const Axis y_axis = o.log_when_wide && o.y_max <= 0 ? latency_axis(y_min, y_max) : nice_axis(0, top, 6, /*from_zero=*/true);
@@ -131,6 +133,23 @@ std::string render_svg_chart(const Panel& panel, const Axis& x_axis, const SvgOp
     pts.pop_back();
     fmt::format_to(out, R"(<polyline points="{}" fill="none" stroke="{}" stroke-width="{}" stroke-linejoin="round"><title>{}</title></polyline>)",
                    pts, series_color(s.style).hex(), o.markers ? 2.5 : 2, escape_html(s.name));
+  }
+  // Error bars (95% intervals across trials) under the markers: a vertical line with caps, side by
+  // side when several baselines have one.
+  for (const auto& s : panel.series) {
+    const double dodge = error_bar_offset(panel, s, 4);
+    for (const auto& e : s.errors) {
+      const double x = px(e.x) + dodge;
+      const double y_lo = kTop + ph - std::clamp(y_axis.fraction(e.lo), 0.0, 1.0) * ph;
+      const double y_hi = kTop + ph - std::clamp(y_axis.fraction(e.hi), 0.0, 1.0) * ph;
+      const std::string colour = series_color(s.style).hex();
+      fmt::format_to(out,
+                     R"(<g class="err" stroke="{}" stroke-width="1.6"><line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}"/>)"
+                     R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}"/><line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}"/>)"
+                     "<title>{}: 95% CI {} to {} {}</title></g>",
+                     colour, x, y_lo, x, y_hi, x - 5, y_lo, x + 5, y_lo, x - 5, y_hi, x + 5, y_hi, escape_html(s.name),
+                     number(e.lo), number(e.hi), escape_html(o.y_unit));
+    }
   }
   if (o.markers) {
     for (const auto& s : panel.series) {

@@ -58,6 +58,18 @@ std::string qps_label_for(const PlannedRun& run, std::optional<double> measured_
   return measured_qps_label(*measured_qps);
 }
 
+std::string unique_stem(const std::filesystem::path& suite_dir, const std::string& stem) {
+  auto taken = [&](const std::string& s) {
+    std::error_code ec;
+    return std::filesystem::exists(suite_dir / (s + ".json"), ec) || std::filesystem::exists(suite_dir / (s + ".csv"), ec);
+  };
+  if (!taken(stem)) return stem;
+  for (int i = 2;; ++i) {
+    std::string s = fmt::format("{}-{}", stem, i);
+    if (!taken(s)) return s;
+  }
+}
+
 std::filesystem::path run_json_path(const std::filesystem::path& results_root, const std::string& suite_name,
                                     const std::string& stem) {
   return results_root / suite_name / (stem + ".json");
@@ -100,6 +112,31 @@ nlohmann::ordered_json workload_json(const config::WorkloadConfig& workload, con
   // file; the run's single value is still recorded.
   if (!rate.single_key.empty() && !out.contains(rate.single_key)) out[rate.single_key] = number_json(rate.value);
   return out;
+}
+
+std::optional<std::filesystem::path> find_done_run(
+    const std::filesystem::path& suite_dir, const std::string& key, const PlannedRun& run,
+    const config::WorkloadConfig& cfg, const std::function<bool(const nlohmann::ordered_json&)>& accept) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(suite_dir, ec)) return std::nullopt;
+  const std::string prefix = run.rate.qps_label ? fmt::format("{}_{}_{}_", key, run.label, *run.rate.qps_label)
+                                                : fmt::format("{}_{}_", key, run.label);
+  auto wanted = workload_json(cfg, run, run.rate.target_qps.value_or(0.0));
+  wanted.erase("QPS");
+  for (const auto& entry : std::filesystem::directory_iterator(suite_dir, ec)) {
+    const auto name = entry.path().filename().string();
+    if (entry.path().extension() != ".json" || name.rfind(prefix, 0) != 0) continue;
+    try {
+      auto j = nlohmann::ordered_json::parse(core::read_file(entry.path()));
+      if (j.value("interrupted", false) || j.value("key", "") != key) continue;
+      auto w = j.value("workload", nlohmann::ordered_json::object());
+      w.erase("QPS");
+      if (w == wanted && (!accept || accept(j))) return entry.path();
+    } catch (const std::exception&) {
+      continue;
+    }
+  }
+  return std::nullopt;
 }
 
 nlohmann::ordered_json strip_secrets(const nlohmann::ordered_json& config, const std::vector<std::string>& secret_values) {

@@ -5,6 +5,7 @@
 // never leaves half a file under its final name.
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,19 @@ std::string artifact_stem(const std::string& key, const std::string& workload_na
 std::string qps_label_for(const PlannedRun& run, std::optional<double> measured_qps);
 
 // <results_root>/<suite name>/<stem>.json, .csv and .metrics.csv (the servers' metrics).
+// `stem`, or stem + "-2", "-3", ... when a run of the same KEY, workload and QPS already wrote
+// its files in the same minute in `suite_dir` (repeated trials, a re-probed rate): no run
+// overwrites another's artifacts.
+std::string unique_stem(const std::filesystem::path& suite_dir, const std::string& stem);
+
+// --resume: a finished, complete (not interrupted) run JSON in `suite_dir` of the same KEY,
+// workload config and rate, if any.
+// With `accept`, only a JSON it accepts (e.g. a capacity probe's index) counts.
+std::optional<std::filesystem::path> find_done_run(
+    const std::filesystem::path& suite_dir, const std::string& key, const PlannedRun& run,
+    const config::WorkloadConfig& cfg,
+    const std::function<bool(const nlohmann::ordered_json&)>& accept = {});
+
 std::filesystem::path run_json_path(const std::filesystem::path& results_root, const std::string& suite_name,
                                     const std::string& stem);
 std::filesystem::path run_csv_path(const std::filesystem::path& results_root, const std::string& suite_name,

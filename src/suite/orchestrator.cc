@@ -14,6 +14,7 @@
 #include "report/suite_report.h"
 #include "suite/artifacts.h"
 #include "suite/baseline_session.h"
+#include "suite/capacity_run.h"
 #include "suite/run_executor.h"
 #include "suite/suite_env.h"
 #include "text/prompt_synth.h"
@@ -23,98 +24,188 @@ namespace lmbench::suite {
 
 namespace {
 
-// A finished, complete run for the same spec, baseline, workload config and QPS, if any.
-std::optional<std::filesystem::path> find_done_run(const std::filesystem::path& suite_dir, const std::string& key,
-                                                   const PlannedRun& run, const config::WorkloadConfig& cfg) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(suite_dir, ec)) return std::nullopt;
-  const std::string prefix = run.rate.qps_label ? fmt::format("{}_{}_{}_", key, run.label, *run.rate.qps_label)
-                                                : fmt::format("{}_{}_", key, run.label);
-  auto wanted = workload_json(cfg, run, run.rate.target_qps.value_or(0.0));
-  wanted.erase("QPS");
-  for (const auto& entry : std::filesystem::directory_iterator(suite_dir, ec)) {
-    const auto name = entry.path().filename().string();
-    if (entry.path().extension() != ".json" || name.rfind(prefix, 0) != 0) continue;
-    try {
-      auto j = nlohmann::ordered_json::parse(core::read_file(entry.path()));
-      if (j.value("interrupted", false) || j.value("key", "") != key) continue;
-      auto w = j.value("workload", nlohmann::ordered_json::object());
-      w.erase("QPS");
-      if (w == wanted) return entry.path();
-    } catch (const std::exception&) {
-      continue;
+// The runs of one baseline: its deployment, its planned runs (each --repeat times) and its
+// capacity searches, driven by run_baseline (one baseline at a time) or run_interleaved (every
+// baseline of a suite up at once, trial by trial).
+class BaselineRuns {
+ public:
+  BaselineRuns(const SuiteEnv& env, const Plan& plan, const config::Spec& spec, const BaselinePlan& bp,
+               OrchestratorResult& result)
+      : env_(env), plan_(plan), spec_(spec), bp_(bp), bcfg_(spec.serving.at(bp.index)), result_(result),
+        suite_dir_(env.options.results_root / spec.name), trials_(std::max(1, env.options.repeat)) {}
+
+  const std::string& key() const { return bp_.key; }
+  int trials() const { return trials_; }
+  std::size_t runs() const { return bp_.runs.size(); }
+
+  // With --resume, finds the runs already done; false when there is nothing left to run (every
+  // run done and no search): the baseline is then not even deployed.
+  bool prepare() {
+    done_.assign(bp_.runs.size() * static_cast<std::size_t>(trials_), std::nullopt);
+    bool all_done = env_.options.resume && !bp_.runs.empty() && bp_.searches.empty();
+    for (std::size_t i = 0; i < bp_.runs.size(); ++i) {
+      for (int trial = 1; trial <= trials_; ++trial) {
+        auto& d = done_[slot(i, trial)];
+        if (env_.options.resume) {
+          d = find_done_run(suite_dir_, bp_.key, bp_.runs[i], plan_.workload_of(bp_.runs[i]),
+                            [&](const nlohmann::ordered_json& j) {
+                              if (trials_ == 1) return true;
+                              return j.contains("trial") && j["trial"].value("index", 0) == trial;
+                            });
+        }
+        all_done = all_done && d.has_value();
+      }
+    }
+    if (!all_done) return true;
+    for (std::size_t i = 0; i < bp_.runs.size(); ++i) {
+      for (int trial = 1; trial <= trials_; ++trial) {
+        result_.rows.push_back(plain_row(target(i, trial), "resumed", done_[slot(i, trial)]->string()));
+      }
+    }
+    env_.log << fmt::format("-- baseline {}: every run already done, skipped (--resume)\n", bp_.key);
+    return false;
+  }
+
+  // Deploys it and waits until it answers; false (with every run and search reported failed)
+  // when it cannot.
+  bool open() {
+    if (env_.options.start_from < 3 && config::needs_hf_token(bcfg_, plan_.infrastructure.location) && !bcfg_.hf_token) {
+      env_.log << fmt::format("-- baseline {} ({}): deploying\n", bp_.key, bcfg_.type);
+      fail_all("this baseline needs a Hugging Face token: set the HF_TOKEN environment variable");
+      return false;
+    }
+    auto session = BaselineSession::open(env_, plan_, bp_, bcfg_, suite_dir_ / "pod-logs");
+    if (!session) {
+      fail_all(session.error().message);
+      return false;
+    }
+    session_ = std::move(*session);
+    return true;
+  }
+
+  // Trial `trial` (1-based) of planned run `i`.
+  void run(std::size_t i, int trial) {
+    const auto t = target(i, trial);
+    if (core::stop_requested()) {
+      result_.rows.push_back(plain_row(t, "skipped", "interrupted before it started"));
+      return;
+    }
+    if (const auto& d = done_[slot(i, trial)]) {
+      result_.rows.push_back(plain_row(t, "resumed", d->string()));
+      return;
+    }
+    if (auto failed = session_->baseline().failure()) {
+      result_.any_failed = true;
+      result_.rows.push_back(plain_row(t, "failed", failed->message));
+      return;
+    }
+    auto outcome = execute_run(env_, *session_, t);
+    result_.any_failed = result_.any_failed || outcome.failed;
+    wrote_any_ = wrote_any_ || outcome.wrote;
+    result_.rows.push_back(std::move(outcome.row));
+  }
+
+  void searches() {
+    for (const auto& search : bp_.searches) {
+      if (core::stop_requested()) break;
+      auto outcome = run_capacity_search(env_, *session_, plan_, bp_, search);
+      result_.any_failed = result_.any_failed || outcome.failed;
+      wrote_any_ = wrote_any_ || outcome.capacity.probes > 0;
+      for (auto& row : outcome.rows) result_.rows.push_back(std::move(row));
+      result_.capacities.push_back(std::move(outcome.capacity));
     }
   }
-  return std::nullopt;
+
+  // Tears it down; whether any run wrote artifacts.
+  bool close() {
+    if (!session_) return wrote_any_;
+    if (session_->deployed()) env_.log << fmt::format("-- baseline {}: tearing down\n", bp_.key);
+    if (auto err = session_->close()) {
+      result_.any_failed = true;
+      env_.log << fmt::format("!! teardown of {} incomplete: {}\n", bp_.key, err->message);
+    }
+    session_.reset();
+    return wrote_any_;
+  }
+
+ private:
+  std::size_t slot(std::size_t i, int trial) const { return i * static_cast<std::size_t>(trials_) + (trial - 1); }
+
+  RunTarget target(std::size_t i, int trial) const {
+    const PlannedRun& r = bp_.runs[i];
+    // One trial: the run's salt as before --repeat existed (trial 0), and no "trial" block.
+    return RunTarget{plan_, spec_, bp_, bcfg_, r, plan_.workload_of(r), nullptr, trials_ == 1 ? 0 : trial, trials_};
+  }
+
+  void fail_all(const std::string& why) {
+    result_.any_failed = true;
+    for (std::size_t i = 0; i < bp_.runs.size(); ++i) {
+      for (int trial = 1; trial <= trials_; ++trial) result_.rows.push_back(plain_row(target(i, trial), "failed", why));
+    }
+    for (const auto& search : bp_.searches) {
+      CapacityRow row;
+      row.suite = spec_.name;
+      row.baseline = bp_.key;
+      row.workload = search.label;
+      row.status = "failed";
+      row.detail = why;
+      result_.capacities.push_back(std::move(row));
+    }
+    env_.log << fmt::format("!! baseline {} failed: {}\n", bp_.key, why);
+  }
+
+  const SuiteEnv& env_;
+  const Plan& plan_;
+  const config::Spec& spec_;
+  const BaselinePlan& bp_;
+  const config::Baseline& bcfg_;
+  OrchestratorResult& result_;
+  std::filesystem::path suite_dir_;
+  int trials_ = 1;
+  std::vector<std::optional<std::filesystem::path>> done_;  // per run and trial
+  std::unique_ptr<BaselineSession> session_;
+  bool wrote_any_ = false;
+};
+
+// Every run of one baseline: deploy once, run each planned run (trial by trial), its searches,
+// tear down. Returns whether any run wrote artifacts.
+bool run_baseline(BaselineRuns& b) {
+  if (!b.prepare() || !b.open()) return false;
+  for (int trial = 1; trial <= b.trials(); ++trial) {
+    for (std::size_t i = 0; i < b.runs(); ++i) b.run(i, trial);
+  }
+  b.searches();
+  return b.close();
 }
 
-// Every run of one baseline: deploy once, run each planned run, tear down. Returns whether any
-// run wrote artifacts.
-bool run_baseline(const SuiteEnv& env, const Plan& plan, const config::Spec& spec, const BaselinePlan& bp,
-                  OrchestratorResult& result) {
-  const auto& options = env.options;
-  const auto& bcfg = spec.serving.at(bp.index);
-  const auto suite_dir = options.results_root / spec.name;
-  auto target = [&](const PlannedRun& r) { return RunTarget{plan, spec, bp, bcfg, r, plan.workload_of(r)}; };
-
-  // With --resume, a baseline whose runs are all done is not even deployed.
-  std::vector<std::optional<std::filesystem::path>> done(bp.runs.size());
-  bool all_done = options.resume && !bp.runs.empty();
-  for (std::size_t i = 0; i < bp.runs.size(); ++i) {
-    if (options.resume) done[i] = find_done_run(suite_dir, bp.key, bp.runs[i], plan.workload_of(bp.runs[i]));
-    all_done = all_done && done[i].has_value();
+// --repeat with baselines that can all be up at once (Simulated, Endpoint): every baseline is
+// deployed first, then each trial runs every planned run on every baseline in turn, so a slow
+// drift of the machine spreads over all of them instead of favouring the one that ran first.
+bool run_interleaved(std::vector<BaselineRuns>& all) {
+  std::vector<BaselineRuns*> up;
+  for (auto& b : all) {
+    if (core::stop_requested()) break;
+    if (b.prepare() && b.open()) up.push_back(&b);
   }
-  if (all_done) {
-    for (std::size_t i = 0; i < bp.runs.size(); ++i) {
-      result.rows.push_back(plain_row(target(bp.runs[i]), "resumed", done[i]->string()));
+  const int trials = all.empty() ? 1 : all.front().trials();
+  for (int trial = 1; trial <= trials; ++trial) {
+    std::size_t most = 0;
+    for (auto* b : up) most = std::max(most, b->runs());
+    for (std::size_t i = 0; i < most; ++i) {
+      for (auto* b : up) {
+        if (i < b->runs()) b->run(i, trial);
+      }
     }
-    env.log << fmt::format("-- baseline {}: every run already done, skipped (--resume)\n", bp.key);
-    return false;
   }
-
-  auto fail_all = [&](const std::string& why) {
-    result.any_failed = true;
-    for (const auto& r : bp.runs) result.rows.push_back(plain_row(target(r), "failed", why));
-    env.log << fmt::format("!! baseline {} failed: {}\n", bp.key, why);
-  };
-  if (options.start_from < 3 && config::needs_hf_token(bcfg, plan.infrastructure.location) && !bcfg.hf_token) {
-    env.log << fmt::format("-- baseline {} ({}): deploying\n", bp.key, bcfg.type);
-    fail_all("this baseline needs a Hugging Face token: set the HF_TOKEN environment variable");
-    return false;
-  }
-  auto session = BaselineSession::open(env, plan, bp, bcfg, suite_dir / "pod-logs");
-  if (!session) {
-    fail_all(session.error().message);
-    return false;
-  }
-
+  for (auto* b : up) b->searches();
   bool wrote_any = false;
-  for (std::size_t i = 0; i < bp.runs.size(); ++i) {
-    const auto t = target(bp.runs[i]);
-    if (core::stop_requested()) {
-      result.rows.push_back(plain_row(t, "skipped", "interrupted before it started"));
-      continue;
-    }
-    if (done[i]) {
-      result.rows.push_back(plain_row(t, "resumed", done[i]->string()));
-      continue;
-    }
-    if (auto failed = (*session)->baseline().failure()) {
-      result.any_failed = true;
-      result.rows.push_back(plain_row(t, "failed", failed->message));
-      continue;
-    }
-    auto outcome = execute_run(env, **session, t);
-    result.any_failed = result.any_failed || outcome.failed;
-    wrote_any = wrote_any || outcome.wrote;
-    result.rows.push_back(std::move(outcome.row));
-  }
-  if ((*session)->deployed()) env.log << fmt::format("-- baseline {}: tearing down\n", bp.key);
-  if (auto err = (*session)->close()) {
-    result.any_failed = true;
-    env.log << fmt::format("!! teardown of {} incomplete: {}\n", bp.key, err->message);
-  }
+  for (auto it = up.rbegin(); it != up.rend(); ++it) wrote_any = (*it)->close() || wrote_any;
   return wrote_any;
+}
+
+// Whether every baseline can stay up beside the others for interleaved trials.
+bool interleavable(const config::Baseline& b) {
+  return std::holds_alternative<config::Simulated>(b.kind) || std::holds_alternative<config::Endpoint>(b.kind);
 }
 
 }  // namespace
@@ -169,10 +260,21 @@ OrchestratorResult run_plan(const Plan& plan, const OrchestratorOptions& options
     const auto suite_dir = options.results_root / spec.name;
     log << fmt::format("== suite {} ({}): {} baseline(s)\n", spec.name, spec.display, suite_plan.baselines.size());
     bool wrote_any = false;
+    std::vector<BaselineRuns> baselines;
+    bool together = options.repeat > 1 && options.start_from < 3;
     for (const auto& bp : suite_plan.baselines) {
-      if (core::stop_requested()) break;
       if (options.only_key && *options.only_key != bp.key) continue;
-      wrote_any = run_baseline(env, plan, spec, bp, result) || wrote_any;
+      baselines.emplace_back(env, plan, spec, bp, result);
+      together = together && interleavable(spec.serving.at(bp.index));
+    }
+    if (together && baselines.size() > 1) {
+      log << fmt::format("-- {} trials of every run, the baselines interleaved (all up at once)\n", options.repeat);
+      wrote_any = run_interleaved(baselines);
+    } else {
+      for (auto& b : baselines) {
+        if (core::stop_requested()) break;
+        wrote_any = run_baseline(b) || wrote_any;
+      }
     }
     std::error_code ec;
     if (wrote_any || std::filesystem::is_directory(suite_dir, ec)) {
@@ -186,6 +288,40 @@ OrchestratorResult run_plan(const Plan& plan, const OrchestratorOptions& options
   }
   result.interrupted = core::stop_requested();
   return result;
+}
+
+std::string format_capacity_table(const std::vector<CapacityRow>& rows) {
+  if (rows.empty()) return "";
+  const std::vector<std::string> head = {"suite", "baseline", "workload", "capacity", "bracket", "probes", "SLO", "status"};
+  std::vector<std::vector<std::string>> cells;
+  auto rate = [](const std::optional<double>& v) { return v ? fmt::format("{}", *v) : std::string("-"); };
+  for (const auto& r : rows) {
+    std::string capacity = r.capacity ? fmt::format("{} {}", *r.capacity, r.unit) : std::string("-");
+    if (r.status == "at_max" && r.capacity) capacity = fmt::format(">= {} {}", *r.capacity, r.unit);
+    const std::string bracket = r.lower || r.upper ? fmt::format("{}..{}", rate(r.lower), rate(r.upper)) : "-";
+    cells.push_back({r.suite, r.baseline, r.workload, capacity, bracket, std::to_string(r.probes), r.slo,
+                     r.detail.empty() ? r.status : r.status + ": " + r.detail});
+  }
+  std::vector<std::size_t> width(head.size());
+  for (std::size_t c = 0; c < head.size(); ++c) width[c] = head[c].size();
+  for (const auto& row : cells) {
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  std::string out;
+  auto line = [&](const std::vector<std::string>& row) {
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const bool numeric = c == 3 || c == 4 || c == 5;
+      if (c + 1 == row.size()) {
+        out += row[c];
+      } else {
+        out += numeric ? fmt::format("{:>{}}  ", row[c], width[c]) : fmt::format("{:<{}}  ", row[c], width[c]);
+      }
+    }
+    out += "\n";
+  };
+  line(head);
+  for (const auto& row : cells) line(row);
+  return out;
 }
 
 std::string format_run_table(const std::vector<RunRow>& rows) {

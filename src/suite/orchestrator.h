@@ -70,6 +70,9 @@ struct OrchestratorOptions {
   // one) are pods in the baseline's cluster sending to its Service (fleet/kubernetes.h); the
   // target and base URL are filled in per baseline from the deploy context and its endpoint.
   std::optional<fleet::KubernetesPlacement> worker_pods;
+  // Every (baseline, workload, rate) is run this many times (--repeat), each trial with its own
+  // prompts and a "trial" block in its JSON; Simulated and Endpoint baselines are interleaved.
+  int repeat = 1;
   bool progress = true;                   // a progress line per run on `log`
   bool progress_in_place = false;         // a terminal: one line rewritten in place (\r)
 };
@@ -90,8 +93,24 @@ struct RunRow {
   std::optional<double> kv_max, prefix_hit, lmcache_hit;
 };
 
+// One capacity search's result, for the summary printed before the run table.
+struct CapacityRow {
+  std::string suite;
+  std::string baseline;
+  std::string workload;          // the search's label
+  std::string status;            // found | below_min | at_max | interrupted | failed
+  std::optional<double> capacity;
+  std::optional<double> lower, upper;
+  std::string unit;              // req/s, users/s, x
+  std::string slo;               // "ttft_ms=2000,tpot_ms=100 at 95%"
+  std::size_t probes = 0;
+  std::string file;              // {label}_capacity.json
+  std::string detail;            // why, when interrupted or failed
+};
+
 struct OrchestratorResult {
   std::vector<RunRow> rows;
+  std::vector<CapacityRow> capacities;
   std::vector<std::filesystem::path> reports;  // report.html of each suite
   bool any_failed = false;
   bool interrupted = false;
@@ -108,5 +127,7 @@ OrchestratorResult run_plan(const Plan& plan, const OrchestratorOptions& options
 
 // The aligned summary table printed at the end of `lmbench run`.
 std::string format_run_table(const std::vector<RunRow>& rows);
+// The capacity table printed above it ("" when nothing was searched).
+std::string format_capacity_table(const std::vector<CapacityRow>& rows);
 
 }  // namespace lmbench::suite

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -33,6 +34,16 @@ std::size_t Plan::run_count(const std::optional<std::string>& only_key) const {
   for (const auto& s : suites) {
     for (const auto& b : s.baselines) {
       if (!only_key || *only_key == b.key) n += b.runs.size();
+    }
+  }
+  return n;
+}
+
+std::size_t Plan::search_count(const std::optional<std::string>& only_key) const {
+  std::size_t n = 0;
+  for (const auto& s : suites) {
+    for (const auto& b : s.baselines) {
+      if (!only_key || *only_key == b.key) n += b.searches.size();
     }
   }
   return n;
@@ -104,10 +115,20 @@ Plan make_plan(config::Infrastructure infrastructure, std::vector<config::Spec> 
     const std::vector<std::string> keys = assign_keys(spec.serving);
     SuitePlan suite{s, {}};
     for (std::size_t b = 0; b < spec.serving.size(); ++b) {
-      BaselinePlan bp{b, keys[b], {}};
+      BaselinePlan bp{b, keys[b], {}, {}};
       std::set<std::pair<std::string, std::string>> taken;  // (workload name, rate) with a file name
+      std::map<std::string, int> searched;                  // workload name -> configs searched
+      for (const auto& w : spec.workloads) {
+        if (w.capacity) ++searched[workload_file_name(w)];
+      }
       for (std::size_t w = 0; w < spec.workloads.size(); ++w) {
         const std::string name = workload_file_name(spec.workloads[w]);
+        if (spec.workloads[w].capacity) {
+          const std::string label =
+              searched[name] > 1 ? fmt::format("{}-{}", name, spec.workloads[w].index) : name;
+          bp.searches.push_back({s, b, w, keys[b], name, label});
+          continue;
+        }
         for (auto& point : rate_points(spec.workloads[w])) {
           const std::string rate = point.qps_label.value_or("") + "|" + point.value.text;
           const bool unique = taken.insert({name, rate}).second;
@@ -124,6 +145,17 @@ Plan make_plan(config::Infrastructure infrastructure, std::vector<config::Spec> 
 
 Plan make_plan(config::Suite suite) {
   return make_plan(std::move(suite.run_bench.infrastructure), std::move(suite.specs));
+}
+
+void search_every_workload(std::vector<config::Spec>& specs, const config::CapacitySpec& defaults) {
+  for (auto& spec : specs) {
+    for (auto& w : spec.workloads) {
+      if (!w.capacity) {
+        w.capacity = defaults;
+        w.capacity->where = w.where;
+      }
+    }
+  }
 }
 
 std::string measured_qps_label(double measured_qps) {

@@ -43,10 +43,24 @@ struct PlannedRun {
   std::string label;
 };
 
+// A capacity search of one workload config (its CAPACITY key, or every config under
+// --find-capacity): run after the baseline's planned runs, probe by probe (suite/capacity.h).
+struct PlannedSearch {
+  std::size_t spec = 0;
+  std::size_t baseline = 0;
+  std::size_t workload = 0;
+  std::string key;
+  std::string workload_name;
+  // The WORKLOAD part of its probes' artifact names and of {label}_capacity.json: workload_name,
+  // or workload_name + "-" + the config's index when another config of that name is searched too.
+  std::string label;
+};
+
 struct BaselinePlan {
   std::size_t index = 0;  // into the spec's serving
   std::string key;
   std::vector<PlannedRun> runs;  // workload type order, then config order, then sweep order
+  std::vector<PlannedSearch> searches;  // in workload order, after the runs
 };
 
 struct SuitePlan {
@@ -66,13 +80,20 @@ struct Plan {
   }
   // Runs in the plan; with `only_key`, those of the baselines with that KEY.
   std::size_t run_count(const std::optional<std::string>& only_key = std::nullopt) const;
+  // Capacity searches in the plan (each runs a number of probes found as it goes).
+  std::size_t search_count(const std::optional<std::string>& only_key = std::nullopt) const;
 };
 
 // The sweep of one workload config, in the order written.
 std::vector<RatePoint> rate_points(const config::WorkloadConfig& workload);
 
+// A workload config with CAPACITY is searched instead of swept.
 Plan make_plan(config::Infrastructure infrastructure, std::vector<config::Spec> specs);
 Plan make_plan(config::Suite suite);
+
+// --find-capacity: every workload config without CAPACITY gets `defaults` (its SLO from --slo),
+// so make_plan searches every workload instead of sweeping it.
+void search_every_workload(std::vector<config::Spec>& specs, const config::CapacitySpec& defaults);
 
 // Agentic's QPS label: the measured rate rounded to two decimals and printed as Python printed a
 // float ("1.5", "2.0"), as the original named those files.

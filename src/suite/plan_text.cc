@@ -4,7 +4,9 @@
 
 #include <algorithm>
 
+#include "metrics/slo.h"
 #include "suite/artifacts.h"
+#include "suite/capacity.h"
 #include "suite/keys.h"
 #include "workloads/bounds.h"
 
@@ -77,16 +79,23 @@ std::string scalar_text(const nlohmann::ordered_json& v) {
 
 std::string workload_line(const config::WorkloadConfig& w, const std::vector<RatePoint>& points,
                           const std::string& file_name) {
-  const std::string sweep_key = points.empty() ? "" : points.front().sweep_key;
+  const std::string sweep_key = w.capacity ? capacity_rate_key(w) : points.empty() ? "" : points.front().sweep_key;
   std::string keys;
   if (w.raw.is_object()) {
     for (const auto& [k, v] : w.raw.items()) {
-      if (k == sweep_key) continue;
+      if (k == sweep_key || k == "CAPACITY") continue;
       keys += fmt::format(" {}={}", k, scalar_text(v));
     }
   }
   std::string sweep;
-  if (sweep_key.empty()) {
+  if (w.capacity) {
+    const auto& c = *w.capacity;
+    std::string slo = metrics::to_string(capacity_slo(c));
+    if (c.ttft_p99_ms) slo += fmt::format("{}ttft_p99_ms={}", slo.empty() ? "" : ",", *c.ttft_p99_ms);
+    if (c.tpot_p99_ms) slo += fmt::format("{}tpot_p99_ms={}", slo.empty() ? "" : ",", *c.tpot_p99_ms);
+    sweep = fmt::format("capacity search of {} in {}..{} {} (goodput >= {}% at {}, precision {}%)", sweep_key,
+                        c.min_qps, c.max_qps, capacity_unit(w), c.goodput * 100, slo, c.precision * 100);
+  } else if (sweep_key.empty()) {
     sweep = "timed replay (one run)";
   } else {
     std::string values;
@@ -141,7 +150,7 @@ std::string plan_text(const Plan& plan, const PlanTextOptions& o) {
     for (std::size_t wi = 0; wi < spec.workloads.size(); ++wi) {
       const auto& w = spec.workloads[wi];
       const auto points = rate_points(w);
-      per_baseline += points.size();
+      if (!w.capacity) per_baseline += points.size();
       out += "      " + workload_line(w, points, workload_file_name(w)) + "\n";
       // Runs whose plain name another config already has: their own names (see PlannedRun::label).
       if (suite.baselines.empty()) continue;
@@ -155,6 +164,11 @@ std::string plan_text(const Plan& plan, const PlanTextOptions& o) {
     out += fmt::format("    Runs: {} ({} baseline{} x {} workload run{})\n", per_baseline * suite.baselines.size(),
                        suite.baselines.size(), suite.baselines.size() == 1 ? "" : "s", per_baseline,
                        per_baseline == 1 ? "" : "s");
+    if (const std::size_t searches = suite.baselines.empty() ? 0 : suite.baselines.front().searches.size()) {
+      out += fmt::format("    Capacity searches: {} ({} per baseline; each probe is a run, written as the runs are, "
+                         "and the search to {{WORKLOAD}}_capacity.json)\n",
+                         searches * suite.baselines.size(), searches);
+    }
     // The example names the first run whose QPS part is known before running (Agentic's is measured).
     std::string example = "(QPS measured at run time)";
     for (const auto& r : suite.baselines.front().runs) {

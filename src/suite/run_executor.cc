@@ -15,6 +15,7 @@
 #include "metrics/csv.h"
 #include "metrics/summary_json.h"
 #include "suite/artifacts.h"
+#include "suite/capacity.h"
 #include "suite/workload_setup.h"
 #include "telemetry/scraper.h"
 #include "telemetry/server_stats.h"
@@ -96,10 +97,16 @@ fleet::FleetOptions fleet_options(const OrchestratorOptions& options, const depl
   return fo;
 }
 
-// The metrics pages read during a run: a simulated baseline's engines and its router (when the
-// base URL is not an engine's); an Endpoint's metricsURLs; any other baseline's base URL.
+// The metrics pages read during a run: those the baseline names (a cluster's engine pods and its
+// router, through its port-forwards); a simulated baseline's engines and its router (when the
+// base URL is not an engine's); an Endpoint's metricsURLs; any other baseline's base URL (a
+// script's PORT).
 std::vector<telemetry::ScrapeTarget> scrape_targets(const config::Baseline& baseline, const deploy::ServingEndpoint& endpoint) {
   std::vector<telemetry::ScrapeTarget> out;
+  if (!endpoint.metrics_targets.empty()) {
+    for (const auto& t : endpoint.metrics_targets) out.push_back({t.name, t.url, t.role});
+    return out;
+  }
   for (std::size_t i = 0; i < endpoint.sim_engine_urls.size(); ++i) {
     out.push_back({fmt::format("engine-{}", i), endpoint.sim_engine_urls[i] + "/metrics", "engine"});
   }
@@ -159,7 +166,7 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   // the run's modelled time that is S times as long. The workload ends its own schedule there.
   std::optional<core::Duration> cap;
   if (options.max_run_duration) cap = core::from_seconds(core::to_seconds(*options.max_run_duration) * scale);
-  const std::uint64_t salt = run_salt(options.prompt_salt, t.workload, run);
+  const std::uint64_t salt = run_salt(options.prompt_salt, t.workload, run, t.trial);
   std::unique_ptr<workloads::Workload> workload;
   const bool fleet_sends = options.workers > 1 || options.worker_pods.has_value();
   try {
@@ -203,6 +210,16 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
       scraper.emplace(std::move(targets), wall);
     }
   }
+  // A capacity probe stops once it cannot pass (suite/capacity.h): counted over measured answers.
+  std::size_t probe_finished = 0, probe_good = 0;
+  if (t.probe && !fleet_sends) {
+    ro.stop_when = [&, slo = t.probe->slo, goodput = t.probe->goodput](const metrics::RequestRecord& rec) {
+      if (rec.warmup) return false;
+      ++probe_finished;
+      if (slo.met_by(rec)) ++probe_good;
+      return capacity_stop_rule(probe_finished, probe_good, goodput);
+    };
+  }
   load::RunResult rr;
   std::optional<fleet::FleetRun> fleet_run;
   const auto call_start = std::chrono::steady_clock::now();
@@ -235,11 +252,12 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
       rr.start_real + std::chrono::duration_cast<std::chrono::steady_clock::duration>((rr.end - rr.start) / scale), scale};
   if (fleet_run && fleet_run->placement != "local") window = {call_start, std::chrono::steady_clock::now(), scale};
   out.interrupted = rr.reason == load::StopReason::kInterrupted;
+  out.early_stop = rr.reason == load::StopReason::kDecided;
 
   metrics::SummaryOptions so;
   so.window_start = rr.start;
   so.window_end = rr.end;
-  so.slo = env.slo;
+  so.slo = t.probe ? t.probe->slo : env.slo;
   const auto summary = metrics::summarize(rr.records, so);
   std::optional<double> measured;
   if (!run.rate.qps_label) measured = summary.duration_s > 0 ? summary.total_requests / summary.duration_s : 0.0;
@@ -265,6 +283,15 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   rf.extra["status"] = status;
   if (out.interrupted) rf.extra["interrupted"] = true;
   rf.extra["prompt_salt"] = options.prompt_salt;
+  if (t.trial_count > 1) rf.extra["trial"] = {{"index", t.trial}, {"count", t.trial_count}};
+  if (t.probe) {
+    rf.extra["capacity_probe"] = {{"index", t.probe->index},
+                                  {"slo", metrics::to_string(t.probe->slo)},
+                                  {"goodput_target", t.probe->goodput},
+                                  {"requests", summary.total_requests},
+                                  {"good", summary.good_requests},
+                                  {"early_stop", rr.reason == load::StopReason::kDecided}};
+  }
   // The run's verdict on its own numbers (metrics/validity.h).
   const auto validity =
       metrics::judge_validity(rr.records, summary, load::client_health(rr, scale, engine_lag_ms), options.validity);
@@ -284,7 +311,8 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   }
   // Two configs of one workload at one rate get distinct names and separate comparison series.
   if (run.label != run.workload_name) rf.extra["workload_label"] = run.label;
-  const auto stem = artifact_stem(key, run.label, qps_label_for(run, measured), rf.timestamp);
+  const auto stem = unique_stem(options.results_root / t.spec.name,
+                                artifact_stem(key, run.label, qps_label_for(run, measured), rf.timestamp));
   const auto json_path = run_json_path(options.results_root, t.spec.name, stem);
   std::optional<telemetry::ServerStats> server;
   if (!scraped.empty()) {
@@ -342,8 +370,9 @@ RunOutcome execute_run(const SuiteEnv& env, BaselineSession& session, const RunT
   out.row.ttft_p50_ms = dist_value(summary.ttft_ms, &metrics::Distribution::median);
   out.row.ttft_p99_ms = dist_value(summary.ttft_ms, &metrics::Distribution::p99);
   out.row.output_tok_s = summary.output_token_throughput;
-  if (summary.successful_requests == 0) out.failed = true;
-  if (summary.total_requests > 0 &&
+  // A capacity probe's failures are what it measures (the rate is too high), not the run's fault.
+  if (summary.successful_requests == 0 && !t.probe) out.failed = true;
+  if (!t.probe && summary.total_requests > 0 &&
       static_cast<double>(unsuccessful) / static_cast<double>(summary.total_requests) > options.max_failure_rate) {
     out.failed = true;  // counts toward the exit code (--max-failure-rate)
   }

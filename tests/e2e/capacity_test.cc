@@ -1,0 +1,159 @@
+// `lmbench run` with CAPACITY against a real server on 127.0.0.1 whose latency rises sharply at a
+// known rate: the search brackets that rate within the precision asked, every probe is an
+// ordinary run on disk, and {WORKLOAD}_capacity.json and the summary say what was found.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "config/temp_tree.h"
+#include "core/files.h"
+#include "e2e/run_binary.h"
+#include "load/raw_server.h"
+
+namespace lmbench::e2e {
+namespace {
+
+using lmbench::testing::TempTree;
+namespace fs = std::filesystem;
+
+constexpr const char* kModel = "meta-llama/Llama-3.1-8B-Instruct";
+
+// A server that answers at once while requests arrive no faster than `knee` per second and
+// 300 ms late once they arrive faster (the median of the gaps between its last five requests is
+// under 1 / knee; a median, so the short gap between one probe's last request and the next
+// probe's first does not count): a rate-paced Random workload (evenly spaced sends) passes a
+// 100 ms TTFT bound exactly below it. The knees below sit mid-way in the search's last bracket, more than 2% from
+// every rate it probes (a few ms of a gap's jitter cannot flip a probe).
+class KneeServer {
+ public:
+  explicit KneeServer(double knee)
+      : server_([this, knee](int, const testing::RawRequest& req) {
+          if (req.target.find("/v1/models") != std::string::npos) {
+            return std::vector<testing::RawStep>{testing::raw_write(testing::raw_length_response(
+                200, std::string(R"({"object":"list","data":[{"id":")") + kModel + R"(","object":"model"}]})"))};
+          }
+          if (req.target.find("/metrics") != std::string::npos) {
+            return std::vector<testing::RawStep>{testing::raw_write(testing::raw_length_response(404, "none"))};
+          }
+          const auto now = std::chrono::steady_clock::now();
+          bool fast = true;
+          {
+            std::lock_guard lock(mu_);
+            arrivals_.push_back(now);
+            if (arrivals_.size() > 5) arrivals_.erase(arrivals_.begin());
+            if (arrivals_.size() == 5) {
+              std::vector<double> gaps;
+              for (std::size_t i = 1; i < arrivals_.size(); ++i) {
+                gaps.push_back(std::chrono::duration<double>(arrivals_[i] - arrivals_[i - 1]).count());
+              }
+              std::sort(gaps.begin(), gaps.end());
+              fast = (gaps[1] + gaps[2]) / 2 >= 1.0 / knee;
+            }
+          }
+          std::vector<testing::RawStep> steps;
+          if (!fast) steps.push_back(testing::raw_sleep(std::chrono::milliseconds(300)));
+          steps.push_back(testing::raw_write(testing::raw_stream_answer(4, false, true)));
+          return steps;
+        }) {}
+  std::string url() const { return server_.url(); }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::chrono::steady_clock::time_point> arrivals_;  // the last five
+  testing::RawServer server_;
+};
+
+std::string spec(const std::string& url, double precision) {
+  return "Name: knee\nServing:\n  - Endpoint: {baseURL: '" + url + "', modelURL: " + kModel +
+         ", name: knee}\nWorkload:\n  Random:\n    - NUM_USERS: 4\n      NUM_ROUNDS: 6\n      PROMPT_LEN: 8\n"
+         "      ANSWER_LEN: 4\n      CAPACITY:\n        slo: {ttft_ms: 100}\n        goodput: 0.9\n"
+         "        min_qps: 5\n        max_qps: 80\n        precision: " +
+         std::to_string(precision) + "\n";
+}
+
+TEST(Capacity, FindsTheRateWhereLatencyRisesWithinThePrecisionAsked) {
+  constexpr double kKnee = 16.46;  // probes 5, 10, 20, 14.14, 16.82, 15.42, 16.1
+  KneeServer server(kKnee);
+  TempTree t;
+  t.write("run-bench.yaml", "0-bench-specs:\n  - suite.yaml\n1-infrastructure:\n  Location: Simulated\n");
+  t.write("0-bench-specs/suite.yaml", spec(server.url(), 0.05));
+  const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet"}, {}, t.root().string());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+
+  const auto j = nlohmann::json::parse(core::read_file(t.path("out/knee/random_capacity.json")));
+  EXPECT_EQ(j["workload"], "random");
+  EXPECT_EQ(j["rate_key"], "QPS");
+  EXPECT_EQ(j["unit"], "req/s");
+  EXPECT_EQ(j["slo"], nlohmann::json({{"ttft_ms", 100.0}}));
+  EXPECT_EQ(j["goodput"], 0.9);
+  const auto& b = j["baselines"]["knee"];
+  EXPECT_EQ(b["status"], "found") << b.dump(1);
+  const double lower = b["lower"].get<double>(), upper = b["upper"].get<double>();
+  // The knee is inside the bracket, and the bracket is as tight as asked.
+  EXPECT_LE(lower, kKnee) << b.dump(1);
+  EXPECT_GT(upper, kKnee) << b.dump(1);
+  EXPECT_LE((upper - lower) / lower, 0.05 + 1e-9) << b.dump(1);
+  EXPECT_EQ(b["capacity"], b["lower"]);
+  EXPECT_NEAR(b["precision_reached"].get<double>(), (upper - lower) / lower, 1e-3);
+
+  // Bracketing by doubling from min_qps (5, 10, 20), then bisecting: every probe is a run on
+  // disk with its own JSON, and a probe's verdict agrees with its own measurement.
+  const auto& probes = b["probes"];
+  ASSERT_GE(probes.size(), 5u) << b.dump(1);
+  EXPECT_EQ(probes[0]["rate"], 5.0);
+  EXPECT_EQ(probes[1]["rate"], 10.0);
+  EXPECT_EQ(probes[2]["rate"], 20.0);
+  std::set<std::string> runs;
+  for (const auto& p : probes) {
+    const double rate = p["rate"].get<double>();
+    EXPECT_EQ(p["passed"].get<bool>(), rate < kKnee) << p.dump();
+    EXPECT_EQ(p["passed"].get<bool>(), p["goodput"].get<double>() >= 0.9) << p.dump();
+    const auto run_file = t.path("out/knee") / p["run"].get<std::string>();
+    ASSERT_TRUE(fs::exists(run_file)) << run_file;
+    EXPECT_TRUE(runs.insert(p["run"].get<std::string>()).second) << "two probes share " << p["run"];
+    const auto run = nlohmann::json::parse(core::read_file(run_file));
+    EXPECT_EQ(run["workload"]["QPS"].get<double>(), rate);
+    EXPECT_EQ(run["capacity_probe"]["requests"], p["requests"]);
+    EXPECT_EQ(run["capacity_probe"]["good"], p["good"]);
+    EXPECT_EQ(run["results"]["slo"]["ttft_ms"], 100.0);
+  }
+  // The summary puts the capacity first.
+  const auto cap_at = r.out.find("Capacity:");
+  ASSERT_NE(cap_at, std::string::npos) << r.out;
+  EXPECT_LT(cap_at, r.out.find("TTFT p50 ms")) << r.out;
+  EXPECT_NE(r.out.find(fmt::format("{} req/s", lower)), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("== capacity of knee on random: "), std::string::npos) << r.out;
+}
+
+// --resume continues a search from the probes on disk: none is run again, the result is the same.
+TEST(Capacity, ResumeReadsTheProbesOnDiskInsteadOfRunningThemAgain) {
+  constexpr double kKnee = 13.0;  // probes 5, 10, 20, 14.14, 11.89
+  KneeServer server(kKnee);
+  TempTree t;
+  t.write("run-bench.yaml", "0-bench-specs:\n  - suite.yaml\n1-infrastructure:\n  Location: Simulated\n");
+  t.write("0-bench-specs/suite.yaml", spec(server.url(), 0.2));
+  const auto first = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet"}, {}, t.root().string());
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  const auto before = nlohmann::json::parse(core::read_file(t.path("out/knee/random_capacity.json")));
+  const auto again =
+      run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet", "--resume"}, {}, t.root().string());
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(again.out.find("   run knee random"), std::string::npos) << again.out;
+  const auto after = nlohmann::json::parse(core::read_file(t.path("out/knee/random_capacity.json")));
+  EXPECT_EQ(after["baselines"]["knee"]["capacity"], before["baselines"]["knee"]["capacity"]);
+  EXPECT_EQ(after["baselines"]["knee"]["probes"], before["baselines"]["knee"]["probes"]);
+}
+
+}  // namespace
+}  // namespace lmbench::e2e
