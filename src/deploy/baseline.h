@@ -28,6 +28,15 @@
 
 namespace lmbench::deploy {
 
+// One Prometheus page the suite reads during each run (issue 18). A cluster baseline publishes
+// its engine pods' and its router's; the port-forwards behind their URLs belong to the baseline
+// and live until its down().
+struct MetricsTarget {
+  std::string name;  // "engine-<pod>", "router": the metrics CSV's endpoint column
+  std::string url;   // the full URL of the page: "http://127.0.0.1:<port>/metrics"
+  std::string role;  // "engine" or "router"
+};
+
 // Where the suite sends its requests.
 struct ServingEndpoint {
   std::string base_url;           // "http://127.0.0.1:30080": no trailing slash, no "/v1"
@@ -40,6 +49,10 @@ struct ServingEndpoint {
   // between ("http://<service>.<namespace>.svc.cluster.local:<port>", deploy/in_cluster.h): where
   // fleet workers on placement `kubernetes` send. "" for every baseline outside a cluster.
   std::string in_cluster_url;
+  // The metrics pages to read during each run, when the baseline knows them better than its base
+  // URL does (a cluster's engine pods behind their router); empty = the suite decides from the
+  // base URL and sim_engine_urls.
+  std::vector<MetricsTarget> metrics_targets;
 };
 
 class Baseline {

@@ -35,7 +35,8 @@ HelmOptions production_stack_helm_options(const std::filesystem::path& values_fi
                      .releases = {{.name = "vllm", .chart = "vllm/vllm-stack", .version = "0.1.12", .values_file = values_file}},
                      .service = "vllm-router-service",
                      .service_port = 80,
-                     .pod_selectors = {"app.kubernetes.io/instance=vllm"}};
+                     .pod_selectors = {"app.kubernetes.io/instance=vllm"},
+                     .engine_selector = "app.kubernetes.io/component=serving-engine,app.kubernetes.io/instance=vllm"};
 }
 
 HelmOptions llmd_helm_options(const std::filesystem::path& model_values) {
@@ -56,7 +57,8 @@ HelmOptions llmd_helm_options(const std::filesystem::path& model_values) {
       .service_port = 80,
       // The model server (labelled by ms values), the endpoint picker, and Istio's gateway pod.
       .pod_selectors = {"app.kubernetes.io/instance=ms-lmbench", "inferencepool=gaie-lmbench-epp",
-                        "gateway.networking.k8s.io/gateway-name=infra-lmbench-inference-gateway"}};
+                        "gateway.networking.k8s.io/gateway-name=infra-lmbench-inference-gateway"},
+      .engine_selector = "app.kubernetes.io/instance=ms-lmbench"};
 }
 
 std::vector<std::string> helm_repo_add_args(const HelmOptions& h, const HelmRepo& repo) {
@@ -181,8 +183,21 @@ core::Result<ServingEndpoint> HelmBaseline::up() {
                                     clock_);
   if (!forward) return forward.error();
   port_forward_.emplace(std::move(*forward));
-  return ServingEndpoint{.base_url = local_base_url(options_.local_port), .model = options_.model,
-                         .in_cluster_url = in_cluster_url(options_.service, options_.target.namespace_name, options_.service_port)};
+  ServingEndpoint endpoint{.base_url = local_base_url(options_.local_port), .model = options_.model,
+                           .in_cluster_url = in_cluster_url(options_.service, options_.target.namespace_name, options_.service_port)};
+  if (options_.engine_selector.empty()) {
+    endpoint.metrics_targets = {{.name = "router", .url = endpoint.base_url + "/metrics", .role = "router"}};
+  } else {
+    std::vector<std::string> notes;
+    endpoint.metrics_targets = engine_metrics_.start({.target = options_.target, .selectors = {options_.engine_selector},
+                                                      .router_base_url = endpoint.base_url, .log_file = options_.port_forward_log,
+                                                      .secret = options_.hf_token ? &*options_.hf_token : nullptr,
+                                                      .call_timeout = options_.call_timeout,
+                                                      .forward_timeout = options_.port_forward_timeout},
+                                                     clock_, notes);
+    for (auto& n : notes) notice(std::move(n));
+  }
+  return endpoint;
 }
 
 std::optional<core::Error> HelmBaseline::failure() { return port_forward_ ? port_forward_->failure() : std::nullopt; }
@@ -200,6 +215,7 @@ core::Result<std::vector<std::filesystem::path>> HelmBaseline::logs(const std::f
 
 std::optional<core::Error> HelmBaseline::down() {
   std::vector<core::Error> errors;
+  engine_metrics_.stop(kStopGrace);
   if (port_forward_) {
     port_forward_->stop(kStopGrace);
     port_forward_.reset();

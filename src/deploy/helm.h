@@ -11,7 +11,10 @@
 //           --timeout <t>                                                   (each release, in order)
 //           ("-f -": the values file with <YOUR_HF_TOKEN> replaced, on stdin only)
 //         kubectl port-forward svc/<service> <local>:<port>, until the local port accepts
-// down(): stop the port-forward, helm uninstall <release> --wait (each, in reverse order),
+//         [server metrics, deploy/engine_pods.h] kubectl get pods -l <engine_selector> -o json and
+//           kubectl port-forward pod/<pod> <free port>:<API port> per Running engine pod; the
+//           router is read through the base URL. A failure here is a notice, never a failed up().
+// down(): stop the port-forwards, helm uninstall <release> --wait (each, in reverse order),
 //         delete the Secret.
 
 #include <filesystem>
@@ -20,6 +23,7 @@
 
 #include "core/clock.h"
 #include "deploy/baseline.h"
+#include "deploy/engine_pods.h"
 #include "deploy/kubectl.h"
 #include "deploy/port_forward.h"
 
@@ -53,6 +57,9 @@ struct HelmOptions {
   // Label selectors of the pods whose logs are saved (a pod matching several is saved once);
   // empty = every pod in the namespace.
   std::vector<std::string> pod_selectors;
+  // The engine pods whose /metrics are read during each run (the chart's serving-engine label,
+  // which its router's pods do not carry); "" = none, only the router's page behind the base URL.
+  std::string engine_selector;
   std::filesystem::path port_forward_log;  // empty: a temporary file, removed by down()
   core::Duration install_timeout = std::chrono::minutes(20);  // helm --wait --timeout, per release
   core::Duration port_forward_timeout = std::chrono::seconds(30);
@@ -62,13 +69,15 @@ struct HelmOptions {
 
 // The vLLM production-stack chart vllm-stack 0.1.12, release "vllm" (router Service
 // vllm-router-service:80), as the original LMBench installs it; values files carry
-// `hf_token: <YOUR_HF_TOKEN>`. Pods: app.kubernetes.io/instance=vllm.
+// `hf_token: <YOUR_HF_TOKEN>`. Pods: app.kubernetes.io/instance=vllm; the engines among them also
+// app.kubernetes.io/component=serving-engine (the router's: component=router).
 HelmOptions production_stack_helm_options(const std::filesystem::path& values_file);
 // llm-d's inference-scheduling path: releases infra-lmbench (llm-d-infra v1.4.0, values
 // infra-values.yaml beside `model_values`), gaie-lmbench (the inferencepool chart v1.5.0,
 // gaie-values.yaml) and ms-lmbench (llm-d-modelservice v0.4.12, `model_values`). The token goes
 // into the Secret llm-d-hf-token (key HF_TOKEN); the gateway's Istio Service
-// infra-lmbench-inference-gateway-istio:80 is port-forwarded.
+// infra-lmbench-inference-gateway-istio:80 is port-forwarded. Engines: the model service's pods,
+// app.kubernetes.io/instance=ms-lmbench (the values file labels them).
 HelmOptions llmd_helm_options(const std::filesystem::path& model_values);
 
 std::vector<std::string> helm_repo_add_args(const HelmOptions& h, const HelmRepo& repo);
@@ -98,6 +107,7 @@ class HelmBaseline final : public Baseline {
   std::optional<core::Error> down() override;
 
   std::optional<pid_t> port_forward_pid() const;
+  std::vector<pid_t> engine_port_forward_pids() const { return engine_metrics_.pids(); }
 
  private:
   core::Result<std::string> run(std::vector<std::string> argv, const std::string& kind, core::Duration timeout,
@@ -109,6 +119,7 @@ class HelmBaseline final : public Baseline {
   bool secret_created_ = false;
   std::size_t installed_ = 0;  // releases up() started to install, in order
   std::optional<PortForward> port_forward_;
+  EngineMetrics engine_metrics_;
 };
 
 }  // namespace lmbench::deploy

@@ -52,6 +52,11 @@ std::vector<std::string> kubectl_port_forward_args(const KubeTarget& t, const st
                                      std::to_string(local_port) + ":" + std::to_string(service_port)});
 }
 
+std::vector<std::string> kubectl_port_forward_pod_args(const KubeTarget& t, const std::string& pod, int local_port, int pod_port) {
+  return with(kubectl_base_args(t),
+              {"port-forward", "--address", "127.0.0.1", "pod/" + pod, std::to_string(local_port) + ":" + std::to_string(pod_port)});
+}
+
 std::vector<std::string> kubectl_apply_stdin_args(const KubeTarget& t) { return with(kubectl_base_args(t), {"apply", "-f", "-"}); }
 
 std::vector<std::string> kubectl_get_pvc_args(const KubeTarget& t, const std::string& name) {
@@ -65,6 +70,13 @@ std::vector<std::string> kubectl_get_events_args(const KubeTarget& t) {
 std::vector<std::string> kubectl_get_pods_args(const KubeTarget& t, const std::string& selector) {
   auto a = with(kubectl_base_args(t), {"get", "pods", "-o", "name"});
   if (!selector.empty()) a.insert(a.end(), {"-l", selector});
+  return a;
+}
+
+std::vector<std::string> kubectl_get_pods_json_args(const KubeTarget& t, const std::string& selector) {
+  auto a = with(kubectl_base_args(t), {"get", "pods"});
+  if (!selector.empty()) a.insert(a.end(), {"-l", selector});
+  a.insert(a.end(), {"-o", "json"});
   return a;
 }
 

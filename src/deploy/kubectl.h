@@ -44,7 +44,13 @@ std::vector<std::string> kubectl_rollout_status_args(const KubeTarget& t, const 
 // Every pod (selector "") or those matching a label selector.
 std::vector<std::string> kubectl_wait_pods_ready_args(const KubeTarget& t, const std::string& selector, core::Duration timeout);
 std::vector<std::string> kubectl_port_forward_args(const KubeTarget& t, const std::string& service, int local_port, int service_port);
+// `kubectl port-forward --address 127.0.0.1 pod/<pod> <local>:<pod_port>`: one pod, not a Service
+// (which would pick any of its pods), so that each engine's own /metrics is read.
+std::vector<std::string> kubectl_port_forward_pod_args(const KubeTarget& t, const std::string& pod, int local_port, int pod_port);
 std::vector<std::string> kubectl_get_pods_args(const KubeTarget& t, const std::string& selector);
+// `kubectl get pods -l <selector> -o json` (every pod when the selector is ""): names, phases,
+// IPs, labels and container ports (deploy/engine_pods.h reads it).
+std::vector<std::string> kubectl_get_pods_json_args(const KubeTarget& t, const std::string& selector);
 std::vector<std::string> kubectl_logs_args(const KubeTarget& t, const std::string& pod, bool previous);
 // The namespace's events, oldest first: why a pod is Pending, which image failed to pull.
 std::vector<std::string> kubectl_get_events_args(const KubeTarget& t);

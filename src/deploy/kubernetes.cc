@@ -94,8 +94,21 @@ core::Result<ServingEndpoint> KubernetesBaseline::up() {
                                     clock_);
   if (!forward) return forward.error();
   port_forward_.emplace(std::move(*forward));
-  return ServingEndpoint{.base_url = local_base_url(options_.local_port), .model = options_.model,
-                         .in_cluster_url = in_cluster_url(options_.service, options_.target.namespace_name, options_.service_port)};
+  ServingEndpoint endpoint{.base_url = local_base_url(options_.local_port), .model = options_.model,
+                           .in_cluster_url = in_cluster_url(options_.service, options_.target.namespace_name, options_.service_port)};
+  std::optional<Labels> service_selector;
+  if (const auto it = facts->service_selectors.find(options_.service); it != facts->service_selectors.end()) {
+    service_selector = it->second;
+  }
+  std::vector<std::string> notes;
+  endpoint.metrics_targets = engine_metrics_.start({.target = t, .selectors = log_selectors_, .service_selector = service_selector,
+                                                    .router_base_url = endpoint.base_url, .log_file = options_.port_forward_log,
+                                                    .secret = options_.hf_token ? &*options_.hf_token : nullptr,
+                                                    .call_timeout = options_.call_timeout,
+                                                    .forward_timeout = options_.port_forward_timeout},
+                                                   clock_, notes);
+  for (auto& n : notes) notice(std::move(n));
+  return endpoint;
 }
 
 std::optional<core::Error> KubernetesBaseline::failure() {
@@ -115,6 +128,7 @@ core::Result<std::vector<std::filesystem::path>> KubernetesBaseline::logs(const 
 
 std::optional<core::Error> KubernetesBaseline::down() {
   std::vector<core::Error> errors;
+  engine_metrics_.stop(kStopGrace);
   if (port_forward_) {
     port_forward_->stop(kStopGrace);
     port_forward_.reset();

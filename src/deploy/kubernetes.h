@@ -11,7 +11,11 @@
 //         kubectl rollout status <each Deployment/StatefulSet/DaemonSet of the manifest>
 //         (kubectl wait --for=condition=Ready pod when the manifest has none)
 //         kubectl port-forward svc/<service> <local>:<port>, until the local port accepts
-// down(): stop the port-forward, kubectl delete -f <manifest>, delete the Secret. Claims created
+//         [server metrics, deploy/engine_pods.h] kubectl get pods -l <selector> -o json (each
+//           pod selector) and kubectl port-forward pod/<pod> <free port>:<API port> per Running
+//           engine pod; pods the Service selects are its router (read through the base URL),
+//           unless it selects every pod found. A failure here is a notice, never a failed up().
+// down(): stop the port-forwards, kubectl delete -f <manifest>, delete the Secret. Claims created
 //         by up() are kept: they hold the downloaded weights for the next run.
 
 #include <filesystem>
@@ -20,6 +24,7 @@
 
 #include "core/clock.h"
 #include "deploy/baseline.h"
+#include "deploy/engine_pods.h"
 #include "deploy/kubectl.h"
 #include "deploy/port_forward.h"
 
@@ -34,8 +39,9 @@ struct KubernetesOptions {
   std::string service = "vllm-router-service";  // what the port-forward reaches
   int service_port = 80;
   int local_port = 30080;
-  // Pods whose logs are saved (and waited for when the manifest has no workloads); "" = those
-  // its workloads select (their spec.selector.matchLabels), or every pod when it has none.
+  // Pods whose logs are saved (and waited for when the manifest has no workloads), and among
+  // which the engines whose /metrics are read are found; "" = those its workloads select (their
+  // spec.selector.matchLabels), or every pod when it has none.
   std::string pod_selector;
   std::string claim_size = "50Gi";  // of a claim up() creates (Llama 3.1 8B's weights are 16 GB)
   std::filesystem::path port_forward_log;  // empty: a temporary file, removed by down()
@@ -61,6 +67,8 @@ class KubernetesBaseline final : public Baseline {
 
   // The port-forward's pid while it runs; for diagnostics and tests.
   std::optional<pid_t> port_forward_pid() const;
+  // The engine pods' port-forwards' pids while they run (server metrics).
+  std::vector<pid_t> engine_port_forward_pids() const { return engine_metrics_.pids(); }
 
  private:
   // Teardown calls pass interruptible = false (see ToolCall).
@@ -74,6 +82,7 @@ class KubernetesBaseline final : public Baseline {
   bool applied_ = false;
   std::vector<std::string> log_selectors_;  // from the manifest, once up() has read it
   std::optional<PortForward> port_forward_;
+  EngineMetrics engine_metrics_;
 };
 
 }  // namespace lmbench::deploy

@@ -83,6 +83,17 @@ core::Result<ManifestFacts> read_manifest(const std::filesystem::path& manifest)
           mounted.insert(claim);
         }
       }
+      if (kind == "service") {
+        const auto name = scalar(child(child(obj, "metadata"), "name"));
+        std::map<std::string, std::string> selector;
+        if (const auto labels = child(child(obj, "spec"), "selector"); labels && labels.IsMap()) {
+          for (const auto& kv : labels) {
+            if (kv.first.IsScalar() && kv.second.IsScalar()) selector[kv.first.Scalar()] = kv.second.Scalar();
+          }
+        }
+        if (!name.empty()) facts.service_selectors[name] = std::move(selector);
+        continue;
+      }
       if (kind != "deployment" && kind != "statefulset" && kind != "daemonset") continue;
       const auto meta = obj["metadata"];
       if (!meta || !meta.IsMap() || !meta["name"] || !meta["name"].IsScalar()) {

@@ -3,6 +3,7 @@
 // and whether the file inlines the HF token placeholder (it must reference the Secret instead).
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct ManifestFacts {
   // One label selector per workload ("app=vllm,model=llama3", from spec.selector.matchLabels),
   // in file order: the pods whose logs are saved.
   std::vector<std::string> pod_selectors;
+  // Each Service's spec.selector (name -> labels): which pods the port-forwarded Service reaches,
+  // its router's or, for a plain Deployment behind a Service, the engines themselves.
+  std::map<std::string, std::map<std::string, std::string>> service_selectors;
 };
 core::Result<ManifestFacts> read_manifest(const std::filesystem::path& manifest);
 

@@ -12,6 +12,11 @@ namespace lmbench::deploy {
 // `timeout`. The connection is closed at once.
 bool tcp_port_open(const std::string& host, int port, core::Duration timeout = std::chrono::milliseconds(200));
 
+// A loopback port the kernel handed out a moment ago (bound to port 0 on 127.0.0.1, then
+// released); 0 when none could be had. Another process may take it before it is used: callers
+// check (a port-forward refuses a port in use) and may try again.
+int free_local_port();
+
 // "http://127.0.0.1:30080": the base URL of a server on a local port (no trailing slash, no /v1).
 std::string local_base_url(int port);
 

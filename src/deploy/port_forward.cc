@@ -20,7 +20,9 @@ std::string with_log(std::string message, const std::filesystem::path& log_file)
 }  // namespace
 
 core::Result<PortForward> PortForward::start(const PortForwardOptions& options, const core::Clock& clock) {
-  const auto argv = kubectl_port_forward_args(options.target, options.service, options.local_port, options.service_port);
+  const auto argv = options.pod.empty()
+                        ? kubectl_port_forward_args(options.target, options.service, options.local_port, options.service_port)
+                        : kubectl_port_forward_pod_args(options.target, options.pod, options.local_port, options.service_port);
   if (tcp_port_open("127.0.0.1", options.local_port)) {
     return core::Error{"port_in_use", "cannot port-forward to 127.0.0.1:" + std::to_string(options.local_port) +
                                           ": the port is already in use (a port-forward left running?)"};

@@ -1,6 +1,7 @@
 #pragma once
-// `kubectl port-forward svc/<service> <local>:<remote>` as a long-lived child in its own process
-// group, so the suite reaches a cluster's router (or engine) Service on 127.0.0.1.
+// `kubectl port-forward svc/<service> <local>:<remote>` (or pod/<pod>) as a long-lived child in
+// its own process group, so the suite reaches a cluster's router (or engine) Service, or one
+// engine pod's metrics, on 127.0.0.1.
 
 #include <sys/types.h>
 
@@ -17,7 +18,8 @@ namespace lmbench::deploy {
 struct PortForwardOptions {
   KubeTarget target;
   std::string service;
-  int service_port = 80;
+  int service_port = 80;  // the Service's port, or the pod's container port
+  std::string pod;        // when set: forward to pod/<pod> instead of svc/<service>
   int local_port = 30080;
   std::filesystem::path log_file;  // kubectl's output (appended)
   core::Duration ready_timeout = std::chrono::seconds(30);

@@ -16,19 +16,30 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Names per field, the current one first, then deprecated twins and other engines' names.
+// Names per field, the current one first, then deprecated twins, other engines' names and the
+// routers' (the production-stack router's vllm_router/services/metrics_service, labelled by
+// `server`, one series per engine it routes to; lmbench router's lmbench_router_*, by `backend`).
+// A router's page shares some engine names (vllm:num_requests_running, the prefix cache totals,
+// which it mirrors from the engines as gauges); its own are listed last, so an engine's page
+// never reads them.
 const std::vector<std::string> kKvUsage = {"vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc", "sglang:token_usage"};
-const std::vector<std::string> kRunning = {"vllm:num_requests_running", "sglang:num_running_reqs"};
+const std::vector<std::string> kRunning = {"vllm:num_requests_running", "sglang:num_running_reqs", "lmbench_router_in_flight"};
 const std::vector<std::string> kWaiting = {"vllm:num_requests_waiting", "sglang:num_queue_reqs"};
 const std::vector<std::string> kPrefixHits = {"vllm:prefix_cache_hits_total", "vllm:gpu_prefix_cache_hits_total"};
 const std::vector<std::string> kPrefixQueries = {"vllm:prefix_cache_queries_total", "vllm:gpu_prefix_cache_queries_total"};
-const std::vector<std::string> kSglangHitRate = {"sglang:cache_hit_rate"};
+// Hit rates published as gauges (SGLang's; the production-stack router's per engine, since each
+// engine started): used only when the hit and query counts are not there.
+const std::vector<std::string> kHitRateGauges = {"sglang:cache_hit_rate", "vllm:gpu_prefix_cache_hit_rate"};
 const std::vector<std::string> kExternalHits = {"vllm:external_prefix_cache_hits_total"};
 const std::vector<std::string> kExternalQueries = {"vllm:external_prefix_cache_queries_total"};
 const std::vector<std::string> kPreemptions = {"vllm:num_preemptions_total", "vllm:num_preemption_total"};
-const std::vector<std::string> kPromptTokens = {"vllm:prompt_tokens_total", "sglang:prompt_tokens_total"};
-const std::vector<std::string> kGenerationTokens = {"vllm:generation_tokens_total", "sglang:generation_tokens_total"};
-const std::vector<std::string> kRequests = {"vllm:request_success_total", "sglang:num_requests_total"};
+const std::vector<std::string> kPromptTokens = {"vllm:prompt_tokens_total", "sglang:prompt_tokens_total", "vllm:input_tokens_total"};
+const std::vector<std::string> kGenerationTokens = {"vllm:generation_tokens_total", "sglang:generation_tokens_total",
+                                                    "vllm:output_tokens_total"};
+// Routers count what they forwarded: production-stack every valid request that arrived (also
+// when no engine could take it), lmbench router every request proxied to an engine.
+const std::vector<std::string> kRequests = {"vllm:request_success_total", "sglang:num_requests_total",
+                                            "vllm:num_incoming_requests_total", "lmbench_router_requests_total"};
 const std::vector<std::string> kTtft = {"vllm:time_to_first_token_seconds", "sglang:time_to_first_token_seconds"};
 const std::vector<std::string> kItl = {"vllm:inter_token_latency_seconds", "vllm:time_per_output_token_seconds",
                                        "sglang:inter_token_latency_seconds", "sglang:time_per_output_token_seconds"};
@@ -184,7 +195,7 @@ EndpointStats stats_of(const EndpointScrapes& e, const RunWindow& w) {
   st.prefix_hit_rate = ratio(st.prefix_hits, st.prefix_queries);
   if (!st.prefix_hit_rate) {
     std::optional<double> unused;
-    describe(kSglangHitRate, true, &st.prefix_hit_rate, nullptr, &unused);
+    describe(kHitRateGauges, true, &st.prefix_hit_rate, nullptr, &unused);
   }
   st.external_hits = counter_delta(*a, *b, kExternalHits);
   st.external_queries = counter_delta(*a, *b, kExternalQueries);

@@ -73,13 +73,21 @@ TEST(HelmBaseline, ProductionStackExactCallsTokenOnlyOnStdin) {
                     " -f - --version 0.1.12 --wait --timeout 900s",
                 "kubectl --context gke --namespace bench port-forward --address 127.0.0.1 svc/vllm-router-service " +
                     std::to_string(c.port) + ":80",
+                // The engine pods, for their /metrics (the stand-in lists none by default).
+                "kubectl --context gke --namespace bench get pods -l "
+                "app.kubernetes.io/component=serving-engine,app.kubernetes.io/instance=vllm -o json",
             }));
   // The values on stdin: the file with the placeholder replaced, everything else as written.
   std::string expected = kValues;
   expected.replace(expected.find("<YOUR_HF_TOKEN>"), 15, kToken);
   expected.pop_back();  // the stand-in drops the final newline
   EXPECT_EQ(c.tools.stdin_of(3), expected);
-  EXPECT_TRUE(b.take_notices().empty());  // nothing was left from an earlier run
+  // Nothing was left from an earlier run; no engine pod answered for the metrics: a note only.
+  EXPECT_EQ(b.take_notices(), (std::vector<std::string>{
+                                  "server metrics: no running engine pod found "
+                                  "(app.kubernetes.io/component=serving-engine,app.kubernetes.io/instance=vllm); "
+                                  "only the router's page is read"}));
+  EXPECT_EQ(e->metrics_targets.size(), 1u);
   const pid_t forward = c.tools.port_forward_pid();
   ASSERT_GT(forward, 0);
   EXPECT_EQ(b.port_forward_pid(), forward);
@@ -97,9 +105,9 @@ TEST(HelmBaseline, ProductionStackExactCallsTokenOnlyOnStdin) {
   EXPECT_FALSE(b.down().has_value());
   EXPECT_TRUE(testing::gone_within(forward, 2000));
   auto calls = c.tools.calls();
-  ASSERT_EQ(calls.size(), 4u + 1u + 6u + 1u + 1u);
-  EXPECT_EQ(calls[4], words("kubectl --context gke --namespace bench get pods -o name -l app.kubernetes.io/instance=vllm"));
-  EXPECT_EQ(calls[11], words("kubectl --context gke --namespace bench get events --sort-by=.lastTimestamp"));
+  ASSERT_EQ(calls.size(), 5u + 1u + 6u + 1u + 1u);
+  EXPECT_EQ(calls[5], words("kubectl --context gke --namespace bench get pods -o name -l app.kubernetes.io/instance=vllm"));
+  EXPECT_EQ(calls[12], words("kubectl --context gke --namespace bench get events --sort-by=.lastTimestamp"));
   EXPECT_EQ(calls.back(), words("helm --kube-context gke --namespace bench uninstall vllm --wait --timeout 300s"));
   EXPECT_FALSE(c.tools.has_release("vllm"));
   EXPECT_FALSE(b.down().has_value());
@@ -147,6 +155,7 @@ TEST(HelmBaseline, LlmdInstallsItsThreeReleasesInOrderAndRemovesThemInReverse) {
                 "helm upgrade --install ms-lmbench llm-d-modelservice/llm-d-modelservice -f " + ms.string() +
                     " --version v0.4.12 --wait --timeout 1200s",
                 "kubectl port-forward --address 127.0.0.1 svc/infra-lmbench-inference-gateway-istio " + std::to_string(c.port) + ":80",
+                "kubectl get pods -l app.kubernetes.io/instance=ms-lmbench -o json",
                 "kubectl get pods -o name -l app.kubernetes.io/instance=ms-lmbench",
                 "kubectl get pods -o name -l inferencepool=gaie-lmbench-epp",
                 "kubectl get pods -o name -l gateway.networking.k8s.io/gateway-name=infra-lmbench-inference-gateway",
@@ -181,7 +190,7 @@ TEST(HelmBaseline, AReleaseLeftByAnEarlierRunIsUninstalledFirstAndSaidSo) {
   EXPECT_EQ(calls[2], words("helm --kube-context gke --namespace bench uninstall vllm --wait --timeout 300s"));
   EXPECT_EQ(joined(calls[3]).find("helm --kube-context gke --namespace bench upgrade --install vllm "), 0u) << joined(calls[3]);
   const auto notices = b.take_notices();
-  ASSERT_EQ(notices.size(), 1u);
+  ASSERT_EQ(notices.size(), 2u);  // and a note that no engine pod was found for the metrics
   EXPECT_EQ(notices[0], "release vllm was left installed by an earlier run; uninstalled it before installing");
   EXPECT_FALSE(b.down().has_value());
 }

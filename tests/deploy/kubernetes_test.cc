@@ -81,6 +81,9 @@ TEST(KubernetesBaseline, UpLogsDownExactCallsAndNoTokenAnywhereButStdin) {
                                  c.k("rollout status deployment/vllm-engine --timeout=600s"),
                                  c.k("rollout status deployment/vllm-router --timeout=600s"),
                                  c.k(fwd),
+                                 // The engine pods, for their /metrics: the workloads have no
+                                 // selector here, so every pod (the stand-in lists none).
+                                 c.k("get pods -o json"),
                              }));
   EXPECT_EQ(c.tools.stdin_of(2), std::string("token=") + kToken);  // the stand-in drops the final newline
   const pid_t forward = c.tools.port_forward_pid();
@@ -123,8 +126,8 @@ TEST(KubernetesBaseline, UpLogsDownExactCallsAndNoTokenAnywhereButStdin) {
       c.k("delete secret hf-token-secret --ignore-not-found"),
   };
   auto calls = c.tools.calls();
-  ASSERT_EQ(calls.size(), 6 + after_logs.size());
-  EXPECT_EQ(Calls(std::vector<testing::Argv>(calls.begin() + 6, calls.end())), after_logs);
+  ASSERT_EQ(calls.size(), 7 + after_logs.size());
+  EXPECT_EQ(Calls(std::vector<testing::Argv>(calls.begin() + 7, calls.end())), after_logs);
 
   // down() again: nothing more to do.
   EXPECT_FALSE(b.down().has_value());
@@ -153,6 +156,7 @@ TEST(KubernetesBaseline, NoTokenNoSecretAndPodsWaitedForWithoutWorkloads) {
                                  "kubectl apply -f " + m,
                                  "kubectl wait --for=condition=Ready pod -l app=vllm --timeout=90s",
                                  "kubectl port-forward --address 127.0.0.1 svc/vllm-engine-service " + std::to_string(c.port) + ":8000",
+                                 "kubectl get pods -l app=vllm -o json",
                                  "kubectl delete -f " + m + " --ignore-not-found --cascade=foreground --timeout=300s",
                              }));
 }
@@ -296,13 +300,15 @@ TEST(KubernetesBaseline, ShippedManifestDeploysThroughTheSecretAndService) {
                                  c.k("rollout status deployment/vllm-llama3 --timeout=600s"),
                                  c.k("port-forward --address 127.0.0.1 svc/vllm-router-service " +
                                      std::to_string(c.port) + ":80"),
+                                 c.k("get pods -l app=vllm-llama3 -o json"),
                              }));
   const std::string claim = c.tools.stdin_of(4);
   EXPECT_NE(claim.find("kind: PersistentVolumeClaim\nmetadata:\n  name: vllm-llama3-hf-cache\n"), std::string::npos) << claim;
   EXPECT_NE(claim.find("storage: 50Gi"), std::string::npos) << claim;
   const auto notices = b.take_notices();
-  ASSERT_EQ(notices.size(), 1u);
+  ASSERT_EQ(notices.size(), 2u);
   EXPECT_NE(notices[0].find("created PersistentVolumeClaim vllm-llama3-hf-cache (50Gi"), std::string::npos) << notices[0];
+  EXPECT_NE(notices[1].find("server metrics: no running engine pod found (app=vllm-llama3)"), std::string::npos) << notices[1];
   EXPECT_FALSE(b.down().has_value());
   for (const auto& call : c.tools.calls()) EXPECT_EQ(joined(call).find("delete persistentvolumeclaim"), std::string::npos);
 
@@ -317,7 +323,7 @@ TEST(KubernetesBaseline, ShippedManifestDeploysThroughTheSecretAndService) {
   ASSERT_GE(calls.size(), 4u);
   EXPECT_EQ(calls[2], words(again.k("get persistentvolumeclaim vllm-llama3-hf-cache --ignore-not-found -o name")));
   EXPECT_EQ(calls[3], words(again.k("apply -f " + o.manifest.string())));
-  EXPECT_TRUE(b2.take_notices().empty());
+  EXPECT_EQ(b2.take_notices().size(), 1u);  // the metrics' note only
   EXPECT_FALSE(b2.down().has_value());
 }
 

@@ -140,13 +140,32 @@ TEST(EveryBaselineKind, RunsWithTheExportedTokenAndTheTokenStaysOutOfEverything)
 
   // Every baseline finished its run.
   std::map<std::string, int> succeeded;
+  std::map<std::string, std::string> metrics_pages;  // the server block's endpoints, per baseline
   for (const auto& e : fs::directory_iterator(p.t.path("out/every-kind"))) {
     if (e.path().extension() != ".json" || e.path().filename().string().find("_comparison") != std::string::npos) {
       continue;
     }
     const auto j = nlohmann::json::parse(core::read_file(e.path()));
+    if (!j.contains("key")) continue;  // not a run's JSON (e.g. {WORKLOAD}_verdicts.json)
     succeeded[j["key"].get<std::string>()] = j["results"].value("successful_requests", 0);
+    std::string pages;
+    if (j.contains("server") && j["server"].is_object() && j["server"].contains("endpoints")) {
+      for (const auto& ep : j["server"]["endpoints"]) {
+        pages += (pages.empty() ? "" : " ") + ep.value("endpoint", std::string("?")) + ":" + ep.value("role", std::string("?"));
+      }
+    }
+    metrics_pages[j["key"].get<std::string>()] = pages;
   }
+  // Scripts are read at their PORT; cluster baselines at the pages they name: the router behind
+  // the port-forward (the stand-in lists no engine pod).
+  EXPECT_EQ(metrics_pages, (std::map<std::string, std::string>{{"helm_basic_sim", "router:router"},
+                                                               {"basic_sim", "router:router"},
+                                                               {"sglang_sim", "endpoint:engine"},
+                                                               {"rayserve_sim_a100", "endpoint:engine"},
+                                                               {"dynamo_sim", "endpoint:engine"},
+                                                               {"llmd_basic_sim", "router:router"},
+                                                               {"flat_sim_run", "endpoint:engine"}}))
+      << log;
   EXPECT_EQ(succeeded, (std::map<std::string, int>{{"helm_basic_sim", 2},
                                                    {"basic_sim", 2},
                                                    {"sglang_sim", 2},
@@ -218,6 +237,8 @@ TEST(EveryBaselineKind, RunsWithTheExportedTokenAndTheTokenStaysOutOfEverything)
       h + "status vllm",
       h + "upgrade --install vllm vllm/vllm-stack -f " + values + " -f - --version 0.1.12 --wait --timeout 1200s",
       k + "port-forward --address 127.0.0.1 svc/vllm-router-service " + fwd,
+      // The engine pods, for their /metrics (the stand-in lists none).
+      k + "get pods -l app.kubernetes.io/component=serving-engine,app.kubernetes.io/instance=vllm -o json",
   };
   auto add = [&](const std::vector<std::string>& calls) { expected.insert(expected.end(), calls.begin(), calls.end()); };
   add(pod_logs({"app.kubernetes.io/instance=vllm"}));
@@ -228,6 +249,7 @@ TEST(EveryBaselineKind, RunsWithTheExportedTokenAndTheTokenStaysOutOfEverything)
       k + "apply -f " + manifest,
       k + "rollout status deployment/vllm-engine --timeout=1200s",
       k + "port-forward --address 127.0.0.1 svc/vllm-router-service " + fwd,
+      k + "get pods -l app=vllm-engine -o json",
   });
   add(pod_logs({"app=vllm-engine"}));
   const std::string llmd_dir = "2-serving-engines/llm-d/basic/";
@@ -246,6 +268,7 @@ TEST(EveryBaselineKind, RunsWithTheExportedTokenAndTheTokenStaysOutOfEverything)
           llmd_dir + "gaie-values.yaml --version v1.5.0 --wait --timeout 1200s",
       h + "upgrade --install ms-lmbench llm-d-modelservice/llm-d-modelservice -f " + llmd + " --version v0.4.12 --wait --timeout 1200s",
       k + "port-forward --address 127.0.0.1 svc/infra-lmbench-inference-gateway-istio " + fwd,
+      k + "get pods -l app.kubernetes.io/instance=ms-lmbench -o json",
   });
   add(pod_logs({"app.kubernetes.io/instance=ms-lmbench", "inferencepool=gaie-lmbench-epp",
                 "gateway.networking.k8s.io/gateway-name=infra-lmbench-inference-gateway"}));

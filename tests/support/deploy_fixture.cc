@@ -185,12 +185,17 @@ if [ -n "$input" ]; then printf '%s' "$input" > "$dir/stdin-$n.txt"; fi
 args=" $* "
 case "$args" in
   *" port-forward "*)
-    if [ -e "$dir/fail-port-forward" ]; then echo "error: unable to forward port: pod is not running"; exit 1; fi
-    for last in "$@"; do :; done
+    last=; resource=
+    for a in "$@"; do resource=$last; last=$a; done
+    target=$(printf '%s' "$resource" | tr / -)
+    if [ -e "$dir/fail-port-forward" ] || [ -e "$dir/fail-port-forward-$target" ]; then
+      echo "error: unable to forward port: pod is not running"; exit 1
+    fi
     local_port=${last%%:*}
-    echo $$ > "$dir/port-forward.pid"
+    echo $$ > "$dir/port-forward-$target.pid"
+    case "$resource" in svc/*) echo $$ > "$dir/port-forward.pid" ;; esac
     echo "Forwarding from 127.0.0.1:$local_port -> ${last##*:}"
-    if [ -x "$dir/port-forward-backend" ]; then exec "$dir/port-forward-backend" "$local_port"; fi
+    if [ -x "$dir/port-forward-backend" ]; then exec "$dir/port-forward-backend" "$local_port" "$resource"; fi
     exec node -e 'require("net").createServer(c => c.end()).listen(Number(process.argv[1]), "127.0.0.1")' "$local_port"
     ;;
   *" version -o json "*)
@@ -233,6 +238,11 @@ case "$args" in
   *" get persistentvolumeclaim "*)
     name=$(printf '%s\n' "$@" | grep -A1 -x persistentvolumeclaim | tail -n 1)
     if [ -e "$dir/claim-$name" ]; then echo "persistentvolumeclaim/$name"; fi
+    ;;
+  *" get pods "*"-o json "*)
+    echo "Warning: this is a stand-in" >&2
+    if [ -e "$dir/fail-get-pods" ]; then echo "error: You must be logged in to the server (Unauthorized)"; exit 1; fi
+    if [ -e "$dir/pods.json" ]; then cat "$dir/pods.json"; else printf '{\n  "apiVersion": "v1",\n  "items": [],\n  "kind": "List"\n}\n'; fi
     ;;
   *" get pods "*)
     echo "Warning: this is a stand-in" >&2
@@ -337,11 +347,19 @@ void StandIn::fail(const std::string& what) const { std::ofstream(dir_ / ("fail-
 void StandIn::slow(const std::string& what) const { std::ofstream(dir_ / ("slow-" + what)) << "1"; }
 void StandIn::set_pod_log(const std::string& text) const { std::ofstream(dir_ / "pod-log.txt") << text; }
 void StandIn::set_pods(const std::string& text) const { std::ofstream(dir_ / "pods.txt") << text; }
+void StandIn::set_pods_json(const std::string& text) const { std::ofstream(dir_ / "pods.json") << text; }
 
 void StandIn::set_port_forward_backend(const std::string& body) const { write_script(dir_ / "port-forward-backend", body); }
 
 pid_t StandIn::port_forward_pid() const {
   const std::string text = read_text(dir_ / "port-forward.pid");
+  return text.empty() ? 0 : static_cast<pid_t>(std::stol(text));
+}
+
+pid_t StandIn::port_forward_pid_of(const std::string& resource) const {
+  std::string name = resource;
+  std::replace(name.begin(), name.end(), '/', '-');
+  const std::string text = read_text(dir_ / ("port-forward-" + name + ".pid"));
   return text.empty() ? 0 : static_cast<pid_t>(std::stol(text));
 }
 

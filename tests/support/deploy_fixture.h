@@ -87,12 +87,15 @@ std::string joined(const Argv& argv);  // for messages and substring checks
 // (call-<n>.argv, NUL-separated; calls.log has one readable line per call), keep whatever
 // arrived on stdin in stdin-<call number>.txt, and answer like the real tools do.
 // `port-forward` execs a small node TCP listener on the local port and records its pid in
-// port-forward.pid, so the readiness check and the teardown by pid are real. A file fail-<what>
-// in the folder makes the matching call fail (rollout, port-forward, install, install-<release>,
-// uninstall, apply);
+// port-forward-<resource>.pid ("svc/x" -> port-forward-svc-x.pid) and, for a Service, in
+// port-forward.pid, so the readiness check and the teardown by pid are real. `get pods -o json`
+// answers with set_pods_json()'s text (default: an empty List), after a warning on stderr. A
+// file fail-<what> in the folder makes the matching call fail (rollout, port-forward,
+// port-forward-<resource> such as port-forward-pod-x, get-pods (the -o json listing), install,
+// install-<release>, uninstall, apply);
 // slow-<what> makes it hang. set_port_forward_backend() replaces the listener by any server (a
-// simulator, say) started with the local port as $1, so everything behind the port-forward can
-// be real.
+// simulator, say) started with the local port as $1 and the resource ("svc/x", "pod/y") as $2,
+// so everything behind the port-forward can be real.
 class StandIn {
  public:
   explicit StandIn(const std::filesystem::path& dir);
@@ -107,6 +110,7 @@ class StandIn {
   void slow(const std::string& what) const;
   void set_pod_log(const std::string& text) const;  // what `kubectl logs` prints
   void set_pods(const std::string& text) const;     // what `kubectl get pods -o name` prints
+  void set_pods_json(const std::string& text) const;  // what `kubectl get pods ... -o json` prints
   // Helm releases: `upgrade --install` creates one, `uninstall` removes it (and fails with
   // "release: not found" when there is none), `status` finds it. add_release() leaves one as
   // an earlier run would have.
@@ -119,7 +123,8 @@ class StandIn {
   // `kubectl get persistentvolumeclaim <name>` finds this claim (by default it finds none).
   void add_claim(const std::string& name) const;
   void set_port_forward_backend(const std::string& script_body) const;
-  pid_t port_forward_pid() const;                    // 0 when none was started
+  pid_t port_forward_pid() const;                    // the last Service's; 0 when none was started
+  pid_t port_forward_pid_of(const std::string& resource) const;  // "pod/x": 0 when none was started
 
  private:
   std::filesystem::path dir_;

@@ -43,6 +43,73 @@ TEST(Exposition, ReadsTheSimulatorsPage) {
   for (const auto& f : e->families) EXPECT_NE(f.type, MetricType::kUntyped) << f.name;
 }
 
+// A page saved from `lmbench router` (roundrobin, two `lmbench sim` engines, after six requests
+// of `lmbench bench random`): counters and gauges per backend, and families without samples.
+TEST(Exposition, ReadsOurRoutersPage) {
+  const auto text = core::read_file(kData + "router.metrics.txt");
+  auto e = parse_exposition(text);
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  const Family* requests = e->find("lmbench_router_requests_total");
+  ASSERT_NE(requests, nullptr);
+  EXPECT_EQ(requests->type, MetricType::kCounter);
+  EXPECT_NE(requests->help.find("Requests proxied to each backend"), std::string::npos);
+  ASSERT_EQ(requests->samples.size(), 2u);
+  EXPECT_EQ(requests->samples[0].label("backend"), "http://127.0.0.1:18431");
+  EXPECT_EQ(requests->samples[0].value + requests->samples[1].value, 6);
+  const Family* in_flight = e->find("lmbench_router_in_flight");
+  ASSERT_NE(in_flight, nullptr);
+  EXPECT_EQ(in_flight->type, MetricType::kGauge);
+  EXPECT_EQ(in_flight->samples.size(), 2u);
+  ASSERT_NE(e->find("lmbench_router_backend_healthy"), nullptr);
+  EXPECT_EQ(e->find("lmbench_router_backend_healthy")->type, MetricType::kGauge);
+  const Family* decisions = e->find("lmbench_router_routing_decisions_total");
+  ASSERT_NE(decisions, nullptr);
+  ASSERT_EQ(decisions->samples.size(), 1u);
+  EXPECT_EQ(decisions->samples[0].label("policy"), "roundrobin");
+  EXPECT_EQ(decisions->samples[0].value, 6);
+  // Declared, and nothing to count yet: a family with no samples.
+  const Family* errors = e->find("lmbench_router_upstream_errors_total");
+  ASSERT_NE(errors, nullptr);
+  EXPECT_EQ(errors->type, MetricType::kCounter);
+  EXPECT_TRUE(errors->samples.empty());
+  ASSERT_NE(e->find("lmbench_router_rejected_total"), nullptr);
+  EXPECT_EQ(e->families.size(), 6u);
+}
+
+// The production-stack router's page as prometheus_client writes it (see the file's header):
+// per-engine gauges labelled `server`, counters with their `_created` twins as gauges, a
+// histogram, a gauge declared with no samples.
+TEST(Exposition, ReadsTheProductionStackRoutersPage) {
+  const auto text = core::read_file(kData + "production_stack_router.metrics.txt");
+  auto e = parse_exposition(text);
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  const Family* running = e->find("vllm:num_requests_running");
+  ASSERT_NE(running, nullptr);
+  EXPECT_EQ(running->type, MetricType::kGauge);
+  ASSERT_EQ(running->samples.size(), 2u);
+  EXPECT_EQ(running->samples[1].label("server"), "http://10.0.1.5:8000");
+  const Family* waiting = e->find("vllm:num_requests_waiting");
+  ASSERT_NE(waiting, nullptr);
+  EXPECT_TRUE(waiting->samples.empty());
+  for (const auto& [name, type] : std::vector<std::pair<std::string, MetricType>>{
+           {"vllm:num_incoming_requests_total", MetricType::kCounter},
+           {"vllm:num_incoming_requests_created", MetricType::kGauge},
+           {"vllm:gpu_prefix_cache_hits_total", MetricType::kGauge},  // mirrored from the engines
+       }) {
+    const Family* f = e->find(name);
+    ASSERT_NE(f, nullptr) << name;
+    EXPECT_EQ(f->type, type) << name;
+  }
+  const Family* latency = e->find("vllm:request_latency_seconds");
+  ASSERT_NE(latency, nullptr);
+  EXPECT_EQ(latency->type, MetricType::kHistogram);
+  EXPECT_EQ(latency->samples.size(), 14u);  // 12 buckets, count, sum
+  const auto h = summed_histogram(*e, "vllm:request_latency_seconds");
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->count(), 120);
+  for (const auto& f : e->families) EXPECT_NE(f.type, MetricType::kUntyped) << f.name;
+}
+
 TEST(Exposition, EveryGrammarRule) {
   const std::string text =
       "# A comment line\n"

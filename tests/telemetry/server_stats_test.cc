@@ -116,6 +116,75 @@ TEST(ServerStats, ACounterThatRestartsCountsFromZeroAndTwoEnginesAddUp) {
   EXPECT_DOUBLE_EQ(*stats.total.running_max, 2);  // the router's figures are not the engines'
 }
 
+// `text` with each `from` replaced by its `to` (each must occur).
+std::string with(std::string text, const std::vector<std::pair<std::string, std::string>>& edits) {
+  for (const auto& [from, to] : edits) {
+    const auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+// The routers' own names map to the same fields as an engine's (summed over the engines they
+// route to), and a router's figures stay out of the engines' total.
+TEST(ServerStats, RouterNamesMapToTheirFieldsAndStayOutOfTheTotal) {
+  const auto t0 = Steady::time_point(std::chrono::seconds(100));
+  const std::string ps = core::read_file(LMBENCH_SOURCE_DIR "/tests/telemetry/data/production_stack_router.metrics.txt");
+  EndpointScrapes stack;
+  stack.target = {"router", "http://127.0.0.1:30080/metrics", "router"};
+  stack.scrapes.push_back(scrape_at(t0, ps));
+  stack.scrapes.push_back(scrape_at(
+      t0 + 2s, with(ps, {{"vllm:num_requests_running{server=\"http://10.0.1.4:8000\"} 3.0", "vllm:num_requests_running{server=\"http://10.0.1.4:8000\"} 1.0"},
+                         {"Instruct\"} 240.0", "Instruct\"} 300.0"},
+                         {"vllm:gpu_prefix_cache_hits_total{server=\"http://10.0.1.4:8000\"} 40000.0", "vllm:gpu_prefix_cache_hits_total{server=\"http://10.0.1.4:8000\"} 41000.0"},
+                         {"vllm:gpu_prefix_cache_hits_total{server=\"http://10.0.1.5:8000\"} 10000.0", "vllm:gpu_prefix_cache_hits_total{server=\"http://10.0.1.5:8000\"} 10500.0"},
+                         {"vllm:gpu_prefix_cache_queries_total{server=\"http://10.0.1.4:8000\"} 80000.0", "vllm:gpu_prefix_cache_queries_total{server=\"http://10.0.1.4:8000\"} 82000.0"},
+                         {"vllm:gpu_prefix_cache_queries_total{server=\"http://10.0.1.5:8000\"} 40000.0", "vllm:gpu_prefix_cache_queries_total{server=\"http://10.0.1.5:8000\"} 41000.0"},
+                         {"10.0.1.4:8000\"} 96000.0", "10.0.1.4:8000\"} 104000.0"},
+                         {"10.0.1.5:8000\"} 64000.0", "10.0.1.5:8000\"} 72000.0"},
+                         {"10.0.1.4:8000\"} 14400.0", "10.0.1.4:8000\"} 15600.0"},
+                         {"10.0.1.5:8000\"} 14400.0", "10.0.1.5:8000\"} 15600.0"}})));
+  const std::string ours = core::read_file(LMBENCH_SOURCE_DIR "/tests/telemetry/data/router.metrics.txt");
+  EndpointScrapes lmbench_router;
+  lmbench_router.target = {"router", "http://127.0.0.1:8000/metrics", "router"};
+  lmbench_router.scrapes.push_back(scrape_at(t0, ours));
+  lmbench_router.scrapes.push_back(scrape_at(
+      t0 + 2s, with(ours, {{"lmbench_router_requests_total{backend=\"http://127.0.0.1:18431\"} 3", "lmbench_router_requests_total{backend=\"http://127.0.0.1:18431\"} 5"},
+                           {"lmbench_router_requests_total{backend=\"http://127.0.0.1:18432\"} 3", "lmbench_router_requests_total{backend=\"http://127.0.0.1:18432\"} 4"},
+                           {"lmbench_router_in_flight{backend=\"http://127.0.0.1:18431\"} 0", "lmbench_router_in_flight{backend=\"http://127.0.0.1:18431\"} 2"},
+                           {"lmbench_router_in_flight{backend=\"http://127.0.0.1:18432\"} 0", "lmbench_router_in_flight{backend=\"http://127.0.0.1:18432\"} 1"}})));
+  const auto stats = server_stats({stack, lmbench_router}, {t0, t0 + 2s, 1.0});
+  ASSERT_EQ(stats.endpoints.size(), 2u);
+  const auto& p = stats.endpoints[0];
+  EXPECT_DOUBLE_EQ(*p.running_mean, 4);  // 3 + 2, then 1 + 2
+  EXPECT_DOUBLE_EQ(*p.running_max, 5);
+  EXPECT_FALSE(p.waiting_mean);  // declared, never set by this router
+  EXPECT_FALSE(p.kv_usage_max);
+  EXPECT_DOUBLE_EQ(*p.requests, 60);  // vllm:num_incoming_requests_total
+  EXPECT_DOUBLE_EQ(*p.prompt_tokens, 16000);  // vllm:input_tokens_total, both engines
+  EXPECT_DOUBLE_EQ(*p.generation_tokens, 2400);  // vllm:output_tokens_total
+  EXPECT_DOUBLE_EQ(*p.generation_tokens_per_s, 1200);
+  EXPECT_DOUBLE_EQ(*p.prefix_hit_rate, 0.5);  // (1000 + 500) / (2000 + 1000), from the mirrored totals
+  const auto& o = stats.endpoints[1];
+  EXPECT_DOUBLE_EQ(*o.requests, 3);  // lmbench_router_requests_total
+  EXPECT_DOUBLE_EQ(*o.running_mean, 1.5);  // lmbench_router_in_flight: 0, then 2 + 1
+  EXPECT_DOUBLE_EQ(*o.running_max, 3);
+  EXPECT_FALSE(o.prefix_hit_rate);
+  EXPECT_EQ(stats.total.answered, 0u);  // routers only: no engines' total
+  EXPECT_FALSE(server_json(stats, {}, 1.0).contains("total"));
+
+  // Without the totals, the production-stack router's hit-rate gauges (each engine's since it
+  // started) are the fallback: their mean.
+  EndpointScrapes rates;
+  rates.target = {"router", "u", "router"};
+  rates.scrapes.push_back(scrape_at(t0 + 1s, with(ps, {{"# TYPE vllm:gpu_prefix_cache_hits_total gauge\n", ""},
+                                                       {"vllm:gpu_prefix_cache_hits_total{server=\"http://10.0.1.4:8000\"} 40000.0\n", ""},
+                                                       {"vllm:gpu_prefix_cache_hits_total{server=\"http://10.0.1.5:8000\"} 10000.0\n", ""}})));
+  const auto fallback = server_stats({rates}, {t0, t0 + 2s, 1.0});
+  EXPECT_DOUBLE_EQ(*fallback.endpoints[0].prefix_hit_rate, 0.375);  // (0.5 + 0.25) / 2
+}
+
 TEST(ServerStats, TheMetricsCsvHasGaugesRatesAndIntervalQuantiles) {
   const auto t0 = Steady::time_point(std::chrono::seconds(10));
   EndpointScrapes e;
