@@ -155,5 +155,43 @@ TEST(Capacity, ResumeReadsTheProbesOnDiskInsteadOfRunningThemAgain) {
   EXPECT_EQ(after["baselines"]["knee"]["probes"], before["baselines"]["knee"]["probes"]);
 }
 
+// The shipped example (0-bench-specs/examples/capacity.yaml via run-bench-capacity.yaml) on the
+// simulator, each probe's window cut to 3 s of wall time (30 s modelled): both baselines get a
+// search whose probes are runs on disk, the capacity file, the chart and the report's table.
+TEST(Capacity, TheShippedExampleRunsOnTheSimulator) {
+  TempTree t;
+  fs::create_directories(t.path("0-bench-specs/examples"));
+  fs::copy_file(fs::path(LMBENCH_SOURCE_DIR) / "run-bench-capacity.yaml", t.path("run-bench-capacity.yaml"));
+  fs::copy_file(fs::path(LMBENCH_SOURCE_DIR) / "0-bench-specs/examples/capacity.yaml",
+                t.path("0-bench-specs/examples/capacity.yaml"));
+  const auto r = run_lmbench({"run", "run-bench-capacity.yaml", "--results", "out", "--quiet", "--max-run-seconds", "3"},
+                             {}, t.root().string());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const fs::path dir = t.path("out/capacity-example");
+  const auto j = nlohmann::json::parse(core::read_file(dir / "synthetic_capacity.json"));
+  EXPECT_EQ(j["slo"], nlohmann::json({{"ttft_ms", 2000.0}, {"tpot_ms", 100.0}}));
+  EXPECT_EQ(j["goodput"], 0.9);
+  for (const char* key : {"plain_vllm", "vllm_lmcache"}) {
+    const auto& b = j["baselines"][key];
+    const std::string status = b["status"];
+    EXPECT_TRUE(status == "found" || status == "at_max" || status == "below_min") << key << " " << b.dump(1);
+    ASSERT_FALSE(b["probes"].empty()) << key;
+    EXPECT_EQ(b["probes"][0]["rate"], 0.125);
+    for (const auto& p : b["probes"]) {
+      EXPECT_TRUE(fs::exists(dir / p["run"].get<std::string>())) << p.dump();
+      EXPECT_GT(p["requests"].get<int>(), 0) << p.dump();
+    }
+    if (status == "found") {
+      EXPECT_LE((b["upper"].get<double>() - b["lower"].get<double>()) / b["lower"].get<double>(), 0.1 + 1e-9);
+    }
+  }
+  EXPECT_TRUE(fs::exists(dir / "synthetic_capacity.png"));
+  const auto html = core::read_file(dir / "report.html");
+  EXPECT_NE(html.find("plain_vllm"), std::string::npos);
+  EXPECT_NE(html.find("capacity"), std::string::npos);
+  EXPECT_NE(r.out.find("Capacity:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("== capacity of vllm_lmcache on synthetic: "), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace lmbench::e2e
