@@ -8,18 +8,14 @@
 #include <stdexcept>
 #include <variant>
 
+#include "core/overloaded.h"
 #include "metrics/summary_json.h"
 
 namespace lmbench::suite {
 
-namespace {
+using core::Overloaded;
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
+namespace {
 
 // Shortest text of a probe rate ("0.1", "1.25", "64").
 std::string rate_text(double rate) { return fmt::format("{}", round_rate(rate)); }

@@ -6,7 +6,11 @@
 #include <cctype>
 #include <set>
 
+#include "core/overloaded.h"
+
 namespace lmbench::suite {
+
+using core::Overloaded;
 
 namespace {
 
@@ -19,13 +23,6 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
 std::string selection_key(const std::string& selection) {
   return replace_all(replace_all(selection, "/", "_"), ".yaml", "");
 }
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 }  // namespace
 

@@ -290,6 +290,34 @@ OrchestratorResult run_plan(const Plan& plan, const OrchestratorOptions& options
   return result;
 }
 
+namespace {
+
+// Columns padded to their widest cell, numbers right-aligned; the last column is not padded.
+std::string aligned_table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& cells,
+                          bool (*numeric)(std::size_t column)) {
+  std::vector<std::size_t> width(head.size());
+  for (std::size_t c = 0; c < head.size(); ++c) width[c] = head[c].size();
+  for (const auto& row : cells) {
+    for (std::size_t c = 0; c + 1 < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  std::string out;
+  auto line = [&](const std::vector<std::string>& row) {
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      if (c + 1 == row.size()) {
+        out += row[c];
+      } else {
+        out += numeric(c) ? fmt::format("{:>{}}  ", row[c], width[c]) : fmt::format("{:<{}}  ", row[c], width[c]);
+      }
+    }
+    out += "\n";
+  };
+  line(head);
+  for (const auto& row : cells) line(row);
+  return out;
+}
+
+}  // namespace
+
 std::string format_capacity_table(const std::vector<CapacityRow>& rows) {
   if (rows.empty()) return "";
   const std::vector<std::string> head = {"suite", "baseline", "workload", "capacity", "bracket", "probes", "SLO", "status"};
@@ -302,26 +330,7 @@ std::string format_capacity_table(const std::vector<CapacityRow>& rows) {
     cells.push_back({r.suite, r.baseline, r.workload, capacity, bracket, std::to_string(r.probes), r.slo,
                      r.detail.empty() ? r.status : r.status + ": " + r.detail});
   }
-  std::vector<std::size_t> width(head.size());
-  for (std::size_t c = 0; c < head.size(); ++c) width[c] = head[c].size();
-  for (const auto& row : cells) {
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-  }
-  std::string out;
-  auto line = [&](const std::vector<std::string>& row) {
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      const bool numeric = c == 3 || c == 4 || c == 5;
-      if (c + 1 == row.size()) {
-        out += row[c];
-      } else {
-        out += numeric ? fmt::format("{:>{}}  ", row[c], width[c]) : fmt::format("{:<{}}  ", row[c], width[c]);
-      }
-    }
-    out += "\n";
-  };
-  line(head);
-  for (const auto& row : cells) line(row);
-  return out;
+  return aligned_table(head, cells, [](std::size_t c) { return c >= 3 && c <= 5; });
 }
 
 std::string format_run_table(const std::vector<RunRow>& rows) {
@@ -336,26 +345,7 @@ std::string format_run_table(const std::vector<RunRow>& rows) {
                      r.failed.empty() ? "-" : r.failed, num(r.ttft_p50_ms), num(r.ttft_p99_ms), num(r.output_tok_s),
                      pct(r.kv_max), pct(r.prefix_hit), pct(r.lmcache_hit), r.detail});
   }
-  std::vector<std::size_t> width(head.size());
-  for (std::size_t c = 0; c < head.size(); ++c) width[c] = head[c].size();
-  for (const auto& row : cells) {
-    for (std::size_t c = 0; c + 1 < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-  }
-  std::string out;
-  auto line = [&](const std::vector<std::string>& row) {
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      const bool numeric = c >= 6 && c <= 12;
-      if (c + 1 == row.size()) {
-        out += row[c];
-      } else {
-        out += numeric ? fmt::format("{:>{}}  ", row[c], width[c]) : fmt::format("{:<{}}  ", row[c], width[c]);
-      }
-    }
-    out += "\n";
-  };
-  line(head);
-  for (const auto& row : cells) line(row);
-  return out;
+  return aligned_table(head, cells, [](std::size_t c) { return c >= 6 && c <= 12; });
 }
 
 }  // namespace lmbench::suite

@@ -7,18 +7,14 @@
 #include <set>
 #include <utility>
 
+#include "core/overloaded.h"
 #include "suite/keys.h"
 
 namespace lmbench::suite {
 
-namespace {
+using core::Overloaded;
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
+namespace {
 
 std::vector<RatePoint> qps_points(const std::vector<config::Number>& values, const std::string& sweep_key,
                                   const std::string& single_key) {

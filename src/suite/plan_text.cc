@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/overloaded.h"
 #include "metrics/slo.h"
 #include "suite/artifacts.h"
 #include "suite/capacity.h"
@@ -12,14 +13,9 @@
 
 namespace lmbench::suite {
 
-namespace {
+using core::Overloaded;
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
+namespace {
 
 bool env_set(const PlanTextOptions& o, const std::string& name) {
   return std::find(o.set_env_names.begin(), o.set_env_names.end(), name) != o.set_env_names.end();
