@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "metrics/percentile.h"
 #include "sim/engine.h"
 
 namespace lmbench::sim::fidelity {
@@ -152,12 +153,7 @@ double mean(const std::vector<double>& v) {
   return s / static_cast<double>(v.size());
 }
 
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
+double median(std::vector<double> v) { return v.empty() ? 0.0 : metrics::median(std::move(v)); }
 
 // `vllm bench serve --max-concurrency c`: c requests in flight, the next sent when one finishes.
 // With `range` > 0 lengths are uniform in [len*(1-range), len*(1+range)] (the random dataset's

@@ -24,7 +24,7 @@ struct RunStats {
 };
 
 double mean(const std::vector<double>& v);
-double median(std::vector<double> v);
+double median(std::vector<double> v);  // metrics::median; 0 for no values
 
 // `vllm bench serve --max-concurrency c`: c requests in flight, the next sent when one finishes.
 // With `range` > 0 lengths are uniform in [len*(1-range), len*(1+range)] (the random dataset's
