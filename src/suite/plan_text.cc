@@ -172,6 +172,15 @@ std::string plan_text(const Plan& plan, const PlanTextOptions& o) {
       example = artifact_stem(r.key, r.label, *r.rate.qps_label, o.example_timestamp) + ".json";
       break;
     }
+    // Without runs, a search's first probe (at min_qps) when its QPS part is known.
+    if (suite.baselines.front().runs.empty() && !suite.baselines.front().searches.empty()) {
+      const auto& search = suite.baselines.front().searches.front();
+      const auto& w = spec.workloads.at(search.workload);
+      const auto first = probe_point(w, w.capacity->min_qps);
+      if (first.rate.qps_label) {
+        example = artifact_stem(search.key, search.label, *first.rate.qps_label, o.example_timestamp) + ".json";
+      }
+    }
     out += fmt::format("    Artifacts: {}/{{KEY}}_{{WORKLOAD}}_{{QPS}}_{{YYYYMMDD-HHMM}}.json (+ .csv), e.g. {}\n",
                        (o.results_root / spec.name).string(), example);
   }

@@ -11,6 +11,7 @@
 #include "config/temp_tree.h"
 #include "suite/capacity.h"
 #include "suite/plan.h"
+#include "suite/plan_text.h"
 
 namespace lmbench::suite {
 namespace {
@@ -265,6 +266,16 @@ TEST(CapacityPlan, ASearchedWorkloadIsASearchNotASweepAndFindCapacitySearchesEve
   ASSERT_EQ(bp.searches.size(), 1u);
   EXPECT_EQ(bp.searches[0].label, "random");
   EXPECT_EQ(plan.search_count(), 1u);
+  // validate shows the search, and the runs line counts only the list's runs.
+  PlanTextOptions o;
+  o.example_timestamp = "20261206-1200";
+  const std::string text = plan_text(plan, o);
+  EXPECT_NE(text.find("Random[0] (random): capacity search of QPS in 0.5..8 req/s (goodput >= 90% at "
+                      "ttft_ms=500,tpot_ms=50, precision 5%)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Runs: 2 (1 baseline x 2 workload runs)"), std::string::npos) << text;
+  EXPECT_NE(text.find("Capacity searches: 1 (1 per baseline;"), std::string::npos) << text;
 
   config::CapacitySpec defaults;
   defaults.ttft_ms = 100;
