@@ -30,6 +30,15 @@ namespace lmbench::http::detail {
 // usually carries whole events; 4 KiB per connection keeps 10,000 open streams small.
 inline constexpr std::size_t kBodyBuffer = 4096;
 
+// Bytes read off the connection but not parsed yet that the client holds at most. Normally a
+// read's worth (Beast reads 64 KiB at a time); more only while the parser waits for the end of a
+// response head, a chunk-size line or a trailer. The head has the parser's own limit (8 KiB),
+// but a chunk-size line (its extensions) and the trailer have none and the body limit does not
+// count them, so a server that never ends one would grow this buffer until the process dies
+// (the idle timeout never fires while bytes keep coming). Over it the read fails with Beast's
+// buffer_overflow: kind "protocol".
+inline constexpr std::size_t kMaxBuffered = std::size_t{1} << 20;
+
 struct Exchange {
   std::optional<core::Error> error;
   bool keep_alive = false;
@@ -93,6 +102,7 @@ boost::asio::awaitable<Exchange> read_response(Stream& stream, boost::beast::fla
   constexpr auto tuple = net::experimental::as_tuple(net::use_awaitable);
   Exchange out;
   const ClientOptions& options = ctx.options;
+  buffer.max_size(kMaxBuffered);
   bhttp::response_parser<bhttp::buffer_body> parser;
   if (options.max_body_bytes == 0) {
     parser.body_limit(boost::none);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "openai/chunk.h"
+
 namespace lmbench::load {
 
 namespace {
@@ -19,7 +21,8 @@ Recorder::Recorder(std::shared_ptr<RecorderSink> sink, std::size_t index, int ex
 
 void Recorder::on_head(const http::ResponseHead& head, core::TimePoint) {
   parser_.on_head(head.status, head.header("content-type"));
-  backend_ = std::string(head.header(kBackendHeader));
+  // A name the server chose: kept as valid UTF-8 (records are written as JSON).
+  backend_ = openai::escape_invalid_utf8(head.header(kBackendHeader));
 }
 
 void Recorder::on_body(std::string_view data, core::TimePoint t) { parser_.on_body(data, t); }

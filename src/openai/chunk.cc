@@ -384,6 +384,30 @@ bool parse_error(Scanner& s, ChunkError& e) {
 
 }  // namespace
 
+std::size_t utf8_sequence_length(std::string_view s) {
+  if (s.empty()) return 0;
+  if (static_cast<unsigned char>(s[0]) < 0x80) return 1;
+  return utf8_length(s.data(), s.data() + s.size());
+}
+
+std::string escape_invalid_utf8(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_sequence_length(s.substr(i));
+    if (n == 0) {
+      const auto b = static_cast<unsigned char>(s[i]);
+      out += {'\\', 'x', kHex[b >> 4], kHex[b & 0xF]};
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
 bool parse_chunk(std::string_view json, Chunk& out, std::string* why) {
   out.content.clear();
   out.reasoning.clear();

@@ -4,6 +4,7 @@
 // strict single-pass JSON scanner that extracts only the fields below and validates the rest
 // without building a DOM. tests/openai/chunk_test.cc checks it against nlohmann::json.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,5 +43,14 @@ struct Chunk {
 // Parses `json` into `out` (reset first). Returns false, with `why` set, when the text is not a
 // single valid JSON object.
 bool parse_chunk(std::string_view json, Chunk& out, std::string* why = nullptr);
+
+// Bytes of the well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates) that `s`
+// starts with: 1 for ASCII, 0 when `s` is empty or starts with a byte that begins none.
+std::size_t utf8_sequence_length(std::string_view s);
+
+// `s` made valid UTF-8: every byte that begins no well-formed sequence is written as \xNN. For
+// bytes a server sent that end up in a record (an error message's excerpt, a header value),
+// which is written as JSON (run files, the fleet's wire format) and JSON text must be UTF-8.
+std::string escape_invalid_utf8(std::string_view s);
 
 }  // namespace lmbench::openai

@@ -1,15 +1,28 @@
 #include "openai/stream.h"
 
+#include <algorithm>
+
 namespace lmbench::openai {
 
 namespace {
 // Non-SSE bodies (error JSON, non-streamed answers) are kept up to this size.
 constexpr std::size_t kMaxRawBody = 16u << 20;
 
+// An excerpt of what the server sent, for an error message: its first `max` bytes on one line.
+// The message ends up in the CSV and the run JSON, so it must be valid UTF-8 whatever the server
+// sent: the cut falls between characters, never inside one, and bytes that begin no well-formed
+// sequence are written as \xNN.
 std::string one_line(std::string_view s, std::size_t max) {
-  std::string out;
-  for (char c : s.substr(0, max)) out.push_back(c == '\n' || c == '\r' ? ' ' : c);
-  if (s.size() > max) out += "...";
+  std::size_t cut = 0;
+  while (cut < s.size()) {
+    const std::size_t n = std::max<std::size_t>(utf8_sequence_length(s.substr(cut)), 1);
+    if (cut + n > max) break;
+    cut += n;
+  }
+  std::string out = escape_invalid_utf8(s.substr(0, cut));
+  std::replace(out.begin(), out.end(), '\n', ' ');
+  std::replace(out.begin(), out.end(), '\r', ' ');
+  if (cut < s.size()) out += "...";
   return out;
 }
 }  // namespace
