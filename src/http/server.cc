@@ -523,6 +523,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         413, error_json(413, "request body larger than " + std::to_string(options.max_body_bytes) + " bytes"));
   }
 
+  static constexpr std::size_t kMaxUnparsedBytes = 2u << 20;
+
   awaitable<void> session(tcp::socket socket) {
     auto self = shared_from_this();
     beast::tcp_stream stream(std::move(socket));
@@ -530,7 +532,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     stream.socket().set_option(tcp::no_delay(true), opt_ec);
     const std::uint64_t id = next_session_id++;
     auto it = sessions.insert(sessions.end(), Session{id, &stream, nullptr});
-    beast::flat_buffer buffer;
+    // Bytes read but not yet parsed, at most 2 MiB: body bytes leave the buffer as they are
+    // parsed, but a chunk-size line or trailer that never ends would stay in it and grow without
+    // limit (Beast bounds neither); past the bound the read fails and the connection is closed.
+    beast::flat_buffer buffer(kMaxUnparsedBytes);
     try {
       while (!stopped) {
         bhttp::request_parser<bhttp::string_body> parser;

@@ -89,7 +89,8 @@ std::string run_file_name(const RunFile& run) {
 }
 
 void write_run_file(const std::filesystem::path& path, const RunFile& run) {
-  core::write_file_atomic(path, to_json(run).dump(2, ' ', true));
+  // Server text that is not UTF-8 (an error excerpt) becomes U+FFFD rather than an unwritable run.
+  core::write_file_atomic(path, to_json(run).dump(2, ' ', true, nlohmann::ordered_json::error_handler_t::replace));
 }
 
 namespace {

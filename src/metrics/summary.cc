@@ -5,6 +5,19 @@
 
 namespace lmbench::metrics {
 
+namespace {
+
+// At most `max` bytes of `s`, never ending inside a UTF-8 character (a cut character makes the
+// run JSON unwritable).
+std::string utf8_prefix(const std::string& s, std::size_t max) {
+  if (s.size() <= max) return s;
+  std::size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+}  // namespace
+
 Summary summarize(std::span<const RequestRecord> records, const SummaryOptions& options) {
   Summary s;
   s.slo = options.slo;
@@ -31,8 +44,8 @@ Summary summarize(std::span<const RequestRecord> records, const SummaryOptions& 
       ++s.errors[kind];
       // HTTP errors' messages name their status already ("HTTP 400: ...").
       const std::string text = r.error_message.empty()                ? kind
-                               : r.error_message.rfind("HTTP ", 0) == 0 ? r.error_message.substr(0, 200)
-                                                                        : kind + ": " + r.error_message.substr(0, 200);
+                               : r.error_message.rfind("HTTP ", 0) == 0 ? utf8_prefix(r.error_message, 200)
+                                                                        : kind + ": " + utf8_prefix(r.error_message, 200);
       const std::size_t n = ++failure_texts[text];
       if (n > s.top_error_count) {
         s.top_error_count = n;

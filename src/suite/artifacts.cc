@@ -163,7 +163,8 @@ void write_run_json(const std::filesystem::path& path, metrics::RunFile run, con
     run.serving["config"] = strip_secrets(run.serving["config"], secret_values);
   }
   if (run.infra.is_null()) run.infra = nlohmann::ordered_json::object();
-  core::write_file_atomic(path, metrics::to_json(run).dump(2) + "\n");
+  // Server text that is not UTF-8 (an error excerpt) becomes U+FFFD rather than an unwritable run.
+  core::write_file_atomic(path, metrics::to_json(run).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
 }
 
 }  // namespace lmbench::suite

@@ -151,6 +151,34 @@ TEST(Server, AnswersMalformedRequestsWith400) {
   EXPECT_NE(answer.find("\"code\":400"), std::string::npos);
 }
 
+// A client whose chunk-size line never ends: the server keeps at most a bounded buffer of bytes
+// it has not parsed yet and closes the connection, instead of growing with the line (before: it
+// read all 64 MiB into memory and waited for more).
+TEST(Server, AnEndlessChunkSizeLineIsCutOffNotBuffered) {
+  BackgroundLoop bg;
+  Server server(bg.context(), sample_router());
+  ASSERT_TRUE(server.listen("127.0.0.1", 0).ok());
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(server.port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  const std::string head = "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  ASSERT_EQ(::write(fd, head.data(), head.size()), static_cast<ssize_t>(head.size()));
+  const std::string zeros(1 << 20, '0');  // "000...": a chunk size that never ends
+  std::size_t sent = 0;
+  for (int i = 0; i < 64; ++i) {
+    const ssize_t n = ::send(fd, zeros.data(), zeros.size(), MSG_NOSIGNAL);
+    if (n <= 0) break;  // the server closed the connection (EPIPE / ECONNRESET) or stopped reading
+    sent += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  EXPECT_LT(sent, std::size_t{32} << 20) << "the server read " << sent << " bytes of one chunk-size line";
+}
+
 // Counts body pieces where another thread can see them.
 class CountingHandler final : public ResponseHandler {
  public:

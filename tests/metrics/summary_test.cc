@@ -18,6 +18,28 @@ namespace {
 //   warm-up #6 (excluded), cancelled #7 send 5000 end 6000
 // Lags (send - intended): 0 2 1 0 4 0. Window 0 .. 6000 ms.
 // Percentiles: numpy linear, e.g. TTFT p90 = x[2] + 0.7 * (x[3] - x[2]) = 300 + 70.
+// The most frequent error is cut to 200 bytes on a character boundary: a server's message in
+// Chinese (3 bytes per character) cut mid-character made the run JSON unwritable ("incomplete
+// UTF-8 string") and `lmbench bench` die without writing it.
+TEST(Summary, TheTopErrorIsCutBetweenCharacters) {
+  auto records = testing::fixed_records();
+  std::string message;
+  for (int i = 0; i < 100; ++i) message += "\u670d";  // 300 bytes
+  for (auto& r : records) {
+    if (r.outcome == Outcome::kFailed) {
+      r.error_kind = "malformed";
+      r.error_message = message;
+    }
+  }
+  records.push_back(records[3]);
+  const Summary s = summarize(records);
+  ASSERT_FALSE(s.top_error.empty());
+  EXPECT_LE(s.top_error.size(), std::string("malformed: ").size() + 200);
+  EXPECT_EQ((s.top_error.size() - std::string("malformed: ").size()) % 3, 0u) << s.top_error.size();
+  EXPECT_NO_THROW((void)nlohmann::json(s.top_error).dump());
+  EXPECT_NO_THROW((void)results_json(s).dump());
+}
+
 TEST(Summary, FixedRecordsMatchGoldenValues) {
   const auto records = testing::fixed_records();
   SummaryOptions opt;
