@@ -39,13 +39,7 @@ class KneeServer {
  public:
   explicit KneeServer(double knee)
       : server_([this, knee](int, const testing::RawRequest& req) {
-          if (req.target.find("/v1/models") != std::string::npos) {
-            return std::vector<testing::RawStep>{testing::raw_write(testing::raw_length_response(
-                200, std::string(R"({"object":"list","data":[{"id":")") + kModel + R"(","object":"model"}]})"))};
-          }
-          if (req.target.find("/metrics") != std::string::npos) {
-            return std::vector<testing::RawStep>{testing::raw_write(testing::raw_length_response(404, "none"))};
-          }
+          if (auto other = testing::raw_housekeeping(req, kModel)) return *other;
           const auto now = std::chrono::steady_clock::now();
           bool fast = true;
           {

@@ -33,13 +33,7 @@ class DelayServer {
  public:
   explicit DelayServer(std::chrono::milliseconds ttft)
       : server_([this, ttft](int, const testing::RawRequest& req) {
-          if (req.target.find("/v1/models") != std::string::npos) {
-            return std::vector<testing::RawStep>{testing::raw_write(testing::raw_length_response(
-                200, std::string(R"({"object":"list","data":[{"id":")") + kModel + R"(","object":"model"}]})"))};
-          }
-          if (req.target.find("/metrics") != std::string::npos) {
-            return std::vector<testing::RawStep>{testing::raw_write(testing::raw_length_response(404, "none"))};
-          }
+          if (auto other = testing::raw_housekeeping(req, kModel)) return *other;
           {
             std::lock_guard lock(mu_);
             prompts_.push_back(nlohmann::json::parse(req.body).value("prompt", ""));

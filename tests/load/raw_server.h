@@ -22,6 +22,7 @@
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -310,6 +311,19 @@ inline std::string raw_stream_answer(int tokens, bool chat, bool usage, int prom
   out += raw_chunk(kSseDoneEvent);
   out += kRawLastChunk;
   return out;
+}
+
+// What an OpenAI-compatible test server answers besides completions: GET /v1/models lists
+// `model`, /metrics is 404 (no metrics page). nullopt for every other request.
+inline std::optional<std::vector<RawStep>> raw_housekeeping(const RawRequest& req, const std::string& model) {
+  if (req.target.find("/v1/models") != std::string::npos) {
+    return std::vector<RawStep>{raw_write(raw_length_response(
+        200, R"({"object":"list","data":[{"id":")" + model + R"(","object":"model"}]})"))};
+  }
+  if (req.target.find("/metrics") != std::string::npos) {
+    return std::vector<RawStep>{raw_write(raw_length_response(404, "none"))};
+  }
+  return std::nullopt;
 }
 
 }  // namespace lmbench::testing
