@@ -14,6 +14,7 @@
 #include "cli/command.h"
 #include "core/files.h"
 #include "store/regress.h"
+#include "store/capacity_json.h"
 #include "store/run_json.h"
 #include "store/store.h"
 
@@ -23,6 +24,8 @@ namespace {
 
 constexpr int kRegressed = 1;
 constexpr int kCannotCheck = 2;
+// Not a column of a run: the capacity searches' own metric (store/regress.h).
+constexpr const char* kCapacity = "capacity";
 
 struct RegressArgs {
   std::string db;
@@ -53,17 +56,29 @@ std::string build_options(const RegressArgs& args, store::RegressOptions& option
   if (!args.metrics.empty()) {
     options.metrics.clear();
     for (const auto& name : args.metrics) {
+      if (name == kCapacity) {
+        options.capacity = true;
+        continue;
+      }
       const auto m = store::parse_metric(name);
-      if (!m) return fmt::format("--metrics: unknown metric '{}' (known: {})", name, store::metric_names());
+      if (!m) return fmt::format("--metrics: unknown metric '{}' (known: {}, {})", name, store::metric_names(), kCapacity);
       options.metrics.push_back(*m);
     }
   }
   for (const auto& spec : args.metric_thresholds) {
     const auto eq = spec.find('=');
-    const auto m = eq == std::string::npos ? std::nullopt : store::parse_metric(spec.substr(0, eq));
-    if (!m) {
-      return fmt::format("--metric-threshold: expected METRIC=PERCENT with METRIC one of {}, found '{}'",
-                         store::metric_names(), spec);
+    const bool capacity = eq != std::string::npos && spec.substr(0, eq) == kCapacity;
+    store::Metric metric{};
+    bool known = capacity;
+    if (!capacity && eq != std::string::npos) {
+      if (const auto m = store::parse_metric(spec.substr(0, eq))) {
+        metric = *m;
+        known = true;
+      }
+    }
+    if (!known) {
+      return fmt::format("--metric-threshold: expected METRIC=PERCENT with METRIC one of {}, {}, found '{}'",
+                         store::metric_names(), kCapacity, spec);
     }
     std::size_t used = 0;
     double pct = -1;
@@ -75,13 +90,27 @@ std::string build_options(const RegressArgs& args, store::RegressOptions& option
     if (used == 0 || used != spec.size() - eq - 1 || pct < 0) {
       return fmt::format("--metric-threshold: expected a percentage >= 0 after '=', found '{}'", spec);
     }
-    options.metric_threshold_pct[*m] = pct;
+    if (capacity) options.capacity_threshold_pct = pct;
+    else options.metric_threshold_pct[metric] = pct;
   }
   return {};
 }
 
-// Every run JSON under `dir` (recursively) into `store`. Comparison files and other JSON that
-// is not a run are skipped with a note on stderr. Returns the number of runs loaded.
+// A capacity file (told by content) into `store`. Returns false, with a note, when it is not one
+// or cannot be stored.
+core::Result<bool> load_capacity(store::Store& store, const std::filesystem::path& p, const std::string& text) {
+  if (!store::is_capacity_json(text)) return false;
+  auto stored = store.ingest_capacity_json(text, store::capacity_file_suite(p, text));
+  if (!stored) {
+    if (stored.error().kind == "sqlite") return stored.error();
+    fmt::print(stderr, "lmbench regress: skipped {}: {}\n", p.string(), stored.error().message);
+  }
+  return true;
+}
+
+// Every run JSON under `dir` (recursively) into `store`, and every capacity file. The report's
+// own files ({WORKLOAD}_comparison.json, _verdicts.json) and other JSON that is not a run are
+// skipped with a note on stderr. Returns the number of runs and capacity files loaded.
 core::Result<int> load_results(store::Store& store, const std::filesystem::path& dir) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
@@ -91,19 +120,28 @@ core::Result<int> load_results(store::Store& store, const std::filesystem::path&
   for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
     const auto& p = it->path();
-    if (it->is_regular_file() && p.extension() == ".json" && !p.filename().string().ends_with("_comparison.json")) {
+    const std::string name = p.filename().string();
+    if (it->is_regular_file() && p.extension() == ".json" && !name.ends_with("_comparison.json") &&
+        !name.ends_with("_verdicts.json")) {
       files.push_back(p);
     }
   }
   if (ec) return core::Error{"io", fmt::format("--results: cannot list {}: {}", dir.string(), ec.message())};
   std::sort(files.begin(), files.end());
   std::vector<store::Run> runs;
+  int capacity_files = 0;
   for (const auto& p : files) {
     std::string text;
     try {
       text = core::read_file(p);
     } catch (const std::exception& e) {
       fmt::print(stderr, "lmbench regress: skipped {}: {}\n", p.string(), e.what());
+      continue;
+    }
+    auto capacity = load_capacity(store, p, text);
+    if (!capacity) return capacity.error();
+    if (*capacity) {
+      ++capacity_files;
       continue;
     }
     auto run = store::parse_run_json(text, p.filename().string());
@@ -114,7 +152,7 @@ core::Result<int> load_results(store::Store& store, const std::filesystem::path&
     runs.push_back(std::move(*run));
   }
   const auto results = store.ingest_many(runs);
-  int loaded = 0;
+  int loaded = capacity_files;
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (results[i]) {
       ++loaded;
@@ -149,7 +187,10 @@ int run_regress(const RegressArgs& args) {
   }
   auto report = store::check_regressions(db, options);
   if (!report) return cannot_check(report.error().message);
-  if (report->suites.empty()) return cannot_check("the store holds no runs to compare");
+  if (report->suites.empty()) {
+    return cannot_check(options.metrics.empty() ? "the store holds no capacity searches to compare"
+                                                : "the store holds no runs to compare");
+  }
   fmt::print("{}", store::format_report(*report, options));
   return report->regressed() ? kRegressed : 0;
 }
@@ -170,10 +211,11 @@ Command add_regress(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--metric-threshold", args->metric_thresholds,
                   "per-metric threshold, METRIC=PERCENT (repeatable), e.g. ttft_p99=20");
-  sub->add_option("--metrics", args->metrics,
+  sub->add_option("--metrics,--metric", args->metrics,
                   "metrics to check, comma-separated (default: ttft_p50,ttft_p99,itl_p50,itl_p99,tpot_p50,"
                   "tpot_p99,request_throughput,output_throughput); known: " +
-                      store::metric_names())
+                      store::metric_names() +
+                      ", capacity (each baseline's capacity at its SLO from {WORKLOAD}_capacity.json, higher is better)")
       ->delimiter(',');
   sub->add_option("--window", args->window, "earlier sessions the median is taken over")->capture_default_str();
   sub->add_option("--suite", args->suite, "check only this suite (default: every suite)");

@@ -1,5 +1,6 @@
-// `lmbench upload FILE...`: posts run JSON files to a dashboard, one line per file. Exit code 1
-// when any file failed; the files stay where they are either way.
+// `lmbench upload FILE...`: posts run JSON files and capacity files ({WORKLOAD}_capacity.json,
+// told by content) to a dashboard, one line per file. Exit code 1 when any file failed; the files
+// stay where they are either way.
 
 #include <fmt/format.h>
 
@@ -12,7 +13,9 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "dashboard/upload_client.h"
+#include "core/files.h"
 #include "metrics/run_file.h"
+#include "store/capacity_json.h"
 
 namespace lmbench::cli {
 
@@ -41,7 +44,27 @@ int run_upload(const UploadArgs& args) {
   core::SteadyClock clock;
   int stored = 0, duplicates = 0, failed = 0, skipped = 0;
   for (const auto& file : args.files) {
-    // A results folder also holds {WORKLOAD}_comparison.json and other JSON that is not a run:
+    std::string text;
+    try {
+      text = core::read_file(file);
+    } catch (const std::exception&) {
+      text.clear();  // unreadable: upload_file below says so
+    }
+    if (!text.empty() && store::is_capacity_json(text)) {
+      const dashboard::UploadOutcome o = dashboard::upload_capacity_file(file, options, clock);
+      switch (o.status) {
+        case dashboard::UploadStatus::kStored: ++stored; break;
+        case dashboard::UploadStatus::kDuplicate: ++duplicates; break;
+        case dashboard::UploadStatus::kFailed: ++failed; break;
+      }
+      if (o.status == dashboard::UploadStatus::kFailed) {
+        fmt::print("failed     {}: {}\n", file, o.message);
+      } else {
+        fmt::print("{:<10} {} (capacity: {})\n", dashboard::to_string(o.status), file, o.detail);
+      }
+      continue;
+    }
+    // A results folder also holds {WORKLOAD}_comparison.json, _verdicts.json and other JSON that is not a run:
     // `upload results/x/*.json` skips them with a note instead of failing on them.
     const auto run = metrics::read_run_file(file);
     if (!run && run.error().kind == "format") {  // valid JSON of another shape; broken files fail below
@@ -75,9 +98,9 @@ int run_upload(const UploadArgs& args) {
 }  // namespace
 
 Command add_upload(CLI::App& app) {
-  auto* sub = app.add_subcommand("upload", "Upload run JSON files to a dashboard");
+  auto* sub = app.add_subcommand("upload", "Upload run JSON files and capacity files ({WORKLOAD}_capacity.json) to a dashboard");
   auto args = std::make_shared<UploadArgs>();
-  sub->add_option("files", args->files, "run JSON files")->required();
+  sub->add_option("files", args->files, "run JSON files and {WORKLOAD}_capacity.json files")->required();
   sub->add_option("--api-url", args->api_url, "the dashboard's upload URL")->capture_default_str();
   sub->add_option("--token-env", args->token_env, "environment variable holding the dashboard's bearer token");
   sub->add_option("--encoding", args->encoding, "multipart (a 'file' field, as the original uploader) or json")

@@ -97,7 +97,8 @@ Json point_json(const store::Point& p) {
           {"value", p.value ? Json(*p.value) : Json(nullptr)},
           {"run_id", p.run_id},
           {"interrupted", p.interrupted},
-          {"validity", p.validity.empty() ? Json(nullptr) : Json(p.validity)}};
+          {"validity", p.validity.empty() ? Json(nullptr) : Json(p.validity)},
+          {"trial", p.trial_index > 0 ? Json{{"index", p.trial_index}, {"count", p.trial_count}} : Json(nullptr)}};
 }
 
 // Series can hold thousands of points (250 sessions x 4 keys over time); they are written as text
@@ -118,6 +119,8 @@ void append_point(std::string& out, const store::Point& p, const store::Judgemen
   fmt::format_to(std::back_inserter(out), ",\"run_id\":{},\"interrupted\":{},\"validity\":", p.run_id, p.interrupted);
   if (p.validity.empty()) out += "null";
   else append_string(out, p.validity);
+  if (p.trial_index > 0) fmt::format_to(std::back_inserter(out), ",\"trial\":{{\"index\":{},\"count\":{}}}", p.trial_index, p.trial_count);
+  else out += ",\"trial\":null";
   if (j != nullptr) {
     out += ",\"median\":";
     if (j->median) append_number(out, *j->median);
@@ -266,6 +269,89 @@ http::ServerResponse handle_series_time(Context& ctx, const http::ServerRequest&
   }
   out += "]}";
   return http::ServerResponse::json(200, std::move(out));
+}
+
+// Capacity per baseline over sessions for the workload page: one line per (workload label, KEY,
+// SLO, goodput target), points in session order, each judged as the regression gate judges it
+// (`lmbench regress --metrics capacity`: higher is better, store::judge_series).
+http::ServerResponse handle_capacity(Context& ctx, const http::ServerRequest& request) {
+  const Params params = params_of(request);
+  const std::string& suite = required(params, "suite");
+  const std::string& workload = required(params, "workload");
+  const double threshold = number_param(params, "threshold_pct", ctx.options.regression_threshold_pct);
+  const double window_param = number_param(params, "window", ctx.options.regression_window);
+  if (threshold < 0) throw http::HttpError(400, "query parameter 'threshold_pct': expected >= 0", "", "threshold_pct");
+  if (window_param < 1 || window_param != std::floor(window_param) || window_param > 1000) {
+    throw http::HttpError(400, "query parameter 'window': expected a whole number of sessions from 1 to 1000", "",
+                          "window");
+  }
+  const int window = static_cast<int>(window_param);
+  const auto rows = take(ctx.store.capacity_series(suite, workload));
+  auto same_line = [](const store::CapacityRow& a, const store::CapacityRow& b) {
+    return a.workload == b.workload && a.key == b.key && a.slo == b.slo && a.goodput == b.goodput;
+  };
+  bool several_slos = false;
+  for (const auto& r : rows) {
+    several_slos = several_slos || r.slo != rows.front().slo || r.goodput != rows.front().goodput;
+  }
+  Json lines = Json::array();
+  auto opt = [](const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); };
+  std::size_t begin = 0;
+  while (begin < rows.size()) {
+    std::size_t end = begin;
+    while (end < rows.size() && same_line(rows[end], rows[begin])) ++end;
+    const store::CapacityRow& first = rows[begin];
+    std::vector<store::Point> points;
+    for (std::size_t i = begin; i < end; ++i) {
+      store::Point p;
+      p.ok = rows[i].status != "below_min";
+      if (rows[i].has_capacity()) p.value = rows[i].capacity;
+      p.interrupted = rows[i].inconclusive();
+      points.push_back(std::move(p));
+    }
+    const auto judged = store::judge_series(points, store::Better::kHigher, threshold, window);
+    std::string name = first.key;
+    if (first.workload != workload) name += " (" + first.workload + ")";
+    if (several_slos) {
+      name += " @ " + first.slo;
+      if (first.goodput) name += fmt::format(" goodput {}", *first.goodput);
+    }
+    Json line = {{"name", name},
+                 {"key", first.key},
+                 {"workload", first.workload},
+                 {"unit", first.unit},
+                 {"rate_key", first.rate_key},
+                 {"slo", Json::parse(first.slo, nullptr, false)},
+                 {"goodput", opt(first.goodput)},
+                 {"latest_regressed", judged.back().regressed}};
+    Json pts = Json::array();
+    for (std::size_t i = begin; i < end; ++i) {
+      const store::CapacityRow& r = rows[i];
+      const store::Judgement& j = judged[i - begin];
+      pts.push_back({{"session_id", r.session_id},
+                     {"session_time", r.session_time},
+                     {"timestamp", r.timestamp},
+                     {"status", r.status},
+                     {"capacity", opt(r.capacity)},
+                     {"lower", opt(r.lower)},
+                     {"upper", opt(r.upper)},
+                     {"min_qps", opt(r.min_qps)},
+                     {"max_qps", opt(r.max_qps)},
+                     {"precision_reached", opt(r.precision_reached)},
+                     {"median", opt(j.median)},
+                     {"history", j.history},
+                     {"regressed", j.regressed},
+                     {"id", r.id}});
+    }
+    line["points"] = std::move(pts);
+    lines.push_back(std::move(line));
+    begin = end;
+  }
+  return json_response({{"suite", suite},
+                        {"workload", workload},
+                        {"threshold_pct", threshold},
+                        {"window", window},
+                        {"lines", lines}});
 }
 
 // GET /api/runs/<id>: the stored document, byte for byte.

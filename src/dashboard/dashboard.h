@@ -1,7 +1,8 @@
 #pragma once
-// The results dashboard: POST /upload (one run JSON, multipart/form-data with a `file` field as
-// the original's uploader posts it, or a raw application/json body), GET /api/... for the UI, and
-// the UI itself (web/*, embedded into the binary at build time).
+// The results dashboard: POST /upload (one run JSON or one {WORKLOAD}_capacity.json, told apart by
+// content; multipart/form-data with a `file` field as the original's uploader posts it, or a raw
+// application/json body), GET /api/... for the UI (GET /api/capacity: capacity per baseline over
+// sessions), and the UI itself (web/*, embedded into the binary at build time).
 //
 // Threading and lifetime: the routes use `store` on the server's one thread (http/server.h), so
 // the Store needs no locking; `store` must outlive the server that runs the router. Queries are

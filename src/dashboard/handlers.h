@@ -21,6 +21,7 @@ http::ServerResponse handle_keys(Context& ctx, const http::ServerRequest& reques
 http::ServerResponse handle_qps(Context& ctx, const http::ServerRequest& request);
 http::ServerResponse handle_series_qps(Context& ctx, const http::ServerRequest& request);
 http::ServerResponse handle_series_time(Context& ctx, const http::ServerRequest& request);
+http::ServerResponse handle_capacity(Context& ctx, const http::ServerRequest& request);
 http::ServerResponse handle_run(Context& ctx, const http::ServerRequest& request);
 
 // Store failures are the server's fault: 500 with the store's message.

@@ -23,6 +23,7 @@ http::Router make_router(store::Store& store, const DashboardOptions& options) {
   router.on("GET", "/api/qps", bind(&handle_qps));
   router.on("GET", "/api/series/qps", bind(&handle_series_qps));
   router.on("GET", "/api/series/time", bind(&handle_series_time));
+  router.on("GET", "/api/capacity", bind(&handle_capacity));
   router.on("GET", "/api/runs/*", bind(&handle_run));
   router.on("GET", "/health", [](const http::ServerRequest&) { return http::ServerResponse::text(200, "ok"); });
   for (const Asset& asset : web_assets()) {

@@ -3,12 +3,14 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <optional>
 #include <random>
 #include <sstream>
 
 #include "dashboard/query.h"
 #include "http/client.h"
 #include "http/url.h"
+#include "store/capacity_json.h"
 
 namespace lmbench::dashboard {
 
@@ -62,28 +64,40 @@ MultipartBody make_multipart(std::string_view field, std::string_view file_name,
   return out;
 }
 
-UploadOutcome upload_file(const std::filesystem::path& file, const UploadOptions& options, const core::Clock& clock) {
+namespace {
+
+std::optional<std::string> read_whole(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) return failed("cannot read " + file.string());
+  if (!in) return std::nullopt;
   std::ostringstream content;
   content << in.rdbuf();
-  if (in.bad()) return failed("cannot read " + file.string());
+  if (in.bad()) return std::nullopt;
+  return content.str();
+}
 
+void add_query(http::Url& url, std::string_view name, std::string_view value) {
+  url.target += (url.target.find('?') == std::string::npos ? "?" : "&");
+  url.target += std::string(name) + "=" + url_encode(value);
+}
+
+// `suite`, when not empty, goes as the `suite` query parameter (capacity files).
+UploadOutcome post(const std::filesystem::path& file, const std::string& content, const std::string& suite,
+                   const UploadOptions& options, const core::Clock& clock) {
   auto url = http::Url::parse(options.api_url);
   if (!url.ok()) return failed(url.error().message);
   http::Request request;
   request.method = "POST";
   request.url = *url;
   const std::string file_name = file.filename().string();
+  if (!suite.empty()) add_query(request.url, "suite", suite);
   if (options.encoding == UploadEncoding::kMultipart) {
-    MultipartBody mp = make_multipart("file", file_name, content.str());
+    MultipartBody mp = make_multipart("file", file_name, content);
     request.body = std::move(mp.body);
     request.content_type = std::move(mp.content_type);
   } else {
     // The file name travels as a query parameter: it is the key's fallback (store/run_json.h).
-    request.url.target += (request.url.target.find('?') == std::string::npos ? "?" : "&");
-    request.url.target += "filename=" + url_encode(file_name);
-    request.body = content.str();
+    add_query(request.url, "filename", file_name);
+    request.body = content;
     request.content_type = "application/json";
   }
   http::ClientOptions client_options;
@@ -103,6 +117,13 @@ UploadOutcome upload_file(const std::filesystem::path& file, const UploadOptions
     if (said == "stored" || said == "duplicate") {
       o.status = said == "stored" ? UploadStatus::kStored : UploadStatus::kDuplicate;
       o.id = body.value("id", std::int64_t{0});
+      if (body.contains("baselines") && body["baselines"].is_array()) {
+        for (const auto& b : body["baselines"]) {
+          if (!b.is_object()) continue;
+          if (!o.detail.empty()) o.detail += ", ";
+          o.detail += b.value("key", "?") + " " + b.value("status", "?");
+        }
+      }
     } else {
       // Another server that accepted the file (the original's dashboard answers its own way).
       o.status = UploadStatus::kStored;
@@ -115,6 +136,25 @@ UploadOutcome upload_file(const std::filesystem::path& file, const UploadOptions
   }
   if (reason.empty()) reason = response->body.substr(0, 300);
   return failed("HTTP " + std::to_string(status) + (reason.empty() ? "" : ": " + reason), status);
+}
+
+}  // namespace
+
+UploadOutcome upload_file(const std::filesystem::path& file, const UploadOptions& options, const core::Clock& clock) {
+  const auto content = read_whole(file);
+  if (!content) return failed("cannot read " + file.string());
+  // A capacity file needs its suite sent along (it names none).
+  const std::string suite = store::is_capacity_json(*content) ? store::capacity_file_suite(file, *content) : "";
+  return post(file, *content, suite, options, clock);
+}
+
+UploadOutcome upload_capacity_file(const std::filesystem::path& file, const UploadOptions& options,
+                                   const core::Clock& clock) {
+  const auto content = read_whole(file);
+  if (!content) return failed("cannot read " + file.string());
+  const std::string suite = store::capacity_file_suite(file, *content);
+  if (suite.empty()) return failed(file.string() + ": not a capacity file (no \"workload\" and \"baselines\")");
+  return post(file, *content, suite, options, clock);
 }
 
 }  // namespace lmbench::dashboard

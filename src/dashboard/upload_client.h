@@ -31,11 +31,20 @@ struct UploadOutcome {
   std::int64_t id = 0;   // the dashboard's run id when stored or duplicate
   int http_status = 0;   // 0 when no response came back
   std::string message;   // why it failed: the dashboard's error message, or the transport error
+  std::string detail;    // a capacity file: each baseline's fate, "plain_vllm stored, lmcache duplicate"
 };
 
-// Posts one file. Never throws: an unreadable file, a refused connection or a rejection by the
+// Posts one file: a run JSON, or a capacity file (told by content; then as upload_capacity_file
+// posts it, so `--auto-upload`'s after_run hook can be handed either). Never throws: an unreadable file, a refused connection or a rejection by the
 // dashboard come back as kFailed with the reason.
 UploadOutcome upload_file(const std::filesystem::path& file, const UploadOptions& options, const core::Clock& clock);
+
+// Posts one {WORKLOAD}_capacity.json to the same upload URL (the dashboard tells it by content).
+// The file names no suite, so its suite (store::capacity_file_suite: the file's "name", a probe
+// run's "name", or its folder's name) goes along as the `suite` query parameter. kStored when any
+// baseline's search was stored or replaced, kDuplicate when all were stored already. Never throws.
+UploadOutcome upload_capacity_file(const std::filesystem::path& file, const UploadOptions& options,
+                                   const core::Clock& clock);
 
 // The multipart/form-data body the uploader sends, and its Content-Type (exposed for tests).
 struct MultipartBody {

@@ -2,6 +2,11 @@
 // same run uploaded before), 400 not a run JSON (the store's validation message names the field),
 // 401 token missing or wrong, 409 same run identity with different content, 413 body over the
 // limit (the server, before this runs), 415 neither multipart/form-data nor JSON.
+//
+// A capacity file ({WORKLOAD}_capacity.json, told by content: store/capacity_json.h) goes to the
+// same URL. Its suite is its "name" field, else the `suite` query parameter (or multipart field);
+// one row per baseline is stored: 201 when any was stored or replaced, 200 when all were stored
+// already; the body lists each baseline's fate.
 
 #include <nlohmann/json.hpp>
 
@@ -58,6 +63,28 @@ std::string lower_media_type(std::string_view content_type) {
   return media;
 }
 
+http::ServerResponse ingest_capacity(Context& ctx, const std::string& text, const std::string& suite) {
+  auto rows = store::parse_capacity_json(text, suite);
+  if (!rows.ok()) throw http::HttpError(400, rows.error().message, "invalid_capacity_json");
+  auto ingested = ctx.store.ingest_capacity(*rows);
+  if (!ingested.ok()) throw_store_error(ingested.error());
+  bool any_new = false;
+  nlohmann::json baselines = nlohmann::json::array();
+  for (const auto& b : *ingested) {
+    any_new = any_new || b.status != store::CapacityIngestStatus::kDuplicate;
+    baselines.push_back({{"key", b.key}, {"status", store::to_string(b.status)}, {"id", b.id}});
+  }
+  const nlohmann::json body = {
+      {"status", any_new ? "stored" : "duplicate"},
+      {"type", "capacity"},
+      {"id", ingested->empty() ? 0 : ingested->front().id},
+      {"suite", rows->empty() ? suite : rows->front().suite},
+      {"workload", rows->empty() ? "" : rows->front().workload},
+      {"baselines", baselines},
+  };
+  return http::ServerResponse::json(any_new ? 201 : 200, body.dump());
+}
+
 }  // namespace
 
 http::ServerResponse handle_upload(Context& ctx, const http::ServerRequest& request) {
@@ -69,6 +96,10 @@ http::ServerResponse handle_upload(Context& ctx, const http::ServerRequest& requ
 
   std::string text;
   std::string file_name;
+  std::string suite;  // for a capacity file without "name"
+  auto query = parse_query(request.query);
+  if (!query.ok()) throw http::HttpError(400, query.error().message);
+  if (auto it = query->find("suite"); it != query->end()) suite = it->second;
   const std::string_view content_type = request.header("Content-Type");
   const std::string media = lower_media_type(content_type);
   if (media == "multipart/form-data") {
@@ -79,20 +110,21 @@ http::ServerResponse handle_upload(Context& ctx, const http::ServerRequest& requ
     const FormPart* file = nullptr;
     for (const auto& part : *parts) {
       if (part.name == "file") file = &part;
+      if (part.name == "suite") suite = part.body;
     }
     if (file == nullptr) throw http::HttpError(400, "multipart/form-data body without a 'file' field", "", "file");
     text = file->body;
     file_name = base_name(file->filename);
   } else if (media == "application/json" || media.empty()) {
     text = request.body;
-    auto query = parse_query(request.query);
-    if (!query.ok()) throw http::HttpError(400, query.error().message);
     if (auto it = query->find("filename"); it != query->end()) file_name = base_name(it->second);
   } else {
     throw http::HttpError(415, "expected Content-Type multipart/form-data (a 'file' field) or application/json, found '" +
                                    std::string(content_type) + "'");
   }
   if (text.empty()) throw http::HttpError(400, "empty upload: expected one run JSON document");
+
+  if (store::is_capacity_json(text)) return ingest_capacity(ctx, text, suite);
 
   auto ingested = ctx.store.ingest_json(text, file_name);
   if (!ingested.ok()) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include "metrics/percentile.h"
 
@@ -63,21 +64,96 @@ std::optional<core::Error> judge_point(Store& store, const RegressOptions& optio
   return std::nullopt;
 }
 
+// The session's capacity searches against earlier sessions' (see regress.h).
+std::optional<core::Error> judge_capacity(Store& store, const RegressOptions& options, SuiteVerdict& verdict) {
+  auto rows = store.session_capacity(verdict.suite, verdict.session.session_id);
+  if (!rows) return rows.error();
+  for (const CapacityRow& row : *rows) {
+    if (row.inconclusive()) {
+      ++verdict.capacity_skipped;
+      continue;
+    }
+    ++verdict.capacity_searches;
+    auto history = store.capacity_history(row, verdict.session, options.window);
+    if (!history) return history.error();
+    if (history->empty()) {
+      ++verdict.capacity_without_history;
+      continue;
+    }
+    std::vector<double> earlier;
+    for (const auto& h : *history) earlier.push_back(*h.capacity);
+    ++verdict.values_compared;
+    const double threshold = options.capacity_threshold();
+    const Judgement j = judge(earlier, row.has_capacity(), row.capacity, Better::kHigher, threshold);
+    if (!j.regressed) continue;
+    Finding f;
+    f.workload = row.workload;
+    f.key = row.key;
+    f.capacity = true;
+    f.unit = row.unit;
+    f.median = *j.median;
+    f.history = j.history;
+    f.threshold_pct = threshold;
+    if (row.has_capacity()) {
+      f.value = *row.capacity;
+      f.change_pct = change_pct(f.value, f.median);
+    } else {
+      f.error = row.status;
+    }
+    verdict.regressions.push_back(std::move(f));
+  }
+  return std::nullopt;
+}
+
+// The session a suite is judged on: the given one, or the newest of the runs (when run metrics
+// are judged) and of the capacity searches (when capacity is). nullopt when the suite has none.
+core::Result<std::optional<SessionSummary>> session_to_judge(Store& store, const RegressOptions& options,
+                                                             const std::string& suite) {
+  const bool runs = !options.metrics.empty();
+  if (options.session) {
+    SessionSummary s;
+    s.session_id = *options.session;
+    auto all = store.session_runs(suite, *options.session);
+    if (!all) return all.error();
+    if (!all->empty()) {
+      s.session_time = all->front().run.session_time;
+      return std::optional<SessionSummary>(s);
+    }
+    if (!options.capacity) return std::optional<SessionSummary>();
+    auto caps = store.session_capacity(suite, *options.session);
+    if (!caps) return caps.error();
+    if (caps->empty()) return std::optional<SessionSummary>();  // this suite did not run in that session
+    s.session_time = caps->front().session_time;
+    return std::optional<SessionSummary>(s);
+  }
+  std::optional<SessionSummary> best;
+  if (runs) {
+    auto newest = store.newest_session(suite);
+    if (!newest) return newest.error();
+    best = *newest;
+  }
+  if (options.capacity) {
+    auto newest = store.newest_capacity_session(suite);
+    if (!newest) return newest.error();
+    if (*newest && (!best || std::tie((*newest)->session_time, (*newest)->session_id) >
+                                 std::tie(best->session_time, best->session_id))) {
+      best = *newest;
+    }
+  }
+  return best;
+}
+
 core::Result<SuiteVerdict> judge_suite(Store& store, const RegressOptions& options, const std::string& suite) {
   SuiteVerdict verdict;
   verdict.suite = suite;
-  if (options.session) {
-    auto all = store.session_runs(suite, *options.session);
-    if (!all) return all.error();
-    if (all->empty()) return verdict;  // this suite did not run in that session
-    verdict.session.session_id = *options.session;
-    verdict.session.session_time = all->front().run.session_time;
-  } else {
-    auto newest = store.newest_session(suite);
-    if (!newest) return newest.error();
-    if (!*newest) return verdict;
-    verdict.session = **newest;
+  auto session = session_to_judge(store, options, suite);
+  if (!session) return session.error();
+  if (!*session) return verdict;
+  verdict.session = **session;
+  if (options.capacity) {
+    if (auto failed = judge_capacity(store, options, verdict)) return *failed;
   }
+  if (options.metrics.empty()) return verdict;
   auto runs = store.session_runs(suite, verdict.session.session_id);
   if (!runs) return runs.error();
   // A point run more than once in the session: its latest run (the last of equal points, as
@@ -158,11 +234,19 @@ core::Result<RegressReport> check_regressions(Store& store, const RegressOptions
     auto suites = store.suites();
     if (!suites) return suites.error();
     for (const auto& s : *suites) names.push_back(s.suite);
+    if (options.capacity) {
+      auto more = store.capacity_suites();
+      if (!more) return more.error();
+      for (const auto& name : *more) {
+        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+      }
+      std::sort(names.begin(), names.end());
+    }
   }
   for (const auto& name : names) {
     auto verdict = judge_suite(store, options, name);
     if (!verdict) return verdict.error();
-    if (verdict->points == 0) {
+    if (verdict->points == 0 && verdict->capacity_searches == 0) {
       if (options.suite) {
         return core::Error{"usage", options.session ? fmt::format("suite '{}' has no runs in session '{}'", name,
                                                                   *options.session)
@@ -184,6 +268,17 @@ std::string format_report(const RegressReport& report, const RegressOptions& opt
     out += fmt::format("suite {}: session {} against the median of up to {} earlier sessions\n", s.suite,
                        s.session.session_id, options.window);
     for (const auto& f : s.regressions) {
+      if (f.capacity && !f.error.empty()) {
+        out += fmt::format("  REGRESSION {} {} capacity: none found ({}); earlier sessions found {} {} (median of {})\n",
+                           f.workload, f.key, f.error, format_value(f.median), f.unit, f.history);
+        continue;
+      }
+      if (f.capacity) {
+        out += fmt::format("  REGRESSION {} {} capacity: {} vs median {} {} of {} ({}, higher is better, threshold {}%)\n",
+                           f.workload, f.key, format_value(f.value), format_value(f.median), f.unit, f.history,
+                           format_change(f.change_pct), f.threshold_pct);
+        continue;
+      }
       if (!f.metric) {
         out += fmt::format("  REGRESSION {} {} qps {}: the run failed ({}); it succeeded in {} earlier session(s)\n",
                            f.workload, f.key, f.qps, f.error, f.history);
@@ -195,8 +290,18 @@ std::string format_report(const RegressReport& report, const RegressOptions& opt
                          f.history, format_change(f.change_pct),
                          info.better == Better::kLower ? "lower" : "higher", f.threshold_pct);
     }
-    out += fmt::format("  {} point(s), {} without earlier sessions, {} value(s) compared, {} regression(s)\n",
-                       s.points, s.points_without_history, s.values_compared, s.regressions.size());
+    if (!options.metrics.empty()) {
+      out += fmt::format("  {} point(s), {} without earlier sessions, {} value(s) compared, {} regression(s)\n",
+                         s.points, s.points_without_history, s.values_compared, s.regressions.size());
+    }
+    if (options.capacity) {
+      out += fmt::format("  {} capacity search(es), {} without earlier sessions{}{}\n", s.capacity_searches,
+                         s.capacity_without_history,
+                         s.capacity_skipped > 0
+                             ? fmt::format(", {} interrupted or failed search(es) left out", s.capacity_skipped)
+                             : "",
+                         options.metrics.empty() ? fmt::format(", {} regression(s)", s.regressions.size()) : "");
+    }
     if (s.interrupted_skipped > 0) {
       out += fmt::format("  {} interrupted run(s) left out (--include-interrupted judges them)\n", s.interrupted_skipped);
     }

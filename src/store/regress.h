@@ -8,6 +8,12 @@
 //   higher is better (throughputs): value < median * (1 - threshold)
 // A point that failed outright in the newest session while earlier sessions succeeded is a
 // regression too. Points without history are counted, not judged.
+//
+// Capacity (RegressOptions::capacity, `lmbench regress --metrics capacity`): each capacity search
+// of the session (workload label, KEY) against the median capacity of the previous `window`
+// sessions' searches under the same SLO and goodput target, higher is better, by the same rule
+// (judge()). A search that found none (below_min) while earlier ones found one is a regression;
+// interrupted and failed searches are counted and left out, as interrupted runs are.
 
 #include <map>
 #include <optional>
@@ -24,7 +30,10 @@ namespace lmbench::store {
 struct RegressOptions {
   double threshold_pct = 10;                  // default for every metric
   std::map<Metric, double> metric_threshold_pct;  // per-metric overrides
+  // Run metrics to judge; empty judges no runs (e.g. capacity alone).
   std::vector<Metric> metrics = default_regress_metrics();
+  bool capacity = false;                          // judge capacity searches too
+  std::optional<double> capacity_threshold_pct;   // default: threshold_pct
   int window = 5;                             // earlier sessions the median is taken over
   std::optional<std::string> suite;           // only this suite (default: every suite)
   std::optional<std::string> session;         // judge this session instead of each suite's newest
@@ -34,19 +43,22 @@ struct RegressOptions {
 
   static std::vector<Metric> default_regress_metrics();
   double threshold_for(Metric m) const;
+  double capacity_threshold() const { return capacity_threshold_pct.value_or(threshold_pct); }
 };
 
 struct Finding {
   std::string workload;
   std::string key;
   double qps = 0;
-  std::optional<Metric> metric;  // nullopt: the run failed while earlier ones succeeded
+  std::optional<Metric> metric;  // nullopt: the run failed while earlier ones succeeded, or a capacity finding
+  bool capacity = false;         // a capacity search's finding (qps is 0; `unit` says the rate's unit)
+  std::string unit;              // of a capacity
   double value = 0;              // the newest session's value
   double median = 0;             // of the earlier sessions
   double change_pct = 0;         // signed change of value against median (+ means larger)
   double threshold_pct = 0;
   int history = 0;               // earlier sessions the median was taken over
-  std::string error;             // the run's error, when it failed
+  std::string error;             // the run's error when it failed; a capacity search's status when it found none
 };
 
 struct SuiteVerdict {
@@ -56,6 +68,9 @@ struct SuiteVerdict {
   int points_without_history = 0;
   int interrupted_skipped = 0;  // interrupted runs of the session, not judged
   int values_compared = 0;
+  int capacity_searches = 0;               // judged searches of the session (found, at_max, below_min)
+  int capacity_without_history = 0;
+  int capacity_skipped = 0;                // interrupted or failed searches, not judged
   std::vector<Finding> regressions;
 };
 

@@ -27,6 +27,11 @@ struct Run {
   std::optional<double> duration_s;
   bool interrupted = false;  // "interrupted": true: Ctrl-C cut it short (left out of charts and regressions)
   std::string validity;      // "validity"."verdict" (valid | suspect | invalid); "" when the run has none
+  // "trial": {"index", "count"} of `lmbench run --repeat N` (1-based); 0 when the run has none.
+  int trial_index = 0;
+  int trial_count = 0;
+  // "capacity_probe"."index" of a capacity search's probe (1-based); 0 when it is not a probe.
+  int probe_index = 0;
   std::string json;        // the document exactly as given
 };
 

@@ -75,6 +75,8 @@ std::optional<double> number(const json& obj, const std::string& parent, std::st
   return d;
 }
 
+}  // namespace
+
 bool is_timestamp(std::string_view s) {
   if (s.size() != 13 || s[8] != '-') return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -84,7 +86,7 @@ bool is_timestamp(std::string_view s) {
 }
 
 // Unix seconds of "lmbench-<seconds>-<8 hex>", else of the timestamp read as UTC.
-std::int64_t session_time(const std::string& session_id, const std::string& timestamp) {
+std::int64_t session_time_of(const std::string& session_id, const std::string& timestamp) {
   constexpr std::string_view kPrefix = "lmbench-";
   if (session_id.starts_with(kPrefix)) {
     const auto dash = session_id.find('-', kPrefix.size());
@@ -107,6 +109,8 @@ std::int64_t session_time(const std::string& session_id, const std::string& time
   tm.tm_min = std::stoi(timestamp.substr(11, 2));
   return static_cast<std::int64_t>(timegm(&tm));
 }
+
+namespace {
 
 void read_lmbench_results(const json& results, Run& run) {
   const std::string p = "results";
@@ -225,12 +229,29 @@ Run read_run(const json& doc, std::string_view file_name, std::string_view key_h
     }
     run.validity = verdict->get<std::string>();
   }
-  run.session_time = session_time(run.session_id, run.timestamp);
+  // Trials of one point (--repeat) and re-probes of one rate can share the minute of their
+  // timestamp: these tell them apart in the run's identity.
+  auto index_of = [&](const char* block, const char* field) {
+    const json* v = find(doc, block);
+    if (v == nullptr || v->is_null()) return 0;
+    if (!v->is_object()) fail(block, "an object", v);
+    const json* n = find(*v, field);
+    const std::string path = std::string(block) + "." + field;
+    if (n == nullptr || !n->is_number_integer() || n->get<std::int64_t>() < 1 || n->get<std::int64_t>() > 1000000) {
+      fail(path, "a whole number >= 1", n);
+    }
+    return static_cast<int>(n->get<std::int64_t>());
+  };
+  run.trial_index = index_of("trial", "index");
+  run.trial_count = run.trial_index > 0 ? index_of("trial", "count") : 0;
+  run.probe_index = index_of("capacity_probe", "index");
+  run.session_time = session_time_of(run.session_id, run.timestamp);
   return run;
 }
 
-// Where `text` first nests arrays and objects deeper than `max_depth`, as "line L, column C";
-// nullopt when it does not. Brackets inside strings do not count. A linear scan, no recursion.
+}  // namespace
+
+// Brackets inside strings do not count.
 std::optional<std::string> too_deep_at(std::string_view text, int max_depth) {
   int depth = 0;
   int line = 1;
@@ -260,8 +281,6 @@ std::optional<std::string> too_deep_at(std::string_view text, int max_depth) {
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 core::Result<Run> parse_run_json(std::string_view text, std::string_view file_name, std::string_view key_hint) {
   if (const auto at = too_deep_at(text, kMaxJsonDepth)) {

@@ -16,8 +16,13 @@
 //     the original's vLLM-benchmark layout: mean_ttft_ms, median_ttft_ms, p99_ttft_ms (same for
 //       tpot, itl), request_throughput, output_token_throughput, successful_requests; optional
 //       duration, total_token_throughput
+//   trial {index, count} (optional: `lmbench run --repeat`), capacity_probe {index, ...} (optional: a
+//     capacity search's probe): whole numbers >= 1; they are part of the run's identity.
 //   A metric given as null counts as not reported. Unknown fields are kept (the JSON is stored whole).
 
+#include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/error.h"
@@ -39,5 +44,15 @@ inline constexpr int kMaxJsonDepth = 64;
 // what was found).
 core::Result<Run> parse_run_json(std::string_view text, std::string_view file_name = {},
                                  std::string_view key_hint = {});
+
+// "YYYYMMDD-HHMM".
+bool is_timestamp(std::string_view s);
+// Run::session_time's rule: Unix seconds of "lmbench-<seconds>-<hex>", else `timestamp` (which
+// must satisfy is_timestamp) read as UTC.
+std::int64_t session_time_of(const std::string& session_id, const std::string& timestamp);
+
+// Whether `text`, a JSON document, nests arrays and objects deeper than `max_depth`: "line L,
+// column C" of the first place it does. A linear scan, before any recursive parse.
+std::optional<std::string> too_deep_at(std::string_view text, int max_depth);
 
 }  // namespace lmbench::store

@@ -109,6 +109,99 @@ void v2_to_v3(Database& db) {
   )sql");
 }
 
+// v4: trial and probe indexes in the run's identity, and capacity searches. A search's identity is
+// its session, suite, workload label and KEY (the capacity file is rewritten in place, so an
+// upload of a newer version replaces the row).
+void v3_to_v4(Database& db) {
+  // The child table is copied and dropped first, so dropping the old `runs` cascades to nothing;
+  // RENAME then points run_documents' REFERENCES at the new `runs`.
+  db.exec(R"sql(
+    CREATE TABLE runs_v4 (
+      id INTEGER PRIMARY KEY,
+      suite TEXT NOT NULL,
+      session_id TEXT NOT NULL,
+      timestamp TEXT NOT NULL,
+      key TEXT NOT NULL,
+      workload TEXT NOT NULL,
+      qps REAL NOT NULL,
+      ttft_p50_ms REAL,
+      itl_p50_ms REAL,
+      tpot_p50_ms REAL,
+      output_throughput REAL,
+      session_time INTEGER NOT NULL DEFAULT 0,
+      ok INTEGER NOT NULL DEFAULT 1,
+      error TEXT,
+      ttft_mean_ms REAL,
+      ttft_p99_ms REAL,
+      itl_mean_ms REAL,
+      itl_p99_ms REAL,
+      tpot_mean_ms REAL,
+      tpot_p99_ms REAL,
+      request_throughput REAL,
+      input_throughput REAL,
+      total_throughput REAL,
+      successful_requests INTEGER,
+      duration_s REAL,
+      interrupted INTEGER NOT NULL DEFAULT 0,
+      validity TEXT,
+      trial_index INTEGER NOT NULL DEFAULT 0,
+      trial_count INTEGER NOT NULL DEFAULT 0,
+      probe_index INTEGER NOT NULL DEFAULT 0,
+      UNIQUE (suite, session_id, key, workload, qps, timestamp, trial_index, probe_index)
+    );
+    INSERT INTO runs_v4 (id, suite, session_id, timestamp, key, workload, qps, ttft_p50_ms, itl_p50_ms, tpot_p50_ms,
+      output_throughput, session_time, ok, error, ttft_mean_ms, ttft_p99_ms, itl_mean_ms, itl_p99_ms, tpot_mean_ms,
+      tpot_p99_ms, request_throughput, input_throughput, total_throughput, successful_requests, duration_s,
+      interrupted, validity, trial_index, trial_count, probe_index)
+    SELECT id, suite, session_id, timestamp, key, workload, qps, ttft_p50_ms, itl_p50_ms, tpot_p50_ms,
+      output_throughput, session_time, ok, error, ttft_mean_ms, ttft_p99_ms, itl_mean_ms, itl_p99_ms, tpot_mean_ms,
+      tpot_p99_ms, request_throughput, input_throughput, total_throughput, successful_requests, duration_s,
+      interrupted, validity,
+      COALESCE((SELECT CAST(json_extract(json, '$.trial.index') AS INTEGER) FROM run_documents WHERE run_id = runs.id), 0),
+      COALESCE((SELECT CAST(json_extract(json, '$.trial.count') AS INTEGER) FROM run_documents WHERE run_id = runs.id), 0),
+      COALESCE((SELECT CAST(json_extract(json, '$.capacity_probe.index') AS INTEGER) FROM run_documents WHERE run_id = runs.id), 0)
+    FROM runs;
+    CREATE TABLE run_documents_v4 (
+      run_id INTEGER PRIMARY KEY REFERENCES runs_v4 (id) ON DELETE CASCADE,
+      json TEXT NOT NULL
+    );
+    INSERT INTO run_documents_v4 (run_id, json) SELECT run_id, json FROM run_documents;
+    DROP TABLE run_documents;
+    DROP TABLE runs;
+    ALTER TABLE runs_v4 RENAME TO runs;
+    ALTER TABLE run_documents_v4 RENAME TO run_documents;
+    CREATE INDEX runs_sessions ON runs (suite, workload, session_id, session_time, timestamp, ok);
+    CREATE INDEX runs_point ON runs (suite, workload, qps, key, session_time);
+    CREATE INDEX runs_session_time ON runs (session_id, session_time);
+  )sql");
+  db.exec(R"sql(
+    CREATE TABLE capacity (
+      id INTEGER PRIMARY KEY,
+      suite TEXT NOT NULL,
+      session_id TEXT NOT NULL,
+      session_time INTEGER NOT NULL,
+      timestamp TEXT NOT NULL,
+      workload TEXT NOT NULL,
+      key TEXT NOT NULL,
+      status TEXT NOT NULL,
+      capacity REAL,
+      lower_bound REAL,
+      upper_bound REAL,
+      unit TEXT NOT NULL,
+      rate_key TEXT NOT NULL,
+      slo TEXT NOT NULL,
+      goodput REAL,
+      precision REAL,
+      precision_reached REAL,
+      min_qps REAL,
+      max_qps REAL,
+      entry TEXT NOT NULL,
+      UNIQUE (suite, session_id, workload, key)
+    );
+    CREATE INDEX capacity_series ON capacity (suite, workload, key, session_time);
+  )sql");
+}
+
 int count_tables(Database& db) {
   Statement s = db.prepare("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table'");
   s.step();
@@ -141,6 +234,10 @@ void migrate(Database& db) {
   if (version == 2) {
     v2_to_v3(db);
     version = 3;
+  }
+  if (version == 3) {
+    v3_to_v4(db);
+    version = 4;
   }
   db.set_user_version(version);
   tx.commit();

@@ -23,7 +23,7 @@ constexpr const char* kRunColumns =
     "ttft_mean_ms, ttft_p50_ms, ttft_p99_ms, itl_mean_ms, itl_p50_ms, itl_p99_ms, "
     "tpot_mean_ms, tpot_p50_ms, tpot_p99_ms, "
     "request_throughput, output_throughput, input_throughput, total_throughput, "
-    "successful_requests, duration_s, interrupted, validity";
+    "successful_requests, duration_s, interrupted, validity, trial_index, trial_count, probe_index";
 constexpr int kFirstMetricColumn = 10;
 
 StoredRun read_run_row(const Statement& s) {
@@ -44,7 +44,54 @@ StoredRun read_run_row(const Statement& s) {
   r.duration_s = s.optional_real(24);
   r.interrupted = s.integer(25) != 0;
   r.validity = s.text(26);
+  r.trial_index = static_cast<int>(s.integer(27));
+  r.trial_count = static_cast<int>(s.integer(28));
+  r.probe_index = static_cast<int>(s.integer(29));
   return out;
+}
+
+constexpr const char* kCapacityColumns =
+    "id, suite, session_id, session_time, timestamp, workload, key, status, capacity, lower_bound, upper_bound, "
+    "unit, rate_key, slo, goodput, precision, precision_reached, min_qps, max_qps, entry";
+
+CapacityRow read_capacity_row(const Statement& s) {
+  CapacityRow r;
+  r.id = s.integer(0);
+  r.suite = s.text(1);
+  r.session_id = s.text(2);
+  r.session_time = s.integer(3);
+  r.timestamp = s.text(4);
+  r.workload = s.text(5);
+  r.key = s.text(6);
+  r.status = s.text(7);
+  r.capacity = s.optional_real(8);
+  r.lower = s.optional_real(9);
+  r.upper = s.optional_real(10);
+  r.unit = s.text(11);
+  r.rate_key = s.text(12);
+  r.slo = s.text(13);
+  r.goodput = s.optional_real(14);
+  r.precision = s.optional_real(15);
+  r.precision_reached = s.optional_real(16);
+  r.min_qps = s.optional_real(17);
+  r.max_qps = s.optional_real(18);
+  r.entry = s.text(19);
+  return r;
+}
+
+std::vector<CapacityRow> read_capacity_rows(Statement& s) {
+  std::vector<CapacityRow> out;
+  while (s.step()) out.push_back(read_capacity_row(s));
+  s.reset();
+  return out;
+}
+
+// Equal as the store keeps them (entry and slo are canonical JSON: compact, keys sorted).
+bool same_capacity(const CapacityRow& a, const CapacityRow& b) {
+  return a.timestamp == b.timestamp && a.status == b.status && a.capacity == b.capacity && a.lower == b.lower &&
+         a.upper == b.upper && a.unit == b.unit && a.rate_key == b.rate_key && a.slo == b.slo &&
+         a.goodput == b.goodput && a.precision == b.precision && a.precision_reached == b.precision_reached &&
+         a.min_qps == b.min_qps && a.max_qps == b.max_qps && a.entry == b.entry;
 }
 
 template <typename F>
@@ -65,17 +112,54 @@ struct Store::Impl {
         ttft_mean_ms, ttft_p50_ms, ttft_p99_ms, itl_mean_ms, itl_p50_ms, itl_p99_ms,
         tpot_mean_ms, tpot_p50_ms, tpot_p99_ms,
         request_throughput, output_throughput, input_throughput, total_throughput,
-        successful_requests, duration_s, interrupted, validity)
+        successful_requests, duration_s, interrupted, validity, trial_index, trial_count, probe_index)
       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-              ?22, ?23, ?24, ?25, ?26)
-      ON CONFLICT (suite, session_id, key, workload, qps, timestamp) DO NOTHING
+              ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)
+      ON CONFLICT (suite, session_id, key, workload, qps, timestamp, trial_index, probe_index) DO NOTHING
       RETURNING id)sql");
     insert_document = db.prepare("INSERT INTO run_documents (run_id, json) VALUES (?1, ?2)");
     find_identity = db.prepare(R"sql(
       SELECT runs.id, run_documents.json FROM runs JOIN run_documents ON run_documents.run_id = runs.id
-      WHERE suite = ?1 AND session_id = ?2 AND key = ?3 AND workload = ?4 AND qps = ?5 AND timestamp = ?6)sql");
+      WHERE suite = ?1 AND session_id = ?2 AND key = ?3 AND workload = ?4 AND qps = ?5 AND timestamp = ?6
+        AND trial_index = ?7 AND probe_index = ?8)sql");
     session_min_time = db.prepare("SELECT MIN(session_time) FROM runs WHERE session_id = ?1");
     move_session_time = db.prepare("UPDATE runs SET session_time = ?2 WHERE session_id = ?1 AND session_time > ?2");
+    move_capacity_session_time =
+        db.prepare("UPDATE capacity SET session_time = ?2 WHERE session_id = ?1 AND session_time > ?2");
+    insert_capacity = db.prepare(R"sql(
+      INSERT INTO capacity (suite, session_id, session_time, timestamp, workload, key, status, capacity,
+        lower_bound, upper_bound, unit, rate_key, slo, goodput, precision, precision_reached, min_qps, max_qps, entry)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+      ON CONFLICT (suite, session_id, workload, key) DO UPDATE SET
+        session_time = excluded.session_time, timestamp = excluded.timestamp, status = excluded.status,
+        capacity = excluded.capacity, lower_bound = excluded.lower_bound, upper_bound = excluded.upper_bound,
+        unit = excluded.unit, rate_key = excluded.rate_key, slo = excluded.slo, goodput = excluded.goodput,
+        precision = excluded.precision, precision_reached = excluded.precision_reached,
+        min_qps = excluded.min_qps, max_qps = excluded.max_qps, entry = excluded.entry
+      RETURNING id)sql");
+    find_capacity = db.prepare(fmt::format(
+        "SELECT {} FROM capacity WHERE suite = ?1 AND session_id = ?2 AND workload = ?3 AND key = ?4",
+        kCapacityColumns));
+    capacity_series = db.prepare(fmt::format(R"sql(
+      SELECT {} FROM capacity
+      WHERE suite = ?1 AND (workload = ?2 OR (substr(workload, 1, length(?2) + 1) = ?2 || '-'
+                                              AND substr(workload, length(?2) + 2) GLOB '[0-9]*'))
+      ORDER BY workload, key, slo, goodput, session_time, session_id)sql",
+                                             kCapacityColumns));
+    newest_capacity_session = db.prepare(R"sql(
+      SELECT session_id, MIN(session_time), MIN(timestamp), MAX(timestamp), COUNT(*), SUM(capacity IS NULL)
+      FROM capacity WHERE suite = ?1
+      GROUP BY session_id ORDER BY MIN(session_time) DESC, session_id DESC LIMIT 1)sql");
+    session_capacity = db.prepare(fmt::format(
+        "SELECT {} FROM capacity WHERE suite = ?1 AND session_id = ?2 ORDER BY workload, key", kCapacityColumns));
+    capacity_history = db.prepare(fmt::format(R"sql(
+      SELECT {} FROM capacity
+      WHERE suite = ?1 AND workload = ?2 AND key = ?3 AND slo = ?4 AND goodput IS ?5
+        AND status IN ('found', 'at_max') AND capacity IS NOT NULL
+        AND (session_time, session_id) < (?6, ?7)
+      ORDER BY session_time DESC, session_id DESC LIMIT ?8)sql",
+                                              kCapacityColumns));
+    capacity_suites = db.prepare("SELECT DISTINCT suite FROM capacity ORDER BY suite");
     suites = db.prepare(R"sql(
       SELECT suite, COUNT(DISTINCT workload), COUNT(DISTINCT session_id), COUNT(*)
       FROM runs GROUP BY suite ORDER BY suite)sql");
@@ -114,8 +198,10 @@ struct Store::Impl {
     auto& slot = vs_qps_by_metric[static_cast<int>(m)];
     if (!slot) {
       slot = std::make_unique<Statement>(db.prepare(fmt::format(R"sql(
-        SELECT key, qps, session_id, session_time, timestamp, ok, {0}, id, interrupted, validity FROM (
-          SELECT id, key, qps, session_id, session_time, timestamp, ok, {0}, interrupted, validity,
+        SELECT key, qps, session_id, session_time, timestamp, ok, {0}, id, interrupted, validity, trial_index,
+               trial_count FROM (
+          SELECT id, key, qps, session_id, session_time, timestamp, ok, {0}, interrupted, validity, trial_index,
+                 trial_count,
                  ROW_NUMBER() OVER (PARTITION BY key, qps ORDER BY timestamp DESC, id DESC) AS nth
           FROM runs WHERE suite = ?1 AND workload = ?2 AND session_id = ?3 AND (interrupted = 0 OR ?4))
         WHERE nth = 1 ORDER BY key, qps)sql",
@@ -128,8 +214,10 @@ struct Store::Impl {
     auto& slot = over_time_by_metric[static_cast<int>(m)];
     if (!slot) {
       slot = std::make_unique<Statement>(db.prepare(fmt::format(R"sql(
-        SELECT key, qps, session_id, session_time, timestamp, ok, {0}, id, interrupted, validity FROM (
-          SELECT id, key, qps, session_id, session_time, timestamp, ok, {0}, interrupted, validity,
+        SELECT key, qps, session_id, session_time, timestamp, ok, {0}, id, interrupted, validity, trial_index,
+               trial_count FROM (
+          SELECT id, key, qps, session_id, session_time, timestamp, ok, {0}, interrupted, validity, trial_index,
+                 trial_count,
                  ROW_NUMBER() OVER (PARTITION BY key, session_id ORDER BY timestamp DESC, id DESC) AS nth
           FROM runs WHERE suite = ?1 AND workload = ?2 AND qps = ?3 AND (interrupted = 0 OR ?4))
         WHERE nth = 1 ORDER BY key, session_time, session_id)sql",
@@ -148,6 +236,7 @@ struct Store::Impl {
     }
     session_min_time.reset();
     move_session_time.bind(1, run.session_id).bind(2, session_time).run();
+    move_capacity_session_time.bind(1, run.session_id).bind(2, session_time).run();
 
     insert.bind(1, run.suite).bind(2, run.session_id).bind(3, run.timestamp).bind(4, session_time);
     insert.bind(5, run.key).bind(6, run.workload).bind(7, run.qps).bind(8, run.ok ? 1 : 0);
@@ -157,6 +246,7 @@ struct Store::Impl {
     insert.bind(24, run.duration_s);
     insert.bind(25, run.interrupted ? 1 : 0);
     if (run.validity.empty()) insert.bind_null(26); else insert.bind(26, run.validity);
+    insert.bind(27, run.trial_index).bind(28, run.trial_count).bind(29, run.probe_index);
     Ingested out;
     out.run = run;
     out.run.json.clear();
@@ -171,7 +261,7 @@ struct Store::Impl {
 
     // Same identity stored already: a duplicate when the documents are equal as JSON.
     find_identity.bind(1, run.suite).bind(2, run.session_id).bind(3, run.key).bind(4, run.workload);
-    find_identity.bind(5, run.qps).bind(6, run.timestamp);
+    find_identity.bind(5, run.qps).bind(6, run.timestamp).bind(7, run.trial_index).bind(8, run.probe_index);
     if (!find_identity.step()) {
       find_identity.reset();
       return core::Error{"sqlite", "insert ignored but no run with the same identity found"};
@@ -184,15 +274,55 @@ struct Store::Impl {
     if (a.is_discarded() || b.is_discarded() || a != b) {
       return core::Error{"conflict",
                          fmt::format("a different run with the same identity is stored already (run {}: suite "
-                                     "'{}', session '{}', key '{}', workload '{}', qps {}, timestamp {})",
+                                     "'{}', session '{}', key '{}', workload '{}', qps {}, timestamp {}{}{})",
                                      out.id, run.suite, run.session_id, run.key, run.workload, run.qps,
-                                     run.timestamp)};
+                                     run.timestamp,
+                                     run.trial_index ? fmt::format(", trial {}", run.trial_index) : "",
+                                     run.probe_index ? fmt::format(", capacity probe {}", run.probe_index) : "")};
     }
     out.status = IngestStatus::kDuplicate;
     return out;
   }
 
+  // Inside a transaction.
+  CapacityIngested ingest_capacity_locked(const CapacityRow& given) {
+    CapacityRow row = given;
+    // A session's time is its runs' when they are stored (they agree when the id carries the time).
+    session_min_time.bind(1, row.session_id);
+    if (session_min_time.step() && !session_min_time.is_null(0)) {
+      row.session_time = std::min(row.session_time, session_min_time.integer(0));
+    }
+    session_min_time.reset();
+    CapacityIngested out;
+    out.key = row.key;
+    find_capacity.bind(1, row.suite).bind(2, row.session_id).bind(3, row.workload).bind(4, row.key);
+    std::optional<CapacityRow> stored;
+    if (find_capacity.step()) stored = read_capacity_row(find_capacity);
+    find_capacity.reset();
+    if (stored && same_capacity(*stored, row)) {
+      out.status = CapacityIngestStatus::kDuplicate;
+      out.id = stored->id;
+      return out;
+    }
+    out.status = stored ? CapacityIngestStatus::kReplaced : CapacityIngestStatus::kStored;
+    Statement& s = insert_capacity;
+    s.bind(1, row.suite).bind(2, row.session_id).bind(3, row.session_time).bind(4, row.timestamp);
+    s.bind(5, row.workload).bind(6, row.key).bind(7, row.status).bind(8, row.capacity).bind(9, row.lower);
+    s.bind(10, row.upper).bind(11, row.unit).bind(12, row.rate_key).bind(13, row.slo).bind(14, row.goodput);
+    s.bind(15, row.precision).bind(16, row.precision_reached).bind(17, row.min_qps).bind(18, row.max_qps);
+    s.bind(19, row.entry);
+    if (!s.step()) {
+      s.reset();
+      throw SqliteError(SQLITE_ERROR, "capacity insert returned no row");
+    }
+    out.id = s.integer(0);
+    s.reset();
+    return out;
+  }
+
   Database db;
+  Statement move_capacity_session_time, insert_capacity, find_capacity, capacity_series, newest_capacity_session,
+      session_capacity, capacity_history, capacity_suites;
   Statement insert, insert_document, find_identity, session_min_time, move_session_time;
   Statement suites, workloads, sessions, keys, qps_values, run_json, schema_version;
   Statement newest_session, session_runs, history;
@@ -227,6 +357,8 @@ std::vector<Point> read_points(Statement& s) {
     p.run_id = s.integer(7);
     p.interrupted = s.integer(8) != 0;
     p.validity = s.text(9);
+    p.trial_index = static_cast<int>(s.integer(10));
+    p.trial_count = static_cast<int>(s.integer(11));
     out.push_back(std::move(p));
   }
   s.reset();
@@ -298,6 +430,78 @@ std::vector<core::Result<Ingested>> Store::ingest_many(std::span<const Run> runs
     out.assign(runs.size(), core::Error{"sqlite", e.what()});
   }
   return out;
+}
+
+const char* to_string(CapacityIngestStatus status) {
+  switch (status) {
+    case CapacityIngestStatus::kStored: return "stored";
+    case CapacityIngestStatus::kReplaced: return "replaced";
+    case CapacityIngestStatus::kDuplicate: return "duplicate";
+  }
+  return "stored";
+}
+
+core::Result<std::vector<CapacityIngested>> Store::ingest_capacity(std::span<const CapacityRow> rows) {
+  return guarded([&] {
+    std::vector<CapacityIngested> out;
+    Transaction tx(impl_->db);
+    for (const CapacityRow& row : rows) out.push_back(impl_->ingest_capacity_locked(row));
+    tx.commit();
+    return out;
+  });
+}
+
+core::Result<std::vector<CapacityIngested>> Store::ingest_capacity_json(std::string_view text, std::string_view suite) {
+  auto rows = parse_capacity_json(text, suite);
+  if (!rows) return rows.error();
+  return ingest_capacity(*rows);
+}
+
+core::Result<std::vector<CapacityRow>> Store::capacity_series(std::string_view suite, std::string_view workload) {
+  return guarded([&] {
+    Statement& s = impl_->capacity_series;
+    s.bind(1, suite).bind(2, workload);
+    return read_capacity_rows(s);
+  });
+}
+
+core::Result<std::optional<SessionSummary>> Store::newest_capacity_session(std::string_view suite) {
+  return guarded([&]() -> std::optional<SessionSummary> {
+    Statement& s = impl_->newest_capacity_session;
+    s.bind(1, suite);
+    std::optional<SessionSummary> out;
+    if (s.step()) out = read_session(s);
+    s.reset();
+    return out;
+  });
+}
+
+core::Result<std::vector<CapacityRow>> Store::session_capacity(std::string_view suite, std::string_view session_id) {
+  return guarded([&] {
+    Statement& s = impl_->session_capacity;
+    s.bind(1, suite).bind(2, session_id);
+    return read_capacity_rows(s);
+  });
+}
+
+core::Result<std::vector<CapacityRow>> Store::capacity_history(const CapacityRow& row, const SessionSummary& before,
+                                                               int limit) {
+  return guarded([&] {
+    Statement& s = impl_->capacity_history;
+    s.bind(1, row.suite).bind(2, row.workload).bind(3, row.key).bind(4, row.slo).bind(5, row.goodput);
+    s.bind(6, before.session_time).bind(7, before.session_id).bind(8, limit);
+    return read_capacity_rows(s);
+  });
+}
+
+core::Result<std::vector<std::string>> Store::capacity_suites() {
+  return guarded([&] {
+    std::vector<std::string> out;
+    Statement& s = impl_->capacity_suites;
+    while (s.step()) out.push_back(s.text(0));
+    s.reset();
+    return out;
+  });
 }
 
 core::Result<std::vector<SuiteSummary>> Store::suites() {

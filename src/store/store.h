@@ -4,7 +4,8 @@
 // regression check read.
 //
 // Idempotency: a run's identity is (suite, session id, key, workload, QPS, timestamp), the same
-// tuple its artifact file is named by. Ingesting a run whose identity is stored already is a
+// tuple its artifact file is named by, plus its trial index and capacity probe index (0 when it
+// has none): trials of a point and re-probes of a rate can share a timestamp's minute. Ingesting a run whose identity is stored already is a
 // no-op reported as kDuplicate when the two documents are equal as JSON (key order and
 // formatting do not matter), and an error of kind "conflict" when they differ: a content hash
 // alone would store an edited re-upload as a second point of the same run, and the identity
@@ -27,6 +28,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "store/capacity_json.h"
 #include "store/metric.h"
 #include "store/run.h"
 
@@ -79,7 +81,21 @@ struct Point {
   std::int64_t run_id = 0;
   bool interrupted = false;  // only when asked for (include_interrupted)
   std::string validity;      // the run's verdict on itself; "" when it has none
+  int trial_index = 0;       // "trial" of `--repeat` (1-based); 0 without one. The series show a
+  int trial_count = 0;       // session's latest run of a point: with trials, its last trial
 };
+
+// A capacity row's fate on upload: new, a changed version of a stored search (the capacity file is
+// rewritten in place: a resumed search completes an interrupted one), or the same again.
+enum class CapacityIngestStatus { kStored, kReplaced, kDuplicate };
+
+struct CapacityIngested {
+  CapacityIngestStatus status = CapacityIngestStatus::kStored;
+  std::int64_t id = 0;
+  std::string key;
+};
+
+const char* to_string(CapacityIngestStatus status);
 
 // A stored run with its row id; `run.json` is empty unless asked for (run_json()).
 struct StoredRun {
@@ -107,6 +123,25 @@ class Store {
   // Many runs in one transaction (fast for bulk loads); one result per run, in order. A SQLite
   // failure rolls the whole batch back and every entry carries that error.
   std::vector<core::Result<Ingested>> ingest_many(std::span<const Run> runs);
+
+  // Capacity searches (capacity_json.h), one row per baseline, in one transaction (all or nothing).
+  // A row's identity is (suite, session id, workload label, KEY): the same identity with equal
+  // content is kDuplicate, with other content kReplaced (the newer upload wins).
+  core::Result<std::vector<CapacityIngested>> ingest_capacity(std::span<const CapacityRow> rows);
+  // Parses (capacity_json.h; `suite` when the file has no "name") and ingests.
+  core::Result<std::vector<CapacityIngested>> ingest_capacity_json(std::string_view text, std::string_view suite = {});
+  // Every search of `workload` in a suite, and of its labels "workload-N" (a second config of the
+  // same workload), sorted by workload label, KEY, SLO, goodput target, then session time.
+  core::Result<std::vector<CapacityRow>> capacity_series(std::string_view suite, std::string_view workload);
+  // For the regression check: the newest session with a capacity row in a suite; a session's rows;
+  // and the earlier searches of the same suite, workload label, KEY, SLO and goodput target that
+  // found a capacity (found, at_max), one per session, newest first, at most `limit`.
+  core::Result<std::optional<SessionSummary>> newest_capacity_session(std::string_view suite);
+  core::Result<std::vector<CapacityRow>> session_capacity(std::string_view suite, std::string_view session_id);
+  core::Result<std::vector<CapacityRow>> capacity_history(const CapacityRow& row, const SessionSummary& before,
+                                                          int limit);
+  // Suites with capacity rows (a store may hold searches whose runs were never uploaded).
+  core::Result<std::vector<std::string>> capacity_suites();
 
   // The dashboard's queries. Lists are sorted by name; sessions newest first.
   core::Result<std::vector<SuiteSummary>> suites();

@@ -93,6 +93,53 @@ TEST_F(DashboardCli, UploadReportsEachFileAndExitsOneWhenAnyFailed) {
   EXPECT_NE(server.log().find("lmbench dashboard: stopped"), std::string::npos) << server.log();
 }
 
+// A capacity file is told by content (whatever its name), goes to the same upload URL with its
+// suite from its folder, and `lmbench regress` gates on what the dashboard stored.
+TEST_F(DashboardCli, UploadTakesCapacityFilesAndRegressGatesOnThem) {
+  const fs::path db = dir_ / "db.sqlite";
+  DashboardProcess server(db, dir_ / "dashboard.log");
+  const std::string url = server.base_url() + "/upload";
+  fs::create_directories(dir_ / "capacity-demo");
+  const auto capacity_file = [&](int session, double capacity) {
+    const std::string path = (dir_ / "capacity-demo" / "synthetic_capacity.json").string();
+    std::ofstream(path) << fmt::format(
+        R"({{"workload": "synthetic", "rate_key": "QPS", "unit": "req/s", "slo": {{"ttft_ms": 2000, "tpot_ms": 100}},
+  "goodput": 0.9, "precision": 0.1, "min_qps": 0.125, "max_qps": 4,
+  "baselines": {{"plain_vllm": {{"capacity": {}, "status": "found", "lower": {}, "upper": {}, "precision_reached": 0.09,
+    "session_id": "lmbench-{}-0000abcd", "timestamp": "202311{:02}-2213", "probes": []}}}}}})",
+        capacity, capacity, capacity * 1.09, 1700000000L + session * 86400L, 14 + session);
+    return path;
+  };
+  for (int s = 0; s < 3; ++s) {
+    const std::string file = capacity_file(s, 2.0);
+    const RunResult r = run_lmbench({"upload", file, "--api-url", url});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("stored     " + file + " (capacity: plain_vllm stored)"), std::string::npos) << r.out;
+  }
+  const std::string latest = capacity_file(3, 1.5);
+  // Told by content: the same search under a name that is not *_capacity.json.
+  const std::string other_name = (dir_ / "capacity-demo" / "search.json").string();
+  fs::copy_file(latest, other_name);
+  const std::string verdicts = write("synthetic_verdicts.json", R"({"workload": "synthetic", "pairs": []})");
+  const RunResult r = run_lmbench({"upload", other_name, verdicts, "--api-url", url, "--encoding", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("stored     " + other_name + " (capacity: plain_vllm stored)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 stored, 0 duplicate, 0 failed, 1 skipped"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("skipped    " + verdicts + ": not a run JSON"), std::string::npos) << r.out;
+  const RunResult again = run_lmbench({"upload", latest, "--api-url", url});
+  EXPECT_EQ(again.exit_code, 0) << again.out;
+  EXPECT_NE(again.out.find("duplicate  " + latest + " (capacity: plain_vllm duplicate)"), std::string::npos) << again.out;
+  EXPECT_EQ(server.stop(), 0) << server.log();
+
+  const RunResult gate = run_lmbench({"regress", "--db", db.string(), "--metric", "capacity"});
+  EXPECT_EQ(gate.exit_code, 1) << gate.out << gate.err;
+  EXPECT_NE(gate.out.find("suite capacity-demo: session lmbench-1700259200-0000abcd"), std::string::npos) << gate.out;
+  EXPECT_NE(gate.out.find("REGRESSION synthetic plain_vllm capacity: 1.50 vs median 2.00 req/s of 3 (-25.0%"),
+            std::string::npos)
+      << gate.out;
+  EXPECT_EQ(run_lmbench({"regress", "--db", db.string(), "--metric", "capacity", "--threshold", "30"}).exit_code, 0);
+}
+
 TEST_F(DashboardCli, UploadToNoDashboardFailsWithTheReason) {
   const std::string good = write("helm_a_synthetic_1_20231114-2213.json", run_doc("s", 1));
   std::string url;

@@ -68,6 +68,18 @@ try {
   out.legend_colors = { qps: await legendColors('qps-panel'), time: await legendColors('time-panel') };
   out.regression_badges = await page.$$eval('.badge.regression', (els) => els.map((e) => e.getAttribute('data-key')));
   out.session_options = await page.$$eval('#session option', (els) => els.map((e) => e.value));
+  // Capacity per baseline over sessions (only when capacity files were uploaded): the markers, the
+  // bracket whiskers, and the table.
+  if (await page.$('#chart-capacity')) {
+    out.capacity_drawn = await drawn('chart-capacity');
+    out.capacity_brackets = await page.$$eval('#chart-capacity line.bracket', (els) => els.map((e) => ({
+      key: e.getAttribute('data-key'), lo: Number(e.getAttribute('data-lo')), hi: Number(e.getAttribute('data-hi')),
+      x: Number(e.getAttribute('x1')), y1: Number(e.getAttribute('y1')), y2: Number(e.getAttribute('y2')),
+    })));
+    out.capacity_table = await page.$$eval('#capacity-table tbody tr', (els) => els.map((e) =>
+      [...e.querySelectorAll('td')].map((td) => td.textContent)));
+    out.capacity_badges = await page.$$eval('#capacity-panel .badge.capacity-regression', (els) => els.map((e) => e.getAttribute('data-key')));
+  }
   await page.screenshot({ path: shotPath, fullPage: true });
   // Hovering a point shows its tooltip (a point no other marker covers).
   await page.hover('#chart-qps circle.point[data-key="helm_kvaware"][data-qps="2"]', { timeout: 5000 });

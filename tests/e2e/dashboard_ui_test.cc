@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <functional>
 #include <chrono>
@@ -74,6 +75,32 @@ std::vector<std::string> write_fixtures(const fs::path& dir) {
     }
   }
   return files;
+}
+
+// The capacity found for `key` in session 0 or 1 (write_capacity_file), and its bracket's top.
+double fixture_capacity(const std::string& key, int session) {
+  return key == "helm_kvaware" ? (session ? 1.2 : 1.0) : (session ? 0.4 : 0.5);
+}
+double fixture_capacity_upper(const std::string& key, int session) { return fixture_capacity(key, session) * 1.25; }
+
+// <dir>/synthetic_capacity.json of a session (the folder names the suite).
+std::string write_capacity_file(const fs::path& dir, int s) {
+  fs::create_directories(dir);
+  const long secs = s ? kSession1 : kSession0;
+  json baselines = json::object();
+  for (const std::string key : {"helm_kvaware", "helm_roundrobin"}) {
+    baselines[key] = {{"capacity", fixture_capacity(key, s)}, {"status", "found"},
+                      {"lower", fixture_capacity(key, s)}, {"upper", fixture_capacity_upper(key, s)},
+                      {"precision_reached", 0.25},
+                      {"session_id", fmt::format("lmbench-{}-{:08x}", secs, static_cast<unsigned>(secs))},
+                      {"timestamp", s ? "20231115-2213" : "20231114-2213"}, {"probes", json::array()}};
+  }
+  const json doc = {{"workload", "synthetic"}, {"rate_key", "QPS"}, {"unit", "req/s"},
+                    {"slo", {{"ttft_ms", 2000}}}, {"goodput", 0.9}, {"precision", 0.1}, {"min_qps", 0.125},
+                    {"max_qps", 4}, {"baselines", baselines}};
+  const fs::path path = dir / "synthetic_capacity.json";
+  std::ofstream(path) << doc.dump(2);
+  return path.string();
 }
 
 // A chart as drawn (dashboard_ui.mjs `drawn`): tick positions with their printed labels, and the
@@ -153,6 +180,12 @@ TEST_F(DashboardUi, ChartsShowTheUploadedPointsInChromium) {
   ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
   EXPECT_NE(up.out.find("12 stored, 0 duplicate, 0 failed, 0 skipped"), std::string::npos) << up.out;
   for (const auto& f : files) EXPECT_TRUE(fs::exists(f));  // uploads leave the files in place
+  // Capacity searches of both sessions, uploaded as `lmbench run --auto-upload` does after each.
+  for (int s = 0; s < 2; ++s) {
+    const std::string file = write_capacity_file(dir_ / "routing-benchmark", s);
+    const RunResult cap = run_lmbench({"upload", file, "--api-url", base + "/upload"});
+    ASSERT_EQ(cap.exit_code, 0) << cap.out << cap.err;
+  }
 
   const fs::path shot = dir_ / "dashboard.png";
   const RunResult ui = run_binary("/usr/bin/node", {LMBENCH_SOURCE_DIR "/tests/e2e/dashboard_ui.mjs", LMBENCH_NPM_DIR,
@@ -229,6 +262,35 @@ TEST_F(DashboardUi, ChartsShowTheUploadedPointsInChromium) {
   EXPECT_NE(r["tooltip"].get<std::string>().find("helm_kvaware"), std::string::npos) << r["tooltip"];
   EXPECT_EQ(r["run_dialog"]["workload"]["QPS"], 2.0) << r["run_dialog"];
   EXPECT_EQ(r["run_dialog"]["results"]["ttft_ms"]["p99"], 205.0) << r["run_dialog"];
+
+  // Capacity per baseline over sessions: each marker at its capacity on the drawn axis, each
+  // bracket whisker from its lower to its upper rate, the newer session to the right; the
+  // roundrobin baseline's drop (0.5 -> 0.4) is flagged; the table holds the latest search.
+  ASSERT_TRUE(r.contains("capacity_drawn")) << ui.out;
+  expect_drawn_at(
+      r["capacity_drawn"], nullptr,
+      [&](const json& p) { return fixture_capacity(p["key"].get<std::string>(), session_of(p)); }, 4);
+  const DrawnAxis cap_y = read_axis(r["capacity_drawn"]["y_ticks"]);
+  ASSERT_EQ(r["capacity_brackets"].size(), 4u) << r["capacity_brackets"];
+  for (const auto& b : r["capacity_brackets"]) {
+    EXPECT_NEAR(b["y1"].get<double>(), cap_y.position(b["lo"].get<double>()), 0.5) << b;
+    EXPECT_NEAR(b["y2"].get<double>(), cap_y.position(b["hi"].get<double>()), 0.5) << b;
+    const bool matches_a_search = std::abs(b["hi"].get<double>() - fixture_capacity_upper(b["key"], 0)) < 1e-9 ||
+                                  std::abs(b["hi"].get<double>() - fixture_capacity_upper(b["key"], 1)) < 1e-9;
+    EXPECT_TRUE(matches_a_search) << b;
+  }
+  for (const auto& a : r["capacity_drawn"]["points"]) {
+    for (const auto& b : r["capacity_drawn"]["points"]) {
+      if (session_of(a) == 0 && session_of(b) == 1) {
+        EXPECT_LT(a["cx"].get<double>(), b["cx"].get<double>());
+      }
+    }
+  }
+  EXPECT_EQ(r["capacity_badges"], json::array({"helm_roundrobin"}));
+  ASSERT_EQ(r["capacity_table"].size(), 2u) << r["capacity_table"];
+  EXPECT_EQ(r["capacity_table"][0][0], "helm_kvaware");
+  EXPECT_EQ(r["capacity_table"][0][1], "1.20 req/s");
+  EXPECT_EQ(r["capacity_table"][0][2], "1.20..1.50");
 
   ASSERT_TRUE(fs::exists(shot));
   EXPECT_GT(fs::file_size(shot), 20'000u);

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include "e2e/run_binary.h"
@@ -43,6 +44,19 @@ class RegressCli : public ::testing::Test {
   "workload": {{"WORKLOAD": "synthetic", "QPS": {}, "NUM_USERS": 10}}}})",
         suite, secs, ts, qps, out_tps, ttft_p99, qps);
     std::ofstream(results_ / suite / fmt::format("{}_synthetic_{}_{}.json", key, qps, ts)) << doc;
+  }
+  // {WORKLOAD}_capacity.json as the capacity search writes it into the suite folder (no suite
+  // name inside: the folder names it), one baseline searched in session n.
+  void write_capacity(int session, const std::string& key, std::optional<double> capacity,
+                      const std::string& status = "found", const std::string& suite = "routing-benchmark") {
+    fs::create_directories(results_ / suite);
+    const std::string cap = capacity ? fmt::format("{}", *capacity) : "null";
+    std::ofstream(results_ / suite / "synthetic_capacity.json") << fmt::format(
+        R"({{"workload": "synthetic", "rate_key": "QPS", "unit": "req/s", "slo": {{"ttft_ms": 2000}}, "goodput": 0.9,
+  "precision": 0.1, "min_qps": 0.125, "max_qps": 4,
+  "baselines": {{"{}": {{"capacity": {}, "status": "{}", "lower": {}, "upper": null, "precision_reached": null,
+    "session_id": "lmbench-{}-0000abcd", "timestamp": "202311{:02}-2213", "probes": []}}}}}})",
+        key, cap, status, cap, 1700000000L + session * 86400L, 14 + session);
   }
   void write_history(int sessions) {
     fs::create_directories(results_ / "routing-benchmark");
@@ -129,6 +143,50 @@ TEST_F(RegressCli, SkipsFilesThatAreNotRunsAndSaysWhy) {
       << r.err;
   EXPECT_NE(r.err.find("k_synthetic_1_20231201-0000.json: lmbench-session-id: missing"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("comparison"), std::string::npos) << r.err;
+}
+
+TEST_F(RegressCli, GatesOnCapacityFromCapacityFilesKeptInTheStore) {
+  const auto db = dir_ / "history.db";
+  write_history(4);
+  std::ofstream(results_ / "routing-benchmark" / "synthetic_verdicts.json") << R"({"workload": "synthetic", "pairs": []})";
+  // Runs but no capacity search yet: nothing to gate on is "cannot check", not "fine".
+  auto none = run_lmbench({"regress", "--results", results_.string(), "--metric", "capacity"});
+  EXPECT_EQ(none.exit_code, 2) << none.out << none.err;
+  EXPECT_NE(none.err.find("no capacity searches to compare"), std::string::npos) << none.err;
+  // Each session's CI run rewrites the capacity file; the store keeps the history.
+  for (int s = 0; s < 3; ++s) {
+    write_capacity(s, "helm_kvaware", 1.0 + 0.1 * s);
+    const auto r = run_lmbench({"regress", "--results", results_.string(), "--db", db.string(), "--metric", "capacity"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(r.err, "");  // neither the capacity nor the verdicts file is "skipped"
+  }
+  write_capacity(3, "helm_kvaware", 0.9);  // against the median 1.1: -18%
+  auto r = run_lmbench({"regress", "--results", results_.string(), "--db", db.string(), "--metric", "capacity"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("suite routing-benchmark: session lmbench-1700259200-0000abcd"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("REGRESSION synthetic helm_kvaware capacity: 0.90 vs median 1.10 req/s of 3 (-18.2%, higher "
+                       "is better, threshold 10%)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("1 capacity search(es), 0 without earlier sessions"), std::string::npos) << r.out;
+  // The runs are not judged unless asked for, and the same options as for other metrics apply.
+  EXPECT_EQ(r.out.find("point(s)"), std::string::npos) << r.out;
+  EXPECT_EQ(run_lmbench({"regress", "--db", db.string(), "--metrics", "capacity", "--metric-threshold", "capacity=20"})
+                .exit_code,
+            0);
+  EXPECT_EQ(run_lmbench({"regress", "--db", db.string(), "--metrics", "capacity", "--threshold", "20"}).exit_code, 0);
+  EXPECT_EQ(run_lmbench({"regress", "--db", db.string(), "--metrics", "capacity", "--window", "1"}).exit_code, 1);
+  EXPECT_EQ(run_lmbench({"regress", "--db", db.string()}).exit_code, 0);  // runs alone: nothing got worse
+  r = run_lmbench({"regress", "--db", db.string(), "--metrics", "ttft_p99,capacity"});
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("point(s)"), std::string::npos) << r.out;
+
+  // A search that found nothing after ones that did.
+  write_capacity(4, "helm_kvaware", std::nullopt, "below_min");
+  r = run_lmbench({"regress", "--results", results_.string(), "--db", db.string(), "--metric", "capacity",
+                   "--threshold", "50"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("REGRESSION synthetic helm_kvaware capacity: none found (below_min)"), std::string::npos) << r.out;
 }
 
 TEST_F(RegressCli, ExitsTwoWhenTheCheckCannotRun) {

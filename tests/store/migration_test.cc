@@ -119,7 +119,13 @@ TEST(Migration, V1DatabaseIsMigratedToTheCurrentSchemaOnOpen) {
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   Store& store = **opened;
   EXPECT_EQ(*store.schema_version(), kSchemaVersion);
-  EXPECT_EQ(query_text(path, "PRAGMA user_version"), "3");
+  EXPECT_EQ(query_text(path, "PRAGMA user_version"), "4");
+  // v4's capacity table is there and takes a capacity file.
+  const auto cap = store.ingest_capacity_json(
+      R"({"workload": "synthetic", "baselines": {"k": {"capacity": 1.5, "status": "found", "session_id": "lmbench-1700000000-0000abcd", "timestamp": "20231114-2213"}}})",
+      "routing-benchmark");
+  ASSERT_TRUE(cap.ok()) << cap.error().message;
+  EXPECT_EQ(query_text(path, "SELECT capacity FROM capacity"), "1.5");
 
   // Columns v2 added are filled from the stored JSON.
   const auto p99 = store.metric_over_time("routing-benchmark", "synthetic", 0.7, Metric::kTtftP99);

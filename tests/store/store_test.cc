@@ -9,6 +9,7 @@
 
 #include "store/run_fixture.h"
 #include "store/run_json.h"
+#include "store/schema.h"
 
 namespace lmbench::store {
 namespace {
@@ -212,11 +213,11 @@ TEST(Store, FileIsWalWithTheSchemaVersionRecordedAndPersists) {
   const auto path = dir.path() / "lmbench.db";
   {
     auto store = open_or_die(path);
-    EXPECT_EQ(*store->schema_version(), 3);
+    EXPECT_EQ(*store->schema_version(), kSchemaVersion);
     ASSERT_TRUE(store->ingest_json(make_run_json({})).ok());
   }
   EXPECT_EQ(pragma_text(path, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(pragma_text(path, "PRAGMA user_version"), "3");
+  EXPECT_EQ(pragma_text(path, "PRAGMA user_version"), "4");
   auto reopened = open_or_die(path);
   EXPECT_EQ((*reopened->suites())[0].runs, 1);
 }

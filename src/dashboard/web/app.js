@@ -161,19 +161,74 @@ async function showWorkload(route) {
 
   const qpsPanel = el('section', { class: 'panel', id: 'qps-panel' });
   const timePanel = el('section', { class: 'panel', id: 'time-panel' });
+  const capacityPanel = el('section', { class: 'panel', id: 'capacity-panel', hidden: '' });
   main.replaceChildren(el('h1', { text: workload }),
     el('p', { class: 'subtitle', text: suite + ' · ' + sessions.length + ' session(s) · ' + qpsValues.length + ' QPS value(s)' }),
-    controls, el('div', { class: 'charts' }, qpsPanel, timePanel));
+    controls, el('div', { class: 'charts' }, qpsPanel, timePanel, capacityPanel));
 
-  const [vsQps, overTime] = await Promise.all([
+  const [vsQps, overTime, capacity] = await Promise.all([
     api('series/qps', { suite, workload, metric, session }),
-    api('series/time', { suite, workload, metric, qps })]);
+    api('series/time', { suite, workload, metric, qps }),
+    api('capacity', { suite, workload })]);
   if (seq !== renderSeq) return;
   // One colour per baseline on the whole page, from the workload's full (sorted) key list: a
   // key missing from one chart does not shift the others' colours.
   const colorOf = (key) => COLORS[Math.max(0, allKeys.indexOf(key)) % COLORS.length];
   renderQpsPanel(qpsPanel, vsQps, colorOf);
   renderTimePanel(timePanel, overTime, colorOf);
+  if (capacity.lines.length) {
+    capacityPanel.hidden = false;
+    renderCapacityPanel(capacityPanel, capacity, colorOf);
+  }
+}
+
+// Capacity per baseline over sessions (GET /api/capacity): a point at the capacity found, a
+// whisker over its bracket (highest passing .. lowest failing rate), a red cross for a search that
+// found none (min_qps already failed), a halo where the regression gate would flag it.
+function renderCapacityPanel(panel, data, colorOf) {
+  const unit = data.lines[0].unit;
+  const keyOf = Object.fromEntries(data.lines.map((l) => [l.name, l.key]));
+  const color = (name) => colorOf(keyOf[name] ?? name);
+  const lines = data.lines.map((l) => ({
+    key: l.name,
+    points: l.points.map((p) => ({ x: p.session_time, y: p.capacity, ok: p.status !== 'below_min',
+      lo: p.lower, hi: p.upper, regressed: p.regressed, median: p.median, p: { ...p, run_id: null } })),
+  }));
+  const sloText = (l) => Object.entries(l.slo || {}).map(([k, v]) => k + ' ≤ ' + v).join(', ') +
+    (l.goodput != null ? ' · goodput ≥ ' + l.goodput : '');
+  const bracket = (p) => p.lower != null && p.upper != null ? fmtNum(p.lower) + '..' + fmtNum(p.upper) : '–';
+  const table = el('table', { class: 'capacity-table', id: 'capacity-table' },
+    el('thead', {}, el('tr', {}, ...['Baseline', 'Latest', 'Bracket', 'Status', 'SLO', 'Sessions'].map((h) => el('th', { text: h })))));
+  const body = el('tbody');
+  const badges = el('div', { class: 'badges' });
+  for (const l of data.lines) {
+    const last = l.points[l.points.length - 1];
+    body.append(el('tr', { 'data-key': l.name },
+      el('td', { text: l.name }), el('td', { text: last.capacity != null ? fmtNum(last.capacity) + ' ' + l.unit : '–' }),
+      el('td', { text: bracket(last) }), el('td', { text: last.status }), el('td', { text: sloText(l) }),
+      el('td', { text: String(l.points.length) })));
+    if (!l.latest_regressed) continue;
+    const what = last.capacity != null && last.status !== 'below_min'
+      ? `${fmtNum(last.capacity)} ${l.unit} against a median of ${fmtNum(last.median)} over the previous ${last.history} session(s)`
+      : 'no capacity found (min_qps already fails) while earlier sessions found one';
+    badges.append(el('div', { class: 'badge bad capacity-regression', 'data-key': l.name,
+      text: `Capacity regression: ${l.name}, latest session: ${what} (threshold ${data.threshold_pct}%)` }));
+  }
+  table.append(body);
+  panel.replaceChildren(
+    el('header', {}, el('h2', { text: 'Capacity over sessions' }),
+      el('span', { class: 'muted', text: 'highest rate meeting the SLO · whisker: the bracket' })),
+    legend(data.lines.map((l) => l.name), color),
+    lineChart({
+      id: 'chart-capacity', label: 'Capacity per baseline over sessions', lines, colorOf: color, xLabel: 'session',
+      yLabel: 'capacity (' + unit + ')', xFormat: (v, span) => fmtDate(v, span < 3 * 86400), time: true,
+      describe: (pt) => [pt.key, pt.p.session_id, fmtDate(pt.p.session_time),
+        'capacity: ' + (pt.p.capacity != null ? fmtNum(pt.p.capacity) + ' ' + unit : 'none') + ' (' + pt.p.status + ')',
+        'bracket: ' + bracket(pt.p),
+        pt.p.median != null ? 'median of previous ' + pt.p.history + ': ' + fmtNum(pt.p.median) : null,
+        pt.p.regressed ? 'REGRESSION' : null],
+    }),
+    badges, table);
 }
 
 function renderQpsPanel(panel, data, colorOf) {
@@ -190,7 +245,7 @@ function renderQpsPanel(panel, data, colorOf) {
       id: 'chart-qps', label: data.metric.label + ' against QPS', lines, colorOf, xLabel: 'QPS (requests/s)',
       yLabel: data.metric.label, xFormat: fmtNum,
       describe: (pt) => [pt.key, 'QPS ' + pt.p.qps, data.metric.label + ': ' + (pt.p.ok ? fmtNum(pt.p.value) : 'run failed'),
-        pt.p.timestamp, validityLine(pt.p)],
+        pt.p.timestamp, trialLine(pt.p), validityLine(pt.p)],
     }));
 }
 
@@ -223,7 +278,7 @@ function renderTimePanel(panel, data, colorOf) {
       describe: (pt) => [pt.key, pt.p.session_id, fmtDate(pt.p.session_time),
         data.metric.label + ': ' + (pt.p.ok ? fmtNum(pt.p.value) : 'run failed'),
         pt.p.median != null ? 'median of previous ' + pt.p.history + ': ' + fmtNum(pt.p.median) : null,
-        pt.p.regressed ? 'REGRESSION' : null, validityLine(pt.p)],
+        pt.p.regressed ? 'REGRESSION' : null, trialLine(pt.p), validityLine(pt.p)],
     }),
     badges);
 }
@@ -271,7 +326,8 @@ function lineChart(opts) {
     svg('text', { class: 'empty', x: W / 2, y: H / 2, 'text-anchor': 'middle', text: 'No data for this selection' }, root);
     return root;
   }
-  const ys = all.filter((p) => p.ok && p.y != null).map((p) => p.y).concat(all.map((p) => p.median).filter((v) => v != null));
+  const ys = all.filter((p) => p.ok && p.y != null).map((p) => p.y).concat(all.map((p) => p.median).filter((v) => v != null))
+    .concat(all.filter((p) => p.hi != null).map((p) => p.hi));
   let x0 = Math.min(...all.map((p) => p.x)), x1 = Math.max(...all.map((p) => p.x));
   if (x0 === x1) { const pad = opts.time ? 86400 : Math.max(Math.abs(x0) * 0.5, 0.5); x0 -= pad; x1 += pad; }
   else { const pad = (x1 - x0) * 0.04; x0 -= pad; x1 += pad; }
@@ -329,6 +385,11 @@ function lineChart(opts) {
       const data = { 'data-key': line.key, 'data-x': p.x, 'data-value': p.ok && p.y != null ? p.y : '',
         'data-run-id': p.p.run_id, 'data-qps': p.p.qps, 'data-session': p.p.session_id };
       let marker;
+      if (p.ok && p.lo != null && p.hi != null) {
+        // A bracket (the capacity chart): a whisker from lo to hi behind the point.
+        svg('line', { class: 'bracket', x1: x, x2: x, y1: sy(p.lo), y2: sy(p.hi), 'data-key': line.key,
+          'data-lo': p.lo, 'data-hi': p.hi, style: 'stroke:' + color }, g);
+      }
       if (p.ok && p.y != null) {
         const y = sy(p.y);
         if (p.regressed) svg('circle', { class: 'halo', cx: x, cy: y, r: radius * 2 }, g);
@@ -348,13 +409,17 @@ function lineChart(opts) {
       marker.addEventListener('mouseenter', (e) => showTip(e, opts.describe({ key: line.key, p: p.p })));
       marker.addEventListener('mousemove', moveTip);
       marker.addEventListener('mouseleave', () => { tooltip.hidden = true; });
-      marker.addEventListener('click', () => openRun(p.p.run_id, line.key));
+      if (p.p.run_id != null) marker.addEventListener('click', () => openRun(p.p.run_id, line.key));
     }
   });
   return root;
 }
 
 // "numbers invalid" / "numbers suspect" in a tooltip; nothing for valid runs or runs without a verdict.
+function trialLine(p) {
+  return p.trial ? 'trial ' + p.trial.index + ' of ' + p.trial.count + ' (the session\'s last)' : null;
+}
+
 function validityLine(p) {
   return p.validity && p.validity !== 'valid' ? 'numbers ' + p.validity + ' (see the run\'s validity)' : null;
 }
