@@ -164,6 +164,13 @@ SearchOutcome run_capacity_search(const SuiteEnv& env, BaselineSession& session,
     if (!note.empty()) env.log << fmt::format("   {}\n", note);
     std::filesystem::create_directories(suite_dir, ec);
     core::write_file_atomic(path, j.dump(2) + "\n");
+    // --auto-upload: the search goes to the dashboard beside its probes.
+    if (options.after_run) {
+      if (auto err = options.after_run(path); !err.empty()) {
+        env.log << fmt::format("   upload of {} failed (the file stays on disk): {}\n", path.filename().string(), err);
+        out.failed = true;
+      }
+    }
   } catch (const std::exception& e) {
     out.failed = true;
     env.log << fmt::format("!! {} not written: {}\n", path.string(), e.what());

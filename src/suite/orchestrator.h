@@ -53,7 +53,8 @@ struct OrchestratorOptions {
   // place (suite::run_salt). Recorded in every run JSON as "prompt_salt", so the same value
   // reproduces the same prompts.
   std::uint32_t prompt_salt = 1;
-  // Called with each run JSON written (for --auto-upload). Returns an error message or "".
+  // Called with each run JSON written and each {WORKLOAD}_capacity.json after its search (for
+  // --auto-upload). Returns an error message or "".
   std::function<std::string(const std::filesystem::path&)> after_run;
   // Before the first cluster baseline is deployed, check the cluster (deploy/preflight.h) and
   // stop with its report when it cannot run them (--skip-preflight turns this off).

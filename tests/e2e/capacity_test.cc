@@ -18,6 +18,7 @@
 
 #include "config/temp_tree.h"
 #include "core/files.h"
+#include "e2e/dashboard_process.h"
 #include "e2e/run_binary.h"
 #include "load/raw_server.h"
 
@@ -147,6 +148,25 @@ TEST(Capacity, ResumeReadsTheProbesOnDiskInsteadOfRunningThemAgain) {
   const auto after = nlohmann::json::parse(core::read_file(t.path("out/knee/random_capacity.json")));
   EXPECT_EQ(after["baselines"]["knee"]["capacity"], before["baselines"]["knee"]["capacity"]);
   EXPECT_EQ(after["baselines"]["knee"]["probes"], before["baselines"]["knee"]["probes"]);
+}
+
+// --auto-upload sends the capacity file after its search, beside the probes: uploading it again
+// by hand finds it already stored.
+TEST(Capacity, AutoUploadSendsTheSearchToTheDashboard) {
+  KneeServer server(13.0);
+  TempTree t;
+  t.write("run-bench.yaml", "0-bench-specs:\n  - suite.yaml\n1-infrastructure:\n  Location: Simulated\n");
+  t.write("0-bench-specs/suite.yaml", spec(server.url(), 0.2));
+  DashboardProcess dashboard(t.path("db.sqlite"), t.path("dashboard.log"));
+  const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet", "--auto-upload", "--api-url",
+                              dashboard.base_url() + "/upload"},
+                             {}, t.root().string());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto again = run_lmbench(
+      {"upload", "--api-url", dashboard.base_url() + "/upload", t.path("out/knee/random_capacity.json").string()});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_NE(again.out.find("(capacity: knee duplicate)"), std::string::npos) << again.out << again.err;
+  EXPECT_NE(again.out.find("0 stored, 1 duplicate"), std::string::npos) << again.out << again.err;
 }
 
 // The shipped example (0-bench-specs/examples/capacity.yaml via run-bench-capacity.yaml) on the
