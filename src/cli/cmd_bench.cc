@@ -73,6 +73,7 @@ struct CommonOptions {
   std::string tokenizer;
   double drain_timeout_s = 60;
   double request_timeout_s = 600;
+  double request_deadline_s = 0;  // 0: none
   bool no_usage = false;
   double progress_s = 0;  // 0: 1 s on a terminal, 10 s otherwise
   double time_scale = 0;  // 0: what the server's GET /lmbench/info says, else 1
@@ -136,6 +137,10 @@ void add_common_options(CLI::App* sub, CommonOptions& o) {
   sub->add_option("--drain-timeout", o.drain_timeout_s, "seconds in-flight requests may finish after sending stops")
       ->capture_default_str();
   sub->add_option("--request-timeout", o.request_timeout_s, "seconds to the first byte, and of silence mid-stream")
+      ->capture_default_str();
+  sub->add_option("--request-deadline", o.request_deadline_s,
+                  "seconds a whole request may take, first byte to last (0: no limit); a server that keeps a stream "
+                  "alive with a byte now and then fails it as \"timeout\"")
       ->capture_default_str();
   sub->add_flag("--no-usage", o.no_usage, "do not ask for stream_options.include_usage");
   sub->add_flag("--strict", o.strict, "exit 1 when the run's numbers are invalid (see the JSON's \"validity\")");
@@ -354,6 +359,9 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
   if (o.drain_timeout_s < 0) {
     throw core::ConfigError(fmt::format("--drain-timeout: expected seconds >= 0, found {}", o.drain_timeout_s));
   }
+  if (!(o.request_deadline_s >= 0)) {
+    throw core::ConfigError(fmt::format("--request-deadline: expected seconds >= 0, found {}", o.request_deadline_s));
+  }
   if (!(o.request_timeout_s > 0)) {
     throw core::ConfigError(fmt::format("--request-timeout: expected seconds > 0, found {}", o.request_timeout_s));
   }
@@ -386,6 +394,7 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
   const auto request_timeout = std::chrono::milliseconds(static_cast<long long>(o.request_timeout_s * 1000));
   ro.client.first_byte_timeout = request_timeout;
   ro.client.idle_timeout = request_timeout;
+  ro.client.total_timeout = std::chrono::milliseconds(static_cast<long long>(o.request_deadline_s * 1000));
   ro.client.bearer_token = bearer;
   if (o.duration_s > 0) ro.time_limit = core::from_seconds(o.duration_s);
   ro.drain_timeout = core::from_seconds(o.drain_timeout_s);
@@ -435,6 +444,7 @@ int run_bench(const std::string& name, const CommonOptions& o, const BenchWorklo
     job.base_url = o.base_url;
     job.drain_timeout_s = o.drain_timeout_s;
     job.first_byte_timeout_s = job.idle_timeout_s = o.request_timeout_s;
+    job.total_timeout_s = o.request_deadline_s;
     job.verify_tls = !o.insecure;
     job.include_usage = !o.no_usage;
     job.time_scale = scale.scale;

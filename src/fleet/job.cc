@@ -46,6 +46,7 @@ Json job_to_json(const Job& job) {
   j["drain_timeout_s"] = job.drain_timeout_s;
   j["first_byte_timeout_s"] = job.first_byte_timeout_s;
   j["idle_timeout_s"] = job.idle_timeout_s;
+  j["total_timeout_s"] = job.total_timeout_s;
   j["verify_tls"] = job.verify_tls;
   j["include_usage"] = job.include_usage;
   j["time_scale"] = job.time_scale;
@@ -71,6 +72,7 @@ core::Result<Job> job_from_json(const Json& j) {
     job.drain_timeout_s = j.at("drain_timeout_s").get<double>();
     job.first_byte_timeout_s = j.at("first_byte_timeout_s").get<double>();
     job.idle_timeout_s = j.at("idle_timeout_s").get<double>();
+    job.total_timeout_s = j.value("total_timeout_s", 0.0);
     job.verify_tls = j.at("verify_tls").get<bool>();
     job.include_usage = j.at("include_usage").get<bool>();
     job.time_scale = j.at("time_scale").get<double>();
@@ -141,6 +143,7 @@ load::RunnerOptions job_runner_options(const Job& job, const text::Tokenizer* to
   ro.client.verify_tls = job.verify_tls;
   ro.client.first_byte_timeout = ms(job.first_byte_timeout_s);
   ro.client.idle_timeout = ms(job.idle_timeout_s);
+  ro.client.total_timeout = ms(job.total_timeout_s);
   if (const char* key = std::getenv(kApiKeyEnv); key && *key) ro.client.bearer_token = key;
   if (job.time_limit_s) ro.time_limit = core::from_seconds(*job.time_limit_s);
   ro.drain_timeout = core::from_seconds(job.drain_timeout_s);

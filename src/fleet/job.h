@@ -42,6 +42,7 @@ struct Job {
   double drain_timeout_s = 60;
   double first_byte_timeout_s = 600;
   double idle_timeout_s = 600;
+  double total_timeout_s = 0;  // ClientOptions::total_timeout; 0: none
   bool verify_tls = true;
   bool include_usage = true;
   double time_scale = 1;

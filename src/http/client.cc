@@ -312,7 +312,10 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     req.keep_alive(true);
     req.prepare_payload();
 
-    tcp_stream.expires_after(options.first_byte_timeout);
+    std::optional<std::chrono::steady_clock::time_point> total_deadline;
+    if (options.total_timeout.count() > 0) total_deadline = std::chrono::steady_clock::now() + options.total_timeout;
+    tcp_stream.expires_after(total_deadline ? std::min(options.first_byte_timeout, options.total_timeout)
+                                            : options.first_byte_timeout);
     auto [wec, wn] = co_await bhttp::async_write(stream, req, kTuple);
     if (wec) {
       out.error = detail::read_error(wec, f.cancelled, "the request to be written", options.first_byte_timeout);
@@ -321,7 +324,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     }
     f.handler->on_sent(clock.now());
 
-    const detail::ReadContext ctx{*f.handler, clock, options, f.cancelled, verb == bhttp::verb::head, c.reused};
+    const detail::ReadContext ctx{*f.handler, clock, options, f.cancelled, verb == bhttp::verb::head, c.reused,
+                                  total_deadline};
     out = co_await detail::read_response(stream, c.buffer, c.body.get(), ctx,
                                          [&](std::optional<std::chrono::milliseconds> timeout) {
                                            if (timeout) {

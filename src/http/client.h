@@ -37,6 +37,10 @@ struct ClientOptions {
   std::chrono::milliseconds first_byte_timeout{120'000};
   // Longest silence between two reads of the body.
   std::chrono::milliseconds idle_timeout{120'000};
+  // Longest whole exchange, from the start of writing the request to the end of the response;
+  // 0 = none. A server that keeps a stream alive with a byte now and then never trips the idle
+  // timeout: this ends it, with kind "timeout".
+  std::chrono::milliseconds total_timeout{0};
   // Open connections per origin; 0 = no limit (an open-loop run needs one per stream in flight).
   // Requests over the limit wait, in order, for a connection to come back.
   std::size_t max_connections_per_origin = 0;

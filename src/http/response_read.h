@@ -14,6 +14,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/none.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <optional>
@@ -87,7 +88,15 @@ struct ReadContext {
   const bool& cancelled;
   bool head_only = false;  // a HEAD request: the answer has headers only
   bool reused = false;     // the connection served an earlier exchange (retry on early close)
+  // ClientOptions::total_timeout from the start of writing the request (steady time); nullopt
+  // without one.
+  std::optional<std::chrono::steady_clock::time_point> total_deadline;
 };
+
+inline core::Error total_timeout_error(const ClientOptions& options) {
+  return core::Error{"timeout", "the response did not end within " + std::to_string(as_ms(options.total_timeout)) +
+                                    " ms (total timeout)"};
+}
 
 // Reads the response head and body from `stream` (leftover bytes of `buffer` first), handing
 // them to ctx.handler: on_head once, then on_body per read of at most kBodyBuffer bytes into
@@ -116,7 +125,9 @@ boost::asio::awaitable<Exchange> read_response(Stream& stream, boost::beast::fla
     co_return out;
   }
   if (hec) {
-    out.error = read_error(hec, ctx.cancelled, "a response", options.first_byte_timeout);
+    const bool total = ctx.total_deadline && hec == boost::beast::error::timeout &&
+                       std::chrono::steady_clock::now() >= *ctx.total_deadline;
+    out.error = total ? total_timeout_error(options) : read_error(hec, ctx.cancelled, "a response", options.first_byte_timeout);
     out.retryable = ctx.reused && !ctx.cancelled && !parser.got_some() && is_closed_by_peer(hec);
     co_return out;
   }
@@ -136,7 +147,16 @@ boost::asio::awaitable<Exchange> read_response(Stream& stream, boost::beast::fla
     }
     parser.get().body().data = body;
     parser.get().body().size = kBodyBuffer;
-    deadline(std::optional<std::chrono::milliseconds>(options.idle_timeout));
+    std::chrono::milliseconds wait = options.idle_timeout;
+    if (ctx.total_deadline) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(*ctx.total_deadline - std::chrono::steady_clock::now());
+      if (left <= std::chrono::milliseconds(0)) {
+        out.error = total_timeout_error(options);
+        co_return out;
+      }
+      wait = std::min(wait, left);
+    }
+    deadline(std::optional<std::chrono::milliseconds>(wait));
     auto [rec, rn] = co_await bhttp::async_read_some(stream, buffer, parser, tuple);
     if (rec == bhttp::error::need_buffer) rec = {};
     const std::size_t got = kBodyBuffer - parser.get().body().size;
@@ -152,7 +172,10 @@ boost::asio::awaitable<Exchange> read_response(Stream& stream, boost::beast::fla
       co_return out;
     }
     if (rec) {
-      out.error = read_error(rec, ctx.cancelled, "more of the response body", options.idle_timeout);
+      const bool total = ctx.total_deadline && rec == boost::beast::error::timeout &&
+                         std::chrono::steady_clock::now() >= *ctx.total_deadline;
+      out.error = total ? total_timeout_error(options)
+                        : read_error(rec, ctx.cancelled, "more of the response body", options.idle_timeout);
       co_return out;
     }
   }

@@ -77,6 +77,7 @@ fleet::Job fleet_job(const RunTarget& t, const deploy::ServingEndpoint& endpoint
   job.drain_timeout_s = core::to_seconds(ro.drain_timeout);
   job.first_byte_timeout_s = std::chrono::duration<double>(ro.client.first_byte_timeout).count();
   job.idle_timeout_s = std::chrono::duration<double>(ro.client.idle_timeout).count();
+  job.total_timeout_s = std::chrono::duration<double>(ro.client.total_timeout).count();
   job.include_usage = ro.include_usage;
   job.time_scale = ro.time_scale;
   return job;

