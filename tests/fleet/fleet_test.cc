@@ -3,6 +3,9 @@
 // and the real `lmbench bench --workers` for Ctrl-C.
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -44,6 +47,33 @@ class Sim : public deploy::testing::ListeningChild {
                                  std::to_string(static_cast<int>(kScale))},
                         .log_file = t.path("sim.log")}) {}
 };
+
+// The requests a simulator finished so far (the sum of its vllm:request_success_total series),
+// read from its /metrics with a plain HTTP/1.0 GET; -1 when it cannot be read.
+double finished_by(const std::string& url) {
+  const auto colon = url.rfind(':');
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(std::stoi(url.substr(colon + 1))));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  const std::string get = "GET /metrics HTTP/1.0\r\nHost: x\r\n\r\n";
+  (void)!::write(fd, get.data(), get.size());
+  std::string page;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) page.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  double total = 0;
+  std::istringstream lines(page);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("vllm:request_success_total", 0) == 0) total += std::stod(line.substr(line.rfind(' ') + 1));
+  }
+  return total;
+}
 
 Job spec_job(const std::string& url, const std::string& type, nlohmann::json keys) {
   Job job;
@@ -219,7 +249,12 @@ TEST(Fleet, CtrlCStopsEveryWorkerAndKeepsWhatWasSent) {
     std::this_thread::sleep_for(20ms);
   }
   ASSERT_EQ(workers.size(), 2u) << core::read_file(t.path("bench.log"));
-  std::this_thread::sleep_for(1500ms);
+  // Ctrl-C once the run is well under way (the server finished some requests), not after a
+  // fixed sleep: on a loaded machine the workers may still be starting after 1.5 s.
+  while (finished_by(sim.url()) < 12 && std::chrono::steady_clock::now() < deadline + 30s) {
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_GE(finished_by(sim.url()), 12) << core::read_file(t.path("bench.log"));
   ::kill(bench->pid(), SIGINT);
   const int status = bench->wait();
   const auto log = core::read_file(t.path("bench.log"));
