@@ -89,7 +89,7 @@ Json session_json(const store::SessionSummary& s) {
 }
 
 Json point_json(const store::Point& p) {
-  return {{"qps", p.qps},
+  Json out = {{"qps", p.qps},
           {"session_id", p.session_id},
           {"session_time", p.session_time},
           {"timestamp", p.timestamp},
@@ -99,6 +99,9 @@ Json point_json(const store::Point& p) {
           {"interrupted", p.interrupted},
           {"validity", p.validity.empty() ? Json(nullptr) : Json(p.validity)},
           {"trial", p.trial_index > 0 ? Json{{"index", p.trial_index}, {"count", p.trial_count}} : Json(nullptr)}};
+  // A point of several trials (its value their mean) gains one key; single runs keep their shape.
+  if (p.ci95) out["trials"] = {{"count", p.trials_averaged}, {"ci95", Json::array({p.ci95->lo, p.ci95->hi})}};
+  return out;
 }
 
 // Series can hold thousands of points (250 sessions x 4 keys over time); they are written as text
@@ -121,6 +124,13 @@ void append_point(std::string& out, const store::Point& p, const store::Judgemen
   else append_string(out, p.validity);
   if (p.trial_index > 0) fmt::format_to(std::back_inserter(out), ",\"trial\":{{\"index\":{},\"count\":{}}}", p.trial_index, p.trial_count);
   else out += ",\"trial\":null";
+  if (p.ci95) {
+    fmt::format_to(std::back_inserter(out), ",\"trials\":{{\"count\":{},\"ci95\":[", p.trials_averaged);
+    append_number(out, p.ci95->lo);
+    out += ',';
+    append_number(out, p.ci95->hi);
+    out += "]}";
+  }
   if (j != nullptr) {
     out += ",\"median\":";
     if (j->median) append_number(out, *j->median);

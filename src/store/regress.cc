@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "metrics/percentile.h"
+#include "store/trial_points.h"
 
 namespace lmbench::store {
 
@@ -156,19 +157,33 @@ core::Result<SuiteVerdict> judge_suite(Store& store, const RegressOptions& optio
   if (options.metrics.empty()) return verdict;
   auto runs = store.session_runs(suite, verdict.session.session_id);
   if (!runs) return runs.error();
-  // A point run more than once in the session: its latest run (the last of equal points, as
-  // session_runs sorts by timestamp within a point) is the one judged.
-  for (std::size_t i = 0; i < runs->size(); ++i) {
-    const Run& run = (*runs)[i].run;
-    if (i + 1 < runs->size()) {
-      const Run& next = (*runs)[i + 1].run;
-      if (next.workload == run.workload && next.key == run.key && next.qps == run.qps) continue;
+  // A point run more than once in the session: its latest run is the one judged, or with trials
+  // the mean across them (trial_points.h). session_runs sorts a point's runs oldest first.
+  std::size_t begin = 0;
+  while (begin < runs->size()) {
+    const Run& first = (*runs)[begin].run;
+    std::size_t end = begin + 1;
+    while (end < runs->size() && (*runs)[end].run.workload == first.workload && (*runs)[end].run.key == first.key &&
+           (*runs)[end].run.qps == first.qps) {
+      ++end;
     }
-    if (run.interrupted && !options.include_interrupted) {
-      ++verdict.interrupted_skipped;
-      continue;
+    std::vector<const Run*> newest_first;
+    for (std::size_t i = end; i-- > begin;) newest_first.push_back(&(*runs)[i].run);
+    begin = end;
+    std::vector<int> indices;
+    for (const Run* r : newest_first) indices.push_back(r->trial_index);
+    std::vector<const Run*> members;
+    for (std::size_t i : point_members(indices)) {
+      const Run* r = newest_first[i];
+      if (r->interrupted && !options.include_interrupted) {
+        ++verdict.interrupted_skipped;
+        continue;
+      }
+      members.push_back(r);
     }
+    if (members.empty()) continue;
     ++verdict.points;
+    const Run run = combine_trials(members);
     if (auto failed = judge_point(store, options, verdict.session, run, verdict)) return *failed;
   }
   return verdict;

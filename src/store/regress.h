@@ -3,7 +3,9 @@
 // earlier sessions of the same suite, for each (workload, baseline KEY, QPS) point it ran.
 //
 // A metric regressed when the newest value is worse than the median of the previous `window`
-// sessions' values (successful runs only, one per session) by more than its threshold:
+// sessions' values (successful runs only, one per session) by more than its threshold. A
+// session's value at a point it ran as trials (`lmbench run --repeat N`) is the mean across its
+// trials, in the judged session and in the earlier ones alike (store/trial_points.h):
 //   lower is better (latencies):    value > median * (1 + threshold)
 //   higher is better (throughputs): value < median * (1 - threshold)
 // A point that failed outright in the newest session while earlier sessions succeeded is a

@@ -12,6 +12,7 @@
 #include "store/run_json.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
+#include "store/trial_points.h"
 
 namespace lmbench::store {
 
@@ -184,16 +185,17 @@ struct Store::Impl {
                                           kRunColumns));
     history = db.prepare(fmt::format(R"sql(
       SELECT {} FROM (
-        SELECT *, ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY timestamp DESC, id DESC) AS nth
+        SELECT *, DENSE_RANK() OVER (ORDER BY session_time DESC, session_id DESC) AS nth
         FROM runs
         WHERE suite = ?1 AND workload = ?2 AND qps = ?3 AND key = ?4 AND ok = 1 AND interrupted = 0
           AND (session_time, session_id) < (?5, ?6))
-      WHERE nth = 1 ORDER BY session_time DESC, session_id DESC LIMIT ?7)sql",
+      WHERE nth <= ?7 ORDER BY session_time DESC, session_id DESC, timestamp DESC, id DESC)sql",
                                      kRunColumns));
   }
 
   // The series statements differ only in the metric column, taken from the fixed table in
-  // metric.cc, so they are prepared per metric on first use.
+  // metric.cc, so they are prepared per metric on first use. They return every run of a point,
+  // newest first, for collapse_trials() to make one point of.
   Statement& vs_qps(Metric m) {
     auto& slot = vs_qps_by_metric[static_cast<int>(m)];
     if (!slot) {
@@ -201,10 +203,9 @@ struct Store::Impl {
         SELECT key, qps, session_id, session_time, timestamp, ok, {0}, id, interrupted, validity, trial_index,
                trial_count FROM (
           SELECT id, key, qps, session_id, session_time, timestamp, ok, {0}, interrupted, validity, trial_index,
-                 trial_count,
-                 ROW_NUMBER() OVER (PARTITION BY key, qps ORDER BY timestamp DESC, id DESC) AS nth
+                 trial_count
           FROM runs WHERE suite = ?1 AND workload = ?2 AND session_id = ?3 AND (interrupted = 0 OR ?4))
-        WHERE nth = 1 ORDER BY key, qps)sql",
+        ORDER BY key, qps, timestamp DESC, id DESC)sql",
                                                                 metric_info(m).column)));
     }
     return *slot;
@@ -217,10 +218,9 @@ struct Store::Impl {
         SELECT key, qps, session_id, session_time, timestamp, ok, {0}, id, interrupted, validity, trial_index,
                trial_count FROM (
           SELECT id, key, qps, session_id, session_time, timestamp, ok, {0}, interrupted, validity, trial_index,
-                 trial_count,
-                 ROW_NUMBER() OVER (PARTITION BY key, session_id ORDER BY timestamp DESC, id DESC) AS nth
+                 trial_count
           FROM runs WHERE suite = ?1 AND workload = ?2 AND qps = ?3 AND (interrupted = 0 OR ?4))
-        WHERE nth = 1 ORDER BY key, session_time, session_id)sql",
+        ORDER BY key, session_time, session_id, timestamp DESC, id DESC)sql",
                                                                 metric_info(m).column)));
     }
     return *slot;
@@ -564,7 +564,7 @@ core::Result<std::vector<Point>> Store::metric_vs_qps(std::string_view suite, st
   return guarded([&] {
     Statement& s = impl_->vs_qps(metric);
     s.bind(1, suite).bind(2, workload).bind(3, session_id).bind(4, include_interrupted ? 1 : 0);
-    return read_points(s);
+    return collapse_trials(read_points(s));
   });
 }
 
@@ -573,7 +573,7 @@ core::Result<std::vector<Point>> Store::metric_over_time(std::string_view suite,
   return guarded([&] {
     Statement& s = impl_->over_time(metric);
     s.bind(1, suite).bind(2, workload).bind(3, qps).bind(4, include_interrupted ? 1 : 0);
-    return read_points(s);
+    return collapse_trials(read_points(s));
   });
 }
 
@@ -616,8 +616,25 @@ core::Result<std::vector<StoredRun>> Store::history(const Run& point, const Sess
     Statement& s = impl_->history;
     s.bind(1, point.suite).bind(2, point.workload).bind(3, point.qps).bind(4, point.key);
     s.bind(5, before.session_time).bind(6, before.session_id).bind(7, limit);
-    while (s.step()) out.push_back(read_run_row(s));
+    std::vector<StoredRun> rows;
+    while (s.step()) rows.push_back(read_run_row(s));
     s.reset();
+    // Rows come session by session, newest first within each: one value per session.
+    std::size_t begin = 0;
+    while (begin < rows.size()) {
+      std::size_t end = begin + 1;
+      while (end < rows.size() && rows[end].run.session_id == rows[begin].run.session_id) ++end;
+      std::vector<int> indices;
+      for (std::size_t i = begin; i < end; ++i) indices.push_back(rows[i].run.trial_index);
+      std::vector<const Run*> members;
+      std::int64_t id = 0;
+      for (std::size_t i : point_members(indices)) {
+        if (members.empty()) id = rows[begin + i].id;
+        members.push_back(&rows[begin + i].run);
+      }
+      out.push_back(StoredRun{id, combine_trials(members)});
+      begin = end;
+    }
     return out;
   });
 }

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "metrics/confidence.h"
 #include "store/capacity_json.h"
 #include "store/metric.h"
 #include "store/run.h"
@@ -81,8 +82,13 @@ struct Point {
   std::int64_t run_id = 0;
   bool interrupted = false;  // only when asked for (include_interrupted)
   std::string validity;      // the run's verdict on itself; "" when it has none
-  int trial_index = 0;       // "trial" of `--repeat` (1-based); 0 without one. The series show a
-  int trial_count = 0;       // session's latest run of a point: with trials, its last trial
+  int trial_index = 0;       // "trial" of `--repeat` (1-based); 0 without one
+  int trial_count = 0;
+  // A point of several trials (store/trial_points.h): `value` is their mean, `trials_averaged` how
+  // many values it is over and `ci95` its 95% Student t-interval; 0 and none for a single run (or
+  // a single successful trial), whose row is the point as it was.
+  int trials_averaged = 0;
+  std::optional<metrics::Interval> ci95;
 };
 
 // A capacity row's fate on upload: new, a changed version of a stored search (the capacity file is
@@ -150,12 +156,14 @@ class Store {
   core::Result<std::vector<std::string>> keys(std::string_view suite, std::string_view workload);
   core::Result<std::vector<double>> qps_values(std::string_view suite, std::string_view workload);
   // `metric` against QPS, one line per key, for one session: sorted by key, then QPS. When a
-  // session ran a point more than once, its latest run counts. Interrupted runs (a partial run)
+  // session ran a point more than once, its latest run counts; with trials, the mean of its
+  // trials (store/trial_points.h). Interrupted runs (a partial run)
   // are left out unless `include_interrupted`.
   core::Result<std::vector<Point>> metric_vs_qps(std::string_view suite, std::string_view workload,
                                                  std::string_view session_id, Metric metric,
                                                  bool include_interrupted = false);
-  // `metric` over time at one QPS: one point per key and session (its latest run there), sorted
+  // `metric` over time at one QPS: one point per key and session (its latest run there, or the
+  // mean of its trials), sorted
   // by key, then session time. Interrupted runs are left out unless `include_interrupted`.
   core::Result<std::vector<Point>> metric_over_time(std::string_view suite, std::string_view workload, double qps,
                                                     Metric metric, bool include_interrupted = false);
@@ -168,7 +176,8 @@ class Store {
   // Every run of a session in a suite, failed ones included, in (workload, key, qps, timestamp) order.
   core::Result<std::vector<StoredRun>> session_runs(std::string_view suite, std::string_view session_id);
   // Successful, complete (not interrupted) runs of the same suite, workload, key and QPS in
-  // sessions before `before`, one per session (its latest), newest first, at most `limit`.
+  // sessions before `before`, one per session, newest first, at most `limit`: its latest run, or
+  // with trials its newest trial with each metric the mean across its trials (trial_points.h).
   core::Result<std::vector<StoredRun>> history(const Run& point, const SessionSummary& before, int limit);
 
  private:

@@ -64,6 +64,13 @@ try {
   out.time_points = await markers('chart-time');
   out.qps_drawn = await drawn('chart-qps');
   out.time_drawn = await drawn('chart-time');
+  // Error bars of points of several trials: the interval (data-lo/hi) and where its stem was drawn.
+  out.qps_errorbars = await page.$$eval('#chart-qps g.errorbar', (els) => els.map((e) => {
+    const stem = e.querySelector('line.errorbar-stem');
+    return { key: e.getAttribute('data-key'), x: Number(e.getAttribute('data-x')), lo: Number(e.getAttribute('data-lo')),
+      hi: Number(e.getAttribute('data-hi')), cx: Number(stem.getAttribute('x1')), y_lo: Number(stem.getAttribute('y1')),
+      y_hi: Number(stem.getAttribute('y2')) };
+  }));
   out.legend = await page.$$eval('#qps-panel .legend span', (els) => els.map((e) => e.textContent));
   out.legend_colors = { qps: await legendColors('qps-panel'), time: await legendColors('time-panel') };
   out.regression_badges = await page.$$eval('.badge.regression', (els) => els.map((e) => e.getAttribute('data-key')));

@@ -299,6 +299,62 @@ TEST_F(DashboardUi, ChartsShowTheUploadedPointsInChromium) {
   }
 }
 
+// A point the newer session ran as 3 trials (helm_kvaware at QPS 2: 190, 205, 220): its marker
+// at the mean, an error bar over the 95% t-interval whose ends sit at the interval's values on the
+// drawn axis, and a tooltip that says so.
+TEST_F(DashboardUi, APointOfTrialsHasAnErrorBarOverItsInterval) {
+  const std::string base = start_dashboard();
+  auto files = write_fixtures(dir_ / "results");
+  const auto it = std::find_if(files.begin(), files.end(), [](const std::string& f) {
+    return f.find("helm_kvaware_synthetic_2_20231115-2213") != std::string::npos;
+  });
+  ASSERT_NE(it, files.end());
+  const json one = json::parse(std::ifstream(*it));
+  fs::remove(*it);
+  files.erase(it);
+  int trial = 0;
+  for (double v : {190.0, 205.0, 220.0}) {
+    json doc = one;
+    doc["results"]["ttft_ms"]["p99"] = v;
+    doc["trial"] = {{"index", ++trial}, {"count", 3}};
+    doc["key"] = "helm_kvaware";  // a trial's file name (_HHMM-2.json) does not give its KEY
+    const fs::path path = dir_ / "results" /
+                          fmt::format("helm_kvaware_synthetic_2_20231115-2213{}.json", trial > 1 ? fmt::format("-{}", trial) : "");
+    std::ofstream(path) << doc.dump(2);
+    files.push_back(path.string());
+  }
+  std::vector<std::string> args = {"upload"};
+  args.insert(args.end(), files.begin(), files.end());
+  args.insert(args.end(), {"--api-url", base + "/upload"});
+  const RunResult up = run_lmbench(args);
+  ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
+  const RunResult ui = run_binary("/usr/bin/node", {LMBENCH_SOURCE_DIR "/tests/e2e/dashboard_ui.mjs", LMBENCH_NPM_DIR,
+                                                    base, (dir_ / "shot.png").string(), (dir_ / "profile").string()});
+  ASSERT_EQ(ui.exit_code, 0) << ui.out << ui.err;
+  const json r = json::parse(ui.out);
+  EXPECT_EQ(r["errors"], json::array()) << ui.out;
+  // Mean 205; s = 15; half = t(0.975, 2) * 15 / sqrt(3), t = 4.302652729749464 (tables: 4.303).
+  const double half = 4.302652729749464 * 15 / std::sqrt(3.0), lo = 205 - half, hi = 205 + half;
+  // Every marker still at its value (the trial point at the mean, which is the fixture's 205).
+  expect_drawn_at(
+      r["qps_drawn"], [](const json& p) { return p["qps"].get<double>(); },
+      [](const json& p) { return fixture_ttft_p99(p["key"].get<std::string>(), p["qps"].get<double>(), 1); }, 6);
+  ASSERT_EQ(r["qps_errorbars"].size(), 1u) << r["qps_errorbars"];
+  const json& bar = r["qps_errorbars"][0];
+  EXPECT_EQ(bar["key"], "helm_kvaware");
+  EXPECT_DOUBLE_EQ(bar["x"].get<double>(), 2.0);
+  EXPECT_NEAR(bar["lo"].get<double>(), lo, 1e-6) << bar;
+  EXPECT_NEAR(bar["hi"].get<double>(), hi, 1e-6) << bar;
+  const DrawnAxis x = read_axis(r["qps_drawn"]["x_ticks"]);
+  const DrawnAxis y = read_axis(r["qps_drawn"]["y_ticks"]);
+  EXPECT_NEAR(bar["cx"].get<double>(), x.position(2.0), 0.5) << bar;
+  EXPECT_NEAR(bar["y_lo"].get<double>(), y.position(lo), 0.5) << bar;
+  EXPECT_NEAR(bar["y_hi"].get<double>(), y.position(hi), 0.5) << bar;
+  // The page hovers helm_kvaware at QPS 2: the trial point.
+  EXPECT_NE(r["tooltip"].get<std::string>().find("mean of 3 trials [167.7, 242.3]"), std::string::npos)
+      << r["tooltip"];
+}
+
 // One baseline, one colour on the whole page: a key that only the over-time chart has (it ran in
 // the older session only) does not shift the colours of the others between the two charts.
 TEST_F(DashboardUi, EachBaselineHasOneColourOnThePage) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -27,11 +28,14 @@ class RegressCli : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   // Writes one run artifact as lmbench names it, without a "key" field (the KEY is in the file
-  // name, as in the original's files). Session n runs on day n.
+  // name, as in the original's files). Session n runs on day n. `trial` > 0 adds `lmbench run
+  // --repeat`'s block {"index": trial, "count": 3} and the "key" field (lmbench writes it; the name
+  // of a trial finished in the same minute as another, _HHMM-2.json, would not give the KEY);
+  // trial n finishes n-1 minutes after the first, so the last trial is the newest run.
   void write_run(int session, const std::string& key, double qps, double ttft_p99, double out_tps = 70,
-                 const std::string& suite = "routing-benchmark") {
+                 const std::string& suite = "routing-benchmark", int trial = 0) {
     const long secs = 1700000000L + session * 86400L;
-    const std::string ts = fmt::format("202311{:02}-2213", 14 + session);
+    const std::string ts = fmt::format("202311{:02}-22{:02}", 14 + session, 13 + std::max(trial - 1, 0));
     const std::string doc = fmt::format(
         R"({{"name": "{}", "lmbench-session-id": "lmbench-{}-0000abcd", "timestamp": "{}",
   "results": {{"successful_requests": 100, "benchmark_duration_s": 200.0, "total_input_tokens": 1000,
@@ -41,8 +45,9 @@ class RegressCli : public ::testing::Test {
     "tpot_ms": {{"mean": 12, "median": 11, "p99": 20}},
     "itl_ms": {{"mean": 12, "median": 11, "p99": 30}}}},
   "infra": {{"Location": "Simulated"}}, "serving": {{"baseline_type": "Simulated", "config": {{}}}},
-  "workload": {{"WORKLOAD": "synthetic", "QPS": {}, "NUM_USERS": 10}}}})",
-        suite, secs, ts, qps, out_tps, ttft_p99, qps);
+  "workload": {{"WORKLOAD": "synthetic", "QPS": {}, "NUM_USERS": 10}}{}}})",
+        suite, secs, ts, qps, out_tps, ttft_p99, qps,
+        trial > 0 ? fmt::format(R"(, "key": "{}", "trial": {{"index": {}, "count": 3}})", key, trial) : "");
     std::ofstream(results_ / suite / fmt::format("{}_synthetic_{}_{}.json", key, qps, ts)) << doc;
   }
   // {WORKLOAD}_capacity.json as the capacity search writes it into the suite folder (no suite
@@ -87,6 +92,35 @@ TEST_F(RegressCli, ExitsOneAndNamesWhatGotWorse) {
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("4 point(s), 0 without earlier sessions, 32 value(s) compared, 2 regression(s)"),
+            std::string::npos)
+      << r.out;
+}
+
+// A session that ran a point as 3 trials is judged on their mean, not on its last trial: here the
+// last trial alone (250, +25%) would be a regression, the mean (216.67, +8.3%) is not.
+TEST_F(RegressCli, JudgesTheMeanOfASessionsTrialsNotItsLastTrial) {
+  write_history(5);
+  int trial = 0;
+  for (double v : {200.0, 200.0, 250.0}) write_run(5, "helm_kvaware", 1.0, v, 70, "routing-benchmark", ++trial);
+  write_run(5, "helm_kvaware", 0.5, 200);
+  write_run(5, "helm_roundrobin", 0.5, 250);
+  write_run(5, "helm_roundrobin", 1.0, 250);
+  const auto r = run_lmbench({"regress", "--results", results_.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("4 point(s), 0 without earlier sessions, 32 value(s) compared, 0 regression(s)"),
+            std::string::npos)
+      << r.out;
+}
+
+// And the other way round: a bad first trial (290) makes the mean (231.67, +15.8%) a regression
+// although the last trial (200) alone would pass.
+TEST_F(RegressCli, ARegressionInTheMeanOfTrialsIsFoundWhenTheLastTrialLooksFine) {
+  write_history(5);
+  int trial = 0;
+  for (double v : {290.0, 205.0, 200.0}) write_run(5, "helm_kvaware", 1.0, v, 70, "routing-benchmark", ++trial);
+  const auto r = run_lmbench({"regress", "--results", results_.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("REGRESSION synthetic helm_kvaware qps 1 ttft_p99: 231.67 vs median 200.00 of 5 (+15.8%"),
             std::string::npos)
       << r.out;
 }

@@ -266,12 +266,14 @@ TEST(TrialsInTheStore, TrialsAndReprobesInOneMinuteAreDistinctRunsAndKeepTheirBl
     EXPECT_EQ(again->status, IngestStatus::kDuplicate);
   }
   EXPECT_NE(ids[0], ids[1]);
-  // The stored document keeps the block; the session's point is its last trial, and says so.
+  // The stored document keeps the block; the session's point is the mean of its trials (its row
+  // the last trial's: tests/store/trials_test.cc has the interval).
   EXPECT_NE(store->run_json(ids[0])->value().find("\"trial\""), std::string::npos);
   auto points = store->metric_vs_qps("routing-benchmark", "synthetic", session_id_for(1700000000), Metric::kTtftP99);
   ASSERT_TRUE(points.ok());
   ASSERT_EQ(points->size(), 1u);
-  EXPECT_DOUBLE_EQ(*(*points)[0].value, 202);
+  EXPECT_DOUBLE_EQ(*(*points)[0].value, 201.5);
+  EXPECT_EQ((*points)[0].trials_averaged, 2);
   EXPECT_EQ((*points)[0].trial_index, 2);
   EXPECT_EQ((*points)[0].trial_count, 2);
   auto runs = store->session_runs("routing-benchmark", session_id_for(1700000000));

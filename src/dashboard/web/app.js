@@ -235,7 +235,7 @@ function renderQpsPanel(panel, data, colorOf) {
   const keys = data.lines.map((l) => l.key);
   const lines = data.lines.map((l) => ({
     key: l.key,
-    points: l.points.map((p) => ({ x: p.qps, y: p.value, ok: p.ok, p })),
+    points: l.points.map((p) => ({ x: p.qps, y: p.value, ok: p.ok, ci: p.trials ? p.trials.ci95 : null, p })),
   }));
   panel.replaceChildren(
     el('header', {}, el('h2', { text: data.metric.label + ' vs QPS' }),
@@ -253,7 +253,8 @@ function renderTimePanel(panel, data, colorOf) {
   const keys = data.lines.map((l) => l.key);
   const lines = data.lines.map((l) => ({
     key: l.key,
-    points: l.points.map((p) => ({ x: p.session_time, y: p.value, ok: p.ok, regressed: p.regressed, median: p.median, p })),
+    points: l.points.map((p) => ({ x: p.session_time, y: p.value, ok: p.ok, regressed: p.regressed, median: p.median,
+      ci: p.trials ? p.trials.ci95 : null, p })),
   }));
   const badges = el('div', { class: 'badges' });
   for (const l of data.lines) {
@@ -327,7 +328,8 @@ function lineChart(opts) {
     return root;
   }
   const ys = all.filter((p) => p.ok && p.y != null).map((p) => p.y).concat(all.map((p) => p.median).filter((v) => v != null))
-    .concat(all.filter((p) => p.hi != null).map((p) => p.hi));
+    .concat(all.filter((p) => p.hi != null).map((p) => p.hi))
+    .concat(all.filter((p) => p.ok && p.ci).map((p) => p.ci[1]));
   let x0 = Math.min(...all.map((p) => p.x)), x1 = Math.max(...all.map((p) => p.x));
   if (x0 === x1) { const pad = opts.time ? 86400 : Math.max(Math.abs(x0) * 0.5, 0.5); x0 -= pad; x1 += pad; }
   else { const pad = (x1 - x0) * 0.04; x0 -= pad; x1 += pad; }
@@ -390,6 +392,17 @@ function lineChart(opts) {
         svg('line', { class: 'bracket', x1: x, x2: x, y1: sy(p.lo), y2: sy(p.hi), 'data-key': line.key,
           'data-lo': p.lo, 'data-hi': p.hi, style: 'stroke:' + color }, g);
       }
+      if (p.ok && p.y != null && p.ci) {
+        // A point of several trials: its 95% t-interval as an error bar, capped at both ends (the
+        // ends are clamped to the plot; data-lo/data-hi keep the interval's own values).
+        const clamp = (v) => Math.min(Math.max(sy(v), m.t), H - m.b);
+        const ylo = clamp(p.ci[0]), yhi = clamp(p.ci[1]), cap = radius + 1.5;
+        const bar = svg('g', { class: 'errorbar', 'data-key': line.key, 'data-lo': p.ci[0], 'data-hi': p.ci[1],
+          'data-x': p.x, style: 'stroke:' + color }, g);
+        svg('line', { class: 'errorbar-stem', x1: x, x2: x, y1: ylo, y2: yhi }, bar);
+        svg('line', { class: 'errorbar-cap lo', x1: x - cap, x2: x + cap, y1: ylo, y2: ylo }, bar);
+        svg('line', { class: 'errorbar-cap hi', x1: x - cap, x2: x + cap, y1: yhi, y2: yhi }, bar);
+      }
       if (p.ok && p.y != null) {
         const y = sy(p.y);
         if (p.regressed) svg('circle', { class: 'halo', cx: x, cy: y, r: radius * 2 }, g);
@@ -415,11 +428,14 @@ function lineChart(opts) {
   return root;
 }
 
-// "numbers invalid" / "numbers suspect" in a tooltip; nothing for valid runs or runs without a verdict.
+// "mean of 3 trials [lo, hi]" for a point of several trials (its value is their mean, the
+// interval their 95% t-interval); "trial 2 of 3" for a point that is one trial.
 function trialLine(p) {
-  return p.trial ? 'trial ' + p.trial.index + ' of ' + p.trial.count + ' (the session\'s last)' : null;
+  if (p.trials) return 'mean of ' + p.trials.count + ' trials [' + fmtNum(p.trials.ci95[0]) + ', ' + fmtNum(p.trials.ci95[1]) + ']';
+  return p.trial ? 'trial ' + p.trial.index + ' of ' + p.trial.count : null;
 }
 
+// "numbers invalid" / "numbers suspect" in a tooltip; nothing for valid runs or runs without a verdict.
 function validityLine(p) {
   return p.validity && p.validity !== 'valid' ? 'numbers ' + p.validity + ' (see the run\'s validity)' : null;
 }
