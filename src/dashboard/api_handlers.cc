@@ -61,6 +61,23 @@ double number_param(const Params& params, const std::string& name, std::optional
   return value;
 }
 
+// The regression rule's settings of a request: threshold_pct (>= 0) and window (1..1000 sessions),
+// each defaulting to the dashboard's own.
+struct RegressionParams {
+  double threshold_pct;
+  int window;
+};
+RegressionParams regression_params(const Params& params, const Context& ctx) {
+  const double threshold = number_param(params, "threshold_pct", ctx.options.regression_threshold_pct);
+  const double window = number_param(params, "window", ctx.options.regression_window);
+  if (threshold < 0) throw http::HttpError(400, "query parameter 'threshold_pct': expected >= 0", "", "threshold_pct");
+  if (window < 1 || window != std::floor(window) || window > 1000) {
+    throw http::HttpError(400, "query parameter 'window': expected a whole number of sessions from 1 to 1000", "",
+                          "window");
+  }
+  return {threshold, static_cast<int>(window)};
+}
+
 store::Metric metric_param(const Params& params) {
   const std::string& name = required(params, "metric");
   const auto m = store::parse_metric(name);
@@ -245,14 +262,7 @@ http::ServerResponse handle_series_time(Context& ctx, const http::ServerRequest&
   const std::string& workload = required(params, "workload");
   const store::Metric metric = metric_param(params);
   const double qps = number_param(params, "qps");
-  const double threshold = number_param(params, "threshold_pct", ctx.options.regression_threshold_pct);
-  const double window_param = number_param(params, "window", ctx.options.regression_window);
-  if (threshold < 0) throw http::HttpError(400, "query parameter 'threshold_pct': expected >= 0", "", "threshold_pct");
-  if (window_param < 1 || window_param != std::floor(window_param) || window_param > 1000) {
-    throw http::HttpError(400, "query parameter 'window': expected a whole number of sessions from 1 to 1000", "",
-                          "window");
-  }
-  const int window = static_cast<int>(window_param);
+  const auto [threshold, window] = regression_params(params, ctx);
   const store::Better better = store::metric_info(metric).better;
   const auto points = take(ctx.store.metric_over_time(suite, workload, qps, metric, flag_param(params, "interrupted")));
   const Json head = {{"suite", suite},  {"workload", workload},       {"qps", qps},
@@ -288,14 +298,7 @@ http::ServerResponse handle_capacity(Context& ctx, const http::ServerRequest& re
   const Params params = params_of(request);
   const std::string& suite = required(params, "suite");
   const std::string& workload = required(params, "workload");
-  const double threshold = number_param(params, "threshold_pct", ctx.options.regression_threshold_pct);
-  const double window_param = number_param(params, "window", ctx.options.regression_window);
-  if (threshold < 0) throw http::HttpError(400, "query parameter 'threshold_pct': expected >= 0", "", "threshold_pct");
-  if (window_param < 1 || window_param != std::floor(window_param) || window_param > 1000) {
-    throw http::HttpError(400, "query parameter 'window': expected a whole number of sessions from 1 to 1000", "",
-                          "window");
-  }
-  const int window = static_cast<int>(window_param);
+  const auto [threshold, window] = regression_params(params, ctx);
   const auto rows = take(ctx.store.capacity_series(suite, workload));
   auto same_line = [](const store::CapacityRow& a, const store::CapacityRow& b) {
     return a.workload == b.workload && a.key == b.key && a.slo == b.slo && a.goodput == b.goodput;

@@ -253,17 +253,38 @@ cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned i
   return CAIRO_STATUS_SUCCESS;
 }
 
+// A white ARGB image to draw on, and its PNG bytes when done.
+class Canvas {
+ public:
+  Canvas(int width, int height)
+      : surface_(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height), cairo_surface_destroy),
+        context_(cairo_create(surface_.get()), cairo_destroy) {
+    cairo_set_source_rgb(cr(), 1, 1, 1);
+    cairo_paint(cr());
+  }
+  cairo_t* cr() const { return context_.get(); }
+  std::string png() const {
+    cairo_surface_flush(surface_.get());
+    std::string out;
+    const cairo_status_t status = cairo_surface_write_to_png_stream(surface_.get(), append_bytes, &out);
+    if (status != CAIRO_STATUS_SUCCESS) {
+      throw std::runtime_error(std::string("cairo could not encode the PNG: ") + cairo_status_to_string(status));
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface_;
+  std::unique_ptr<cairo_t, decltype(&cairo_destroy)> context_;
+};
+
 }  // namespace
 
 std::string render_comparison_png(const Comparison& comparison, const std::string& title, const PngOptions& options) {
   const int width = std::max(options.width, 1800);
   const int height = std::max(options.height, 600);
-  std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
-      cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height), cairo_surface_destroy);
-  std::unique_ptr<cairo_t, decltype(&cairo_destroy)> context(cairo_create(surface.get()), cairo_destroy);
-  cairo_t* cr = context.get();
-  cairo_set_source_rgb(cr, 1, 1, 1);
-  cairo_paint(cr);
+  Canvas canvas(width, height);
+  cairo_t* cr = canvas.cr();
 
   font(cr, 26, true);
   set_grey(cr, 0.05);
@@ -303,13 +324,7 @@ std::string render_comparison_png(const Comparison& comparison, const std::strin
     const Rect area{kOuter + i * (panel_w + kPanelGap), top, panel_w, height - kOuter / 2 - top};
     draw_panel(cr, panels[i], area, x_axis);
   }
-  cairo_surface_flush(surface.get());
-  std::string png;
-  const cairo_status_t status = cairo_surface_write_to_png_stream(surface.get(), append_bytes, &png);
-  if (status != CAIRO_STATUS_SUCCESS) {
-    throw std::runtime_error(std::string("cairo could not encode the PNG: ") + cairo_status_to_string(status));
-  }
-  return png;
+  return canvas.png();
 }
 
 void write_comparison_png(const std::filesystem::path& path, const Comparison& comparison, const std::string& title,
@@ -342,12 +357,8 @@ std::string slo_line(const CapacityFile& c) {
 std::string render_capacity_png(const CapacityFile& capacity, const std::string& title, const PngOptions& options) {
   const int width = std::max(options.width, 900);
   const int height = std::max(options.height, 500);
-  std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
-      cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height), cairo_surface_destroy);
-  std::unique_ptr<cairo_t, decltype(&cairo_destroy)> context(cairo_create(surface.get()), cairo_destroy);
-  cairo_t* cr = context.get();
-  cairo_set_source_rgb(cr, 1, 1, 1);
-  cairo_paint(cr);
+  Canvas canvas(width, height);
+  cairo_t* cr = canvas.cr();
   font(cr, 24, true);
   set_grey(cr, 0.05);
   text(cr, title, width / 2.0, kOuter + 12, 0.5, 0.5);
@@ -449,13 +460,7 @@ std::string render_capacity_png(const CapacityFile& capacity, const std::string&
     text(cr, fmt::format("{}{} {}", at_max ? "\u2265 " : "", format_rate(*b.capacity), capacity.unit), cx,
          std::max(label_y, plot.y + 14), 0.5, 0);
   }
-  cairo_surface_flush(surface.get());
-  std::string png;
-  const cairo_status_t status = cairo_surface_write_to_png_stream(surface.get(), append_bytes, &png);
-  if (status != CAIRO_STATUS_SUCCESS) {
-    throw std::runtime_error(std::string("cairo could not encode the PNG: ") + cairo_status_to_string(status));
-  }
-  return png;
+  return canvas.png();
 }
 
 void write_capacity_png(const std::filesystem::path& path, const CapacityFile& capacity, const std::string& title,

@@ -149,17 +149,9 @@ std::string capacity_file_suite(const std::filesystem::path& file, std::string_v
 }
 
 core::Result<std::vector<CapacityRow>> parse_capacity_json(std::string_view text, std::string_view suite) {
-  if (const auto at = too_deep_at(text, kMaxJsonDepth)) {
-    return core::Error{"json", fmt::format("arrays and objects nested deeper than {} levels at {}", kMaxJsonDepth, *at)};
-  }
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    if (const auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
-    return core::Error{"json", "not valid JSON: " + what};
-  }
+  auto parsed = parse_uploaded_json(text);
+  if (!parsed) return parsed.error();
+  const json& doc = *parsed;
   try {
     return read(doc, suite);
   } catch (const SchemaError& e) {

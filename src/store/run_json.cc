@@ -282,19 +282,24 @@ std::optional<std::string> too_deep_at(std::string_view text, int max_depth) {
   return std::nullopt;
 }
 
-core::Result<Run> parse_run_json(std::string_view text, std::string_view file_name, std::string_view key_hint) {
+core::Result<nlohmann::json> parse_uploaded_json(std::string_view text) {
   if (const auto at = too_deep_at(text, kMaxJsonDepth)) {
     return core::Error{"json", fmt::format("arrays and objects nested deeper than {} levels at {}", kMaxJsonDepth, *at)};
   }
-  json doc;
   try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
     // e.what() is "[json.exception.parse_error.101] parse error at line L, column C: ..."
     std::string what = e.what();
     if (const auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
     return core::Error{"json", "not valid JSON: " + what};
   }
+}
+
+core::Result<Run> parse_run_json(std::string_view text, std::string_view file_name, std::string_view key_hint) {
+  auto parsed = parse_uploaded_json(text);
+  if (!parsed) return parsed.error();
+  const json& doc = *parsed;
   try {
     Run run = read_run(doc, file_name, key_hint);
     run.json = std::string(text);

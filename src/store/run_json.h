@@ -21,6 +21,8 @@
 //   A metric given as null counts as not reported. Unknown fields are kept (the JSON is stored whole).
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,5 +56,9 @@ std::int64_t session_time_of(const std::string& session_id, const std::string& t
 // Whether `text`, a JSON document, nests arrays and objects deeper than `max_depth`: "line L,
 // column C" of the first place it does. A linear scan, before any recursive parse.
 std::optional<std::string> too_deep_at(std::string_view text, int max_depth);
+
+// `text` parsed as an uploaded document is: refused when it nests deeper than kMaxJsonDepth, and
+// a parse error without nlohmann's "[json.exception...]" prefix. Errors of kind "json".
+core::Result<nlohmann::json> parse_uploaded_json(std::string_view text);
 
 }  // namespace lmbench::store
