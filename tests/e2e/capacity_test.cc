@@ -34,8 +34,8 @@ constexpr const char* kModel = "meta-llama/Llama-3.1-8B-Instruct";
 // 300 ms late once they arrive faster (the median of the gaps between its last five requests is
 // under 1 / knee; a median, so the short gap between one probe's last request and the next
 // probe's first does not count): a rate-paced Random workload (evenly spaced sends) passes a
-// 100 ms TTFT bound exactly below it. The knees below sit mid-way in the search's last bracket, more than 2% from
-// every rate it probes (a few ms of a gap's jitter cannot flip a probe).
+// 100 ms TTFT bound exactly below it. The knees below sit mid-way in the search's last bracket,
+// at least 8% from every rate it probes (a few ms of a gap's jitter cannot flip a probe).
 class KneeServer {
  public:
   explicit KneeServer(double knee)
@@ -78,11 +78,14 @@ std::string spec(const std::string& url, double precision) {
 }
 
 TEST(Capacity, FindsTheRateWhereLatencyRisesWithinThePrecisionAsked) {
-  constexpr double kKnee = 16.46;  // probes 5, 10, 20, 14.14, 16.82, 15.42, 16.1
+  // Probes 5, 10, 20, 14.14, 16.82 at 20% precision: every one at least 8% from the knee, so a
+  // send a few ms late on a loaded machine cannot flip one (at 5% precision the last probes come
+  // within 2% of it: 1.3 ms of a gap; the 5% case is the unit tests' and the bench's).
+  constexpr double kKnee = 15.48;
   KneeServer server(kKnee);
   TempTree t;
   t.write("run-bench.yaml", "0-bench-specs:\n  - suite.yaml\n1-infrastructure:\n  Location: Simulated\n");
-  t.write("0-bench-specs/suite.yaml", spec(server.url(), 0.05));
+  t.write("0-bench-specs/suite.yaml", spec(server.url(), 0.2));
   const auto r = run_lmbench({"run", "run-bench.yaml", "--results", "out", "--quiet"}, {}, t.root().string());
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
 
@@ -98,7 +101,7 @@ TEST(Capacity, FindsTheRateWhereLatencyRisesWithinThePrecisionAsked) {
   // The knee is inside the bracket, and the bracket is as tight as asked.
   EXPECT_LE(lower, kKnee) << b.dump(1);
   EXPECT_GT(upper, kKnee) << b.dump(1);
-  EXPECT_LE((upper - lower) / lower, 0.05 + 1e-9) << b.dump(1);
+  EXPECT_LE((upper - lower) / lower, 0.2 + 1e-9) << b.dump(1);
   EXPECT_EQ(b["capacity"], b["lower"]);
   EXPECT_NEAR(b["precision_reached"].get<double>(), (upper - lower) / lower, 1e-3);
 
