@@ -49,6 +49,7 @@ class BaselineRuns {
         if (env_.options.resume) {
           d = find_done_run(suite_dir_, bp_.key, bp_.runs[i], plan_.workload_of(bp_.runs[i]),
                             [&](const nlohmann::ordered_json& j) {
+                              if (j.contains("capacity_probe")) return false;  // a search's, not this run
                               if (trials_ == 1) return true;
                               return j.contains("trial") && j["trial"].value("index", 0) == trial;
                             });

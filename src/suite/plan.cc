@@ -113,15 +113,15 @@ Plan make_plan(config::Infrastructure infrastructure, std::vector<config::Spec> 
     for (std::size_t b = 0; b < spec.serving.size(); ++b) {
       BaselinePlan bp{b, keys[b], {}, {}};
       std::set<std::pair<std::string, std::string>> taken;  // (workload name, rate) with a file name
-      std::map<std::string, int> searched;                  // workload name -> configs searched
-      for (const auto& w : spec.workloads) {
-        if (w.capacity) ++searched[workload_file_name(w)];
-      }
+      std::map<std::string, int> configs;                   // workload name -> its configs
+      for (const auto& w : spec.workloads) ++configs[workload_file_name(w)];
       for (std::size_t w = 0; w < spec.workloads.size(); ++w) {
         const std::string name = workload_file_name(spec.workloads[w]);
         if (spec.workloads[w].capacity) {
+          // A search's probes never share file names or comparison series with another config of
+          // the same workload name (searched or swept).
           const std::string label =
-              searched[name] > 1 ? fmt::format("{}-{}", name, spec.workloads[w].index) : name;
+              configs[name] > 1 ? fmt::format("{}-{}", name, spec.workloads[w].index) : name;
           bp.searches.push_back({s, b, w, keys[b], name, label});
           continue;
         }

@@ -52,7 +52,7 @@ struct PlannedSearch {
   std::string key;
   std::string workload_name;
   // The WORKLOAD part of its probes' artifact names and of {label}_capacity.json: workload_name,
-  // or workload_name + "-" + the config's index when another config of that name is searched too.
+  // or workload_name + "-" + the config's index when the spec has another config of that name.
   std::string label;
 };
 

@@ -173,19 +173,22 @@ TEST(Capacity, AutoUploadSendsTheSearchToTheDashboard) {
 }
 
 // The shipped example (0-bench-specs/examples/capacity.yaml via run-bench-capacity.yaml) on the
-// simulator, each probe's window cut to 3 s of wall time (30 s modelled): both baselines get a
-// search whose probes are runs on disk, the capacity file, the chart and the report's table.
+// simulator with --repeat 2, each run's window cut to 3 s of wall time (30 s modelled): both
+// baselines get a search whose probes are runs on disk, the capacity file, the chart and the
+// report's table; the fixed-rate config runs twice per baseline, interleaved, and its comparison
+// carries the trials' intervals and its verdicts file the pair.
 TEST(Capacity, TheShippedExampleRunsOnTheSimulator) {
   TempTree t;
   fs::create_directories(t.path("0-bench-specs/examples"));
   fs::copy_file(fs::path(LMBENCH_SOURCE_DIR) / "run-bench-capacity.yaml", t.path("run-bench-capacity.yaml"));
   fs::copy_file(fs::path(LMBENCH_SOURCE_DIR) / "0-bench-specs/examples/capacity.yaml",
                 t.path("0-bench-specs/examples/capacity.yaml"));
-  const auto r = run_lmbench({"run", "run-bench-capacity.yaml", "--results", "out", "--quiet", "--max-run-seconds", "3"},
+  const auto r = run_lmbench({"run", "run-bench-capacity.yaml", "--results", "out", "--quiet", "--max-run-seconds", "3",
+                              "--repeat", "2"},
                              {}, t.root().string());
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const fs::path dir = t.path("out/capacity-example");
-  const auto j = nlohmann::json::parse(core::read_file(dir / "synthetic_capacity.json"));
+  const auto j = nlohmann::json::parse(core::read_file(dir / "synthetic-0_capacity.json"));
   EXPECT_EQ(j["slo"], nlohmann::json({{"ttft_ms", 2000.0}, {"tpot_ms", 100.0}}));
   EXPECT_EQ(j["goodput"], 0.9);
   for (const char* key : {"plain_vllm", "vllm_lmcache"}) {
@@ -202,12 +205,34 @@ TEST(Capacity, TheShippedExampleRunsOnTheSimulator) {
       EXPECT_LE((b["upper"].get<double>() - b["lower"].get<double>()) / b["lower"].get<double>(), 0.1 + 1e-9);
     }
   }
-  EXPECT_TRUE(fs::exists(dir / "synthetic_capacity.png"));
+  EXPECT_TRUE(fs::exists(dir / "synthetic-0_capacity.png"));
+  // The fixed-rate comparison: two trials a baseline, interleaved, with intervals and a verdict.
+  EXPECT_NE(r.out.find("2 trials of every run, the baselines interleaved"), std::string::npos) << r.out;
+  // (The probes are in the same comparison as series "KEY (synthetic-0)", one trial each.)
+  const auto cmp = nlohmann::json::parse(core::read_file(dir / "synthetic_comparison.json"));
+  const nlohmann::json* half = nullptr;
+  for (const auto& row : cmp) {
+    if (row["qps"] == 0.5 && row.contains("plain_vllm")) half = &row;
+  }
+  ASSERT_NE(half, nullptr) << cmp.dump();
+  for (const char* key : {"plain_vllm", "vllm_lmcache"}) {
+    EXPECT_EQ((*half)[key]["trials"]["count"], 2) << half->dump();
+    EXPECT_TRUE((*half)[key]["trials"]["ci95"]["TTFT"].is_array()) << half->dump();
+  }
+  const auto verdicts = nlohmann::json::parse(core::read_file(dir / "synthetic_verdicts.json"));
+  const nlohmann::json* pair = nullptr;
+  for (const auto& p : verdicts["pairs"]) {
+    if (p["qps"] == 0.5 && p["a"] == "plain_vllm" && p["b"] == "vllm_lmcache") pair = &p;
+  }
+  ASSERT_NE(pair, nullptr) << verdicts.dump();
+  EXPECT_EQ((*pair)["trials"], nlohmann::json({{"a", 2}, {"b", 2}}));
+  const std::string verdict = (*pair)["figures"]["TTFT"]["verdict"];
+  EXPECT_TRUE(verdict.find("faster by") != std::string::npos || verdict == "no difference beyond noise") << verdict;
   const auto html = core::read_file(dir / "report.html");
   EXPECT_NE(html.find("plain_vllm"), std::string::npos);
   EXPECT_NE(html.find("capacity"), std::string::npos);
   EXPECT_NE(r.out.find("Capacity:"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("== capacity of vllm_lmcache on synthetic: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("== capacity of vllm_lmcache on synthetic-0: "), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -264,7 +264,9 @@ TEST(CapacityPlan, ASearchedWorkloadIsASearchNotASweepAndFindCapacitySearchesEve
   const auto& bp = plan.suites.at(0).baselines.at(0);
   EXPECT_EQ(bp.runs.size(), 2u);  // the second config's QPS list
   ASSERT_EQ(bp.searches.size(), 1u);
-  EXPECT_EQ(bp.searches[0].label, "random");
+  // Another config of the same workload name is swept: the search's files get their own name.
+  EXPECT_EQ(bp.searches[0].label, "random-0");
+  EXPECT_EQ(bp.runs[0].label, "random");
   EXPECT_EQ(plan.search_count(), 1u);
   // validate shows the search, and the runs line counts only the list's runs.
   PlanTextOptions o;
