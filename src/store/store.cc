@@ -343,6 +343,15 @@ SessionSummary read_session(const Statement& s) {
   return out;
 }
 
+// The newest session a `newest_*` statement (bound to a suite) finds, if any.
+std::optional<SessionSummary> newest_of(Statement& s, std::string_view suite) {
+  s.bind(1, suite);
+  std::optional<SessionSummary> out;
+  if (s.step()) out = read_session(s);
+  s.reset();
+  return out;
+}
+
 std::vector<Point> read_points(Statement& s) {
   std::vector<Point> out;
   while (s.step()) {
@@ -466,14 +475,7 @@ core::Result<std::vector<CapacityRow>> Store::capacity_series(std::string_view s
 }
 
 core::Result<std::optional<SessionSummary>> Store::newest_capacity_session(std::string_view suite) {
-  return guarded([&]() -> std::optional<SessionSummary> {
-    Statement& s = impl_->newest_capacity_session;
-    s.bind(1, suite);
-    std::optional<SessionSummary> out;
-    if (s.step()) out = read_session(s);
-    s.reset();
-    return out;
-  });
+  return guarded([&] { return newest_of(impl_->newest_capacity_session, suite); });
 }
 
 core::Result<std::vector<CapacityRow>> Store::session_capacity(std::string_view suite, std::string_view session_id) {
@@ -589,14 +591,7 @@ core::Result<std::optional<std::string>> Store::run_json(std::int64_t id) {
 }
 
 core::Result<std::optional<SessionSummary>> Store::newest_session(std::string_view suite) {
-  return guarded([&] {
-    Statement& s = impl_->newest_session;
-    s.bind(1, suite);
-    std::optional<SessionSummary> out;
-    if (s.step()) out = read_session(s);
-    s.reset();
-    return out;
-  });
+  return guarded([&] { return newest_of(impl_->newest_session, suite); });
 }
 
 core::Result<std::vector<StoredRun>> Store::session_runs(std::string_view suite, std::string_view session_id) {

@@ -126,6 +126,19 @@ TEST(Server, RejectsBodiesOverTheLimit) {
   EXPECT_EQ(t::run_one(loop, client, r).status, 200);
 }
 
+// A raw client connection to the server (a client Beast would not send what these tests send).
+int connect_to(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  timeval tv{5, 0};  // no read in these tests may hang
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
 TEST(Server, AnswersMalformedRequestsWith400) {
   BackgroundLoop bg;
   Server server(bg.context(), sample_router());
@@ -134,12 +147,7 @@ TEST(Server, AnswersMalformedRequestsWith400) {
   EventLoop loop;
   t::ScriptedServer unused([](int, const t::ReceivedRequest&) { return std::vector<t::Step>{}; });
   (void)unused;
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(server.port());
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const int fd = connect_to(server.port());
   const std::string junk = "GET / HTTP/1.1\r\nBad Header Line\r\n\r\n";
   ASSERT_EQ(::write(fd, junk.data(), junk.size()), static_cast<ssize_t>(junk.size()));
   std::string answer;
@@ -158,12 +166,7 @@ TEST(Server, AnEndlessChunkSizeLineIsCutOffNotBuffered) {
   BackgroundLoop bg;
   Server server(bg.context(), sample_router());
   ASSERT_TRUE(server.listen("127.0.0.1", 0).ok());
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(server.port());
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const int fd = connect_to(server.port());
   timeval tv{10, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   const std::string head = "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
@@ -305,18 +308,6 @@ TEST(Server, StopClosesStreamsAndTellsProducers) {
   ASSERT_TRUE(refused.error);
   EXPECT_EQ(refused.error->kind, "connect");
   server.reset();
-}
-
-int connect_to(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  timeval tv{5, 0};  // no read in these tests may hang
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  return fd;
 }
 
 // Everything the server sends until it closes the connection (or 5 s pass).
